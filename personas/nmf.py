@@ -1,0 +1,217 @@
+"""The factorisation V ~= W H, persona stability across seeds, and the choice of k.
+
+Pure maths in scikit-learn conventions: parameters in ``__init__``, learned state with a trailing
+underscore, ``random_state``, no I/O. Shapes: V is (g, c) groups x content, W is (g, p), H is (p, c).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import linear_sum_assignment
+from sklearn.base import BaseEstimator
+from sklearn.decomposition import NMF
+from sklearn.exceptions import ConvergenceWarning
+
+SCALINGS = ("raw", "sqrt", "share")
+
+
+def scale_matrix(V: sp.csr_matrix, scaling: str) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """What NMF sees. Returns (X, row_scale (g,), column_scale (c,)) with X = diag(r) V diag(s).
+
+    * ``raw``: X = V.
+    * ``sqrt``: each content column divided by the square root of its popularity, so that globally
+      popular items do not top every behaviour.
+    * ``share``: each group row normalised to sum 1 (per-group shares; small groups weigh as much as big ones).
+    """
+    if scaling not in SCALINGS:
+        raise ValueError(f"scaling must be one of {SCALINGS}, not {scaling!r}")
+    g, c = V.shape
+    row = np.ones(g)
+    col = np.ones(c)
+    if scaling == "sqrt":
+        col = 1.0 / np.sqrt(np.maximum(np.asarray(V.sum(axis=0)).ravel(), 1e-12))
+    elif scaling == "share":
+        row = 1.0 / np.maximum(np.asarray(V.sum(axis=1)).ravel(), 1e-12)
+    X = sp.diags(row) @ V @ sp.diags(col)
+    return sp.csr_matrix(X, dtype=np.float64), row, col
+
+
+class PersonaNMF(BaseEstimator):
+    """NMF of the (scaled) interaction matrix.
+
+    Parameters
+    ----------
+    n_components : number of latent behaviours p.
+    scaling : 'raw', 'sqrt' or 'share' (see :func:`scale_matrix`).
+    init, max_iter, tol, random_state : passed to :class:`sklearn.decomposition.NMF` (coordinate descent).
+
+    Attributes
+    ----------
+    W_ : (g, p) group loadings in the scaled space.
+    H_ : (p, c) behaviour x content loadings in the scaled space.
+    row_scale_, column_scale_ : the scaling applied to V.
+    reconstruction_err_ : Frobenius norm of X - W H.
+    relative_error_ : reconstruction_err_ / ||X||_F.
+    n_iter_ : iterations run.
+    """
+
+    def __init__(
+        self,
+        n_components: int = 10,
+        scaling: str = "sqrt",
+        init: str = "nndsvda",
+        max_iter: int = 400,
+        tol: float = 1e-4,
+        random_state: int | None = 0,
+    ) -> None:
+        self.n_components = n_components
+        self.scaling = scaling
+        self.init = init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.random_state = random_state
+
+    def fit(self, V: sp.spmatrix | np.ndarray) -> PersonaNMF:
+        X, self.row_scale_, self.column_scale_ = scale_matrix(sp.csr_matrix(V), self.scaling)
+        return self._fit_scaled(X)
+
+    def _fit_scaled(self, X: sp.csr_matrix) -> PersonaNMF:
+        model = NMF(
+            n_components=self.n_components,
+            init=self.init,
+            solver="cd",
+            max_iter=self.max_iter,
+            tol=self.tol,
+            random_state=self.random_state,
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            W = model.fit_transform(X)
+        self.W_ = W
+        self.H_ = model.components_
+        self.reconstruction_err_ = float(model.reconstruction_err_)
+        norm = float(np.sqrt(X.multiply(X).sum())) if sp.issparse(X) else float(np.linalg.norm(X))
+        self.relative_error_ = self.reconstruction_err_ / norm if norm else 0.0
+        self.n_iter_ = int(model.n_iter_)
+        return self
+
+    def behaviour_profiles(self) -> np.ndarray:
+        """(p, c) H mapped back to unscaled content space, rows normalised to sum 1."""
+        H = self.H_ / self.column_scale_[None, :]
+        return _normalise_rows(H)
+
+    def behaviour_mass(self) -> np.ndarray:
+        """(g, p) how much of each group's fitted (scaled) activity each behaviour explains."""
+        return self.W_ * self.H_.sum(axis=1)[None, :]
+
+
+def _normalise_rows(A: np.ndarray) -> np.ndarray:
+    s = A.sum(axis=1, keepdims=True)
+    return np.divide(A, s, out=np.zeros_like(A), where=s > 0)
+
+
+def cosine_matrix(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """(a, b) cosine similarity between the rows of A and the rows of B."""
+    na = np.linalg.norm(A, axis=1, keepdims=True)
+    nb = np.linalg.norm(B, axis=1, keepdims=True)
+    return (A / np.maximum(na, 1e-300)) @ (B / np.maximum(nb, 1e-300)).T
+
+
+def match_rows(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Optimal one-to-one matching of the rows of A to the rows of B by cosine.
+
+    Returns (index into B for each row of A, or -1 when B has fewer rows; the matched cosine, 0 for none).
+    """
+    sim = cosine_matrix(A, B)
+    rows, cols = linear_sum_assignment(-sim)
+    match = np.full(A.shape[0], -1)
+    cos = np.zeros(A.shape[0])
+    match[rows] = cols
+    cos[rows] = sim[rows, cols]
+    return match, cos
+
+
+@dataclass(frozen=True)
+class Stability:
+    """How reproducible the behaviours are across random starts (1.0: identical)."""
+
+    mean: float
+    per_component: tuple[float, ...]  # for each behaviour of the reference model
+    seeds: tuple[int, ...]
+
+
+def stability(
+    V: sp.csr_matrix,
+    reference: PersonaNMF,
+    seeds: Sequence[int],
+    progress: Callable[[], None] | None = None,
+) -> Stability:
+    """Refit with random starts and match each run's H rows to the reference's (cosine, Hungarian)."""
+    X, _, _ = scale_matrix(V, reference.scaling)
+    per_run = []
+    for seed in seeds:
+        other = PersonaNMF(
+            n_components=reference.n_components,
+            scaling=reference.scaling,
+            init="random",
+            max_iter=reference.max_iter,
+            tol=reference.tol,
+            random_state=seed,
+        )._fit_scaled(X)
+        _, cos = match_rows(reference.H_, other.H_)
+        per_run.append(cos)
+        if progress:
+            progress()
+    per = np.mean(per_run, axis=0)
+    return Stability(float(per.mean()), tuple(float(x) for x in per), tuple(int(s) for s in seeds))
+
+
+@dataclass(frozen=True)
+class KCandidate:
+    k: int
+    stability: float
+    relative_error: float
+
+
+@dataclass(frozen=True)
+class KChoice:
+    k: int
+    candidates: tuple[KCandidate, ...]
+    rule: str
+
+
+def choose_k(
+    V: sp.csr_matrix,
+    ks: Sequence[int],
+    scaling: str,
+    seeds: Sequence[int],
+    max_iter: int = 400,
+    random_state: int = 0,
+    threshold: float = 0.9,
+    progress: Callable[[], None] | None = None,
+) -> KChoice:
+    """Pick k from stability across seeds and reconstruction error.
+
+    Rule: the largest k whose stability is at least ``threshold``, as long as it still lowers the
+    reconstruction error; when no k reaches the threshold, the most stable k.
+    """
+    cands = []
+    for k in ks:
+        ref = PersonaNMF(k, scaling=scaling, max_iter=max_iter, random_state=random_state).fit(V)
+        stab = stability(V, ref, seeds)
+        cands.append(KCandidate(int(k), stab.mean, ref.relative_error_))
+        if progress:
+            progress()
+    ok = [c for c in cands if c.stability >= threshold]
+    if ok:
+        best = max(ok, key=lambda c: c.k)
+        rule = f"largest k with stability >= {threshold:g}"
+    else:
+        best = max(cands, key=lambda c: (c.stability, -c.k))
+        rule = f"no k reached stability {threshold:g}; the most stable k"
+    return KChoice(best.k, tuple(cands), rule)

@@ -1,0 +1,45 @@
+"""The single settings object. Built once by an entry point and passed down; never read at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_home() -> Path:
+    return Path.home() / ".personas"
+
+
+class Settings(BaseSettings):
+    """Every field can be overridden with an environment variable ``PERSONAS_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="PERSONAS_", extra="ignore")
+
+    home: Path = Field(default_factory=_default_home, description="Where persona sets live (PERSONAS_HOME).")
+    k: int = Field(10, ge=1, description="Default number of personas (latent behaviours); APG uses 5 to 40.")
+    k_auto_range: tuple[int, int] = Field((4, 16), description="Candidate k for `-k auto` (inclusive).")
+    seed: int = Field(0, description="Random seed for NMF, names, ages and avatars.")
+    stability_seeds: int = Field(
+        3, ge=2, description="NMF runs (different random starts) used to measure persona stability."
+    )
+    scaling: Literal["raw", "sqrt", "share"] = Field(
+        "sqrt",
+        description="What NMF sees: raw counts, counts with each content column divided by the square root "
+        "of its popularity, or per-group shares (rows normalised). See README, 'How personas are made'.",
+    )
+    impact_rule: Literal["specialisation", "loading"] = Field(
+        "specialisation",
+        description="How the impactful group of a behaviour is chosen among eligible groups.",
+    )
+    min_support: float = Field(
+        0.005, ge=0, lt=1, description="A persona's group must hold at least this share of all interactions."
+    )
+    min_users: int = Field(5, ge=0, description="... and at least this many distinct users, when users are known.")
+    max_iter: int = Field(400, ge=10, description="NMF iteration cap.")
+    top_content: int = Field(10, ge=1, description="Top content items listed per persona.")
+    top_topics: int = Field(8, ge=1, description="Topics listed per persona.")
+    shared_groups: int = Field(5, ge=0, description="Other groups sharing a behaviour listed per persona.")
+    quotes: int = Field(3, ge=0, description="Quotes per persona (real comments; none when there are no comments).")
