@@ -186,7 +186,7 @@ def describe(
     if stats.top_content:
         top = stats.top_content[0]
         parts.append(
-            f"The title that defines this behaviour best among what the group watched is \"{top.title}\" "
+            f"The item that defines this behaviour best in the group's data is \"{top.title}\" "
             f"({fmt.count(top.count)} {fmt.noun(count_name, top.count)} from the group)."
         )
     return " ".join(parts)

@@ -1,13 +1,16 @@
 """The impactful demographic group of each latent behaviour.
 
-Rule (default ``specialisation``), measured in benchmarks/impactful_rule.py:
+Rule (default ``balanced``; measured in benchmarks/impactful_rule.py, figures in the README):
 
 1. Eligible groups hold at least ``min_support`` of all interactions and, when users are known,
    at least ``min_users`` distinct users, so that a persona stands for a real segment, not one person.
-2. A group's score for behaviour j is the share of the group's fitted activity that behaviour j
-   explains: ``W[g, j] * sum(H[j]) / sum_j' W[g, j'] * sum(H[j'])`` ("how much this behaviour defines
-   the group"). The alternative ``loading`` rule uses ``W[g, j] / max_g W[g, j]`` (APG's literal rule;
-   under raw counts it favours the biggest groups).
+2. Scores of group g for behaviour j:
+   * ``specialisation``: the share of the group's fitted activity that behaviour j explains,
+     ``W[g, j] * sum(H[j]) / sum_j' W[g, j'] * sum(H[j'])`` (how much the behaviour defines the group);
+   * ``loading``: ``W[g, j] / max_g W[g, j]`` (APG's rule: how much the group drives the behaviour; it
+     grows with group size);
+   * ``balanced`` (default): their product, a group that the behaviour defines *and* that drives it, so
+     that among equally specialised groups the bigger one stands for the behaviour.
 3. Groups are assigned to behaviours one-to-one, maximising the total score (Hungarian algorithm), so
    the personas of one set stand on distinct groups.
 """
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-RULES = ("specialisation", "loading")
+RULES = ("specialisation", "loading", "balanced")
 
 
 @dataclass(frozen=True)
@@ -66,9 +69,10 @@ def score_matrix(W: np.ndarray, H: np.ndarray, rule: str) -> np.ndarray:
         mass = W * H.sum(axis=1)[None, :]
         total = mass.sum(axis=1, keepdims=True)
         return np.divide(mass, total, out=np.zeros_like(mass), where=total > 0)
-    if rule == "loading":
+    if rule in ("loading", "balanced"):
         top = W.max(axis=0, keepdims=True)
-        return np.divide(W, top, out=np.zeros_like(W), where=top > 0)
+        loading = np.divide(W, top, out=np.zeros_like(W), where=top > 0)
+        return loading if rule == "loading" else loading * score_matrix(W, H, "specialisation")
     raise ValueError(f"rule must be one of {RULES}, not {rule!r}")
 
 

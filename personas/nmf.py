@@ -193,12 +193,14 @@ def choose_k(
     max_iter: int = 400,
     random_state: int = 0,
     threshold: float = 0.9,
+    min_gain: float = 0.2,
     progress: Callable[[], None] | None = None,
 ) -> KChoice:
     """Pick k from stability across seeds and reconstruction error.
 
-    Rule: the largest k whose stability is at least ``threshold``, as long as it still lowers the
-    reconstruction error; when no k reaches the threshold, the most stable k.
+    Rule: among the k whose stability is at least ``threshold``, the largest k whose step from k - 1 still
+    lowers the relative reconstruction error by at least ``min_gain`` of the largest step (the elbow of the
+    error curve: past it, more personas mostly split noise). When no k is stable enough, the most stable k.
     """
     cands = []
     for k in ks:
@@ -207,10 +209,13 @@ def choose_k(
         cands.append(KCandidate(int(k), stab.mean, ref.relative_error_))
         if progress:
             progress()
-    ok = [c for c in cands if c.stability >= threshold]
+    gains = [np.inf] + [a.relative_error - b.relative_error for a, b in zip(cands, cands[1:])]
+    finite = [x for x in gains if np.isfinite(x)]
+    top_gain = max(finite, default=0.0)
+    ok = [c for c, gain in zip(cands, gains) if c.stability >= threshold and gain >= min_gain * top_gain]
     if ok:
         best = max(ok, key=lambda c: c.k)
-        rule = f"largest k with stability >= {threshold:g}"
+        rule = f"largest k with stability >= {threshold:g} whose error step is >= {min_gain:g} of the largest step"
     else:
         best = max(cands, key=lambda c: (c.stability, -c.k))
         rule = f"no k reached stability {threshold:g}; the most stable k"

@@ -12,7 +12,7 @@ from .data import AudienceData
 from .demographics import Roles, country_name, detect_roles, gender_word
 from .enrich import avatar, concrete_age, describe, group_label, person_name, pick_quotes, stable_seed
 from .errors import InputError
-from .impact import eligible_groups, impactful_groups
+from .impact import eligible_groups, impactful_groups, score_matrix
 from .nmf import PersonaNMF, choose_k, stability
 from .profile import Persona
 from .sets import PersonaSet, SetModel
@@ -78,6 +78,7 @@ def generate(
     if elig.note:
         notes.append(elig.note)
     choice = impactful_groups(model.W_, model.H_, elig.mask, settings.impact_rule)
+    specialisation = score_matrix(model.W_, model.H_, "specialisation")
 
     roles = detect_roles(list(data.groups.columns), opts.roles)
     astats = AudienceStats(data)
@@ -88,7 +89,7 @@ def generate(
     for rank, j in enumerate(order, start=1):
         g = int(choice.groups[j])
         st = astats.persona(
-            g, j, model.W_, model.H_, stab.per_component[j], float(choice.scores[j]),
+            g, j, model.W_, model.H_, stab.per_component[j], float(specialisation[g, j]), float(choice.scores[j]),
             settings.top_content, settings.top_topics, settings.shared_groups,
         )
         personas.append(_enrich(data, roles, g, j, rank, st, opts, settings, taken))

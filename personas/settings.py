@@ -30,8 +30,8 @@ class Settings(BaseSettings):
         description="What NMF sees: raw counts, counts with each content column divided by the square root "
         "of its popularity, or per-group shares (rows normalised). See README, 'How personas are made'.",
     )
-    impact_rule: Literal["specialisation", "loading"] = Field(
-        "specialisation",
+    impact_rule: Literal["specialisation", "loading", "balanced"] = Field(
+        "balanced",
         description="How the impactful group of a behaviour is chosen among eligible groups.",
     )
     min_support: float = Field(

@@ -73,6 +73,7 @@ class PersonaStats:
     shared_with: list[SharedGroup]
     own_weight: float  # the persona group's own share of the behaviour's loading
     behaviour_share: float  # share of the group's fitted activity that this behaviour explains
+    impact_score: float  # the impactful-group rule's score of this group for this behaviour
     rates: list[Rate]
     trend: list[TrendPoint]
     stability: float
@@ -108,6 +109,7 @@ class AudienceStats:
         H: np.ndarray,
         stability: float,
         behaviour_share: float,
+        impact_score: float,
         top_content: int = 10,
         top_topics: int = 8,
         shared_groups: int = 5,
@@ -179,6 +181,7 @@ class AudienceStats:
             shared_with=shared,
             own_weight=float(col[g] / col_total) if col_total > 0 else 0.0,
             behaviour_share=behaviour_share,
+            impact_score=impact_score,
             rates=rates,
             trend=trend,
             stability=stability,
