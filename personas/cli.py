@@ -12,16 +12,18 @@ from .settings import Settings
 
 
 def _progress_factory(enabled: bool):  # type: ignore[no-untyped-def]
-    def factory(label: str, total: int) -> Callable[[], None]:
+    """Progress bars on stderr: factory(label, total or None) -> tick(n=1)."""
+
+    def factory(label: str, total: int | None) -> Callable[..., None]:
         if not enabled:
-            return lambda: None
+            return lambda n=1: None
         from tqdm import tqdm
 
         bar = tqdm(total=total, desc=label, file=sys.stderr, leave=False, dynamic_ncols=True)
 
-        def tick() -> None:
-            bar.update(1)
-            if bar.n >= bar.total:
+        def tick(n: int = 1) -> None:
+            bar.update(n)
+            if bar.total is not None and bar.n >= bar.total:
                 bar.close()
 
         return tick
@@ -90,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _store(settings: Settings):  # type: ignore[no-untyped-def]
+    # The CLI composes: persona sets live in the retrieval store (Chroma), the system of record.
+    from retrieval.factory import open_store
+
+    return open_store(settings)
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings(home=args.home) if args.home else Settings()
 
@@ -99,7 +108,7 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
     from .data import InputSpec, load, parse_bins
     from .pipeline import GenerateOptions, generate
     from .report import print_generated
-    from .sets import SetStore, check_set_name
+    from .sets import check_set_name
 
     if args.demo:
         spec = datasets.demo_spec()
@@ -138,23 +147,21 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
     seed = settings.seed if args.seed is None else args.seed
     progress = _progress_factory(not args.no_progress and sys.stderr.isatty())
     data = load(spec)
-    store = SetStore(settings.home)
+    store = _store(settings)
     opts = GenerateOptions(
         name=name, version=store.next_version(name), k=k, seed=seed,
         roles={"gender": args.gender_col, "age": args.age_col, "country": args.country_col}
         if not (args.demo or args.dataset) else None,
     )
     pset = generate(data, settings, opts, progress)
-    store.save(pset)
+    store.save(pset, progress=progress("indexing facts", None))
     print_generated(pset)
     return 0
 
 
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     from .report import print_persona_table, print_sets
-    from .sets import SetStore
-
-    store = SetStore(settings.home)
+    store = _store(settings)
     if args.sets:
         print_sets(store.list_sets())
         return 0
@@ -166,9 +173,8 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     import json
 
     from .report import persona_markdown
-    from .sets import SetStore
 
-    persona = SetStore(settings.home).find_persona(args.persona_id)
+    persona = _store(settings).find_persona(args.persona_id)
     if args.json:
         print(json.dumps(persona.to_export(), ensure_ascii=False, indent=2))
     else:
@@ -178,9 +184,8 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from .report import export_text
-    from .sets import SetStore
 
-    pset = SetStore(settings.home).load(args.set_name, args.version)
+    pset = _store(settings).load(args.set_name, args.version)
     text = export_text(pset, args.format)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
@@ -190,9 +195,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
-    from .sets import SetStore
-
-    n = SetStore(settings.home).delete_set(args.name)
+    n = _store(settings).delete_set(args.name)
     print(f"deleted persona set {args.name} ({n} version{'s' if n != 1 else ''})")
     return 0
 
@@ -217,16 +220,26 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from pydantic import ValidationError
+
     args = build_parser().parse_args(argv)
     try:
         settings = _settings(args)
         return COMMANDS[args.command](args, settings)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = "PERSONAS_" + "_".join(str(x) for x in err["loc"]).upper()
+        print(f"personas: error: setting {field} is invalid ({err['msg']}); fix or unset it", file=sys.stderr)
+        return 2
     except PersonaError as exc:
         print(f"personas: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("personas: interrupted; nothing was written", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head`: not an error
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -19,11 +19,11 @@ from .sets import PersonaSet, SetModel
 from .settings import Settings
 from .stats import AudienceStats
 
-Progress = Callable[[str, int], Callable[[], None]]  # (step label, total) -> tick
+Progress = Callable[[str, int | None], Callable[..., None]]  # (step label, total) -> tick(n=1)
 
 
-def _no_progress(label: str, total: int) -> Callable[[], None]:
-    return lambda: None
+def _no_progress(label: str, total: int | None) -> Callable[..., None]:
+    return lambda n=1: None
 
 
 @dataclass(frozen=True)

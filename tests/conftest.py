@@ -20,9 +20,23 @@ class CliResult:
     err: str
 
 
+@pytest.fixture(autouse=True)
+def _plumbing_embeddings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Persona generation tests are about generation, not meaning: a hashing embedding keeps them fast.
+    Tests about retrieval quality build the real model explicitly."""
+    monkeypatch.setenv("PERSONAS_EMBEDDING_MODEL", "hash")
+
+
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     return tmp_path / "home"
+
+
+def open_test_store(home: Path):  # type: ignore[no-untyped-def]
+    from personas.settings import Settings
+    from retrieval.factory import open_store
+
+    return open_store(Settings(home=home, embedding_model="hash"))
 
 
 @pytest.fixture

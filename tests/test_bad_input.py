@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import generate_args, snapshot
+from conftest import generate_args, open_test_store, snapshot
 
 
 @pytest.fixture
@@ -175,18 +175,40 @@ def test_duplicate_rows_are_summed_and_said(cli, home, populated, capsys):
         assert p["group_interactions"] == int(g.views.sum() + extra.views.sum())
 
 
-def test_failure_while_saving_leaves_no_half_written_set(cli, home, populated, monkeypatch):
-    import personas.sets as sets
+def _logical_state(home):
+    store = open_test_store(home)
+    names = sorted(c.name for c in store.client.list_collections())
+    profiles = store.client.get_collection("persona_profiles").get()["ids"]
+    models = sorted(str(p.relative_to(home)) for p in (home / "models").rglob("*") if p.is_file())
+    return store.list_sets(), store.active_ref(), names, sorted(profiles), models
+
+
+@pytest.mark.parametrize("stage", ["embedding", "model file"])
+def test_failure_while_saving_leaves_no_half_written_set(cli, home, populated, monkeypatch, stage):
+    """A crash in the middle of indexing: facts and profiles were already written, then removed."""
+    from retrieval.store import ChromaSetStore
 
     def boom(*args, **kwargs):
         raise OSError("disk full")
 
-    before = snapshot(home)
-    monkeypatch.setattr(sets.np, "savez_compressed", boom)
+    before = _logical_state(home)
+    if stage == "model file":
+        monkeypatch.setattr(ChromaSetStore, "_write_model", boom)
+    else:
+        calls = {"n": 0}
+        real = ChromaSetStore.embed
+
+        def second_call_fails(self, texts, progress=None):
+            calls["n"] += 1
+            if calls["n"] == 2:  # facts are indexed, profiles are not yet
+                raise OSError("disk full")
+            return real(self, texts, progress)
+
+        monkeypatch.setattr(ChromaSetStore, "embed", second_call_fails)
     with pytest.raises(OSError):
         cli(*generate_args(populated, "--name", "half"))
-    assert snapshot(home) == before
-    assert not any(p.name.startswith(".staging") for p in (home / "sets").iterdir())
+    assert _logical_state(home) == before
+    assert cli("list").code == 0
 
 
 def test_console_script_exit_status(tmp_path):

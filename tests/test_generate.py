@@ -11,14 +11,14 @@ from personas.data import load
 from personas.datasets import demo_spec
 from personas.demo import make_demo
 from personas.nmf import PersonaNMF, match_rows
-from personas.sets import SetStore
+from conftest import open_test_store
 
 from conftest import export_json
 
 
 def test_planted_behaviours_are_recovered(cli, home):
     assert cli("generate", "--demo", "--no-progress").code == 0
-    pset = SetStore(home).load(with_model=True)
+    pset = open_test_store(home).load(with_model=True)
     demo = make_demo(7)
     order = {cid: i for i, cid in enumerate(demo.content["video_id"])}
     cols = [order[c] for c in pset.model.content_ids]
@@ -73,7 +73,7 @@ def test_export_has_the_documented_fields(cli, home, capsys):
 def test_stability_is_reported_and_k_auto_finds_the_planted_k(cli, home, capsys):
     result = cli("generate", "--demo", "-k", "auto", "--no-progress")
     assert result.code == 0, result.err
-    pset = SetStore(home).load()
+    pset = open_test_store(home).load()
     report = pset.quality["k_auto"]
     assert report and len(report["candidates"]) >= 5
     assert all(0 <= c["stability"] <= 1.0 + 1e-9 for c in report["candidates"])
@@ -101,7 +101,7 @@ def test_personas_with_one_user_are_not_chosen_on_movielens_shares():
 def test_set_versions_list_show_delete(cli, home, capsys):
     assert cli("generate", "--demo", "--no-progress", "-k", "4").code == 0
     assert cli("generate", "--demo", "--no-progress", "-k", "5").code == 0
-    store = SetStore(home)
+    store = open_test_store(home)
     assert store.active_ref() == ("demo", 2)
     listing = cli("list", "--sets")
     rows = [line.split() for line in listing.out.splitlines() if line.startswith("demo ")]
@@ -116,7 +116,7 @@ def test_set_versions_list_show_delete(cli, home, capsys):
     old = cli("export", "--format", "json", "--set", "demo", "--version", "1")
     assert len(json.loads(old.out)) == 4
     # a new process (a new store object) sees the same personas
-    again = SetStore(home).load()
+    again = open_test_store(home).load()
     assert [p.to_export() for p in again.personas] == json.loads(cli("export", "--format", "json").out)
     deleted = cli("delete-set", "demo")
     assert deleted.code == 0 and "2 versions" in deleted.out

@@ -10,7 +10,7 @@ from better_profanity import profanity
 
 from personas.datasets import MOVIELENS_BINS, movielens_frames
 from personas.demo import make_demo
-from personas.sets import SetStore
+from conftest import open_test_store
 
 from conftest import export_json
 
@@ -66,7 +66,7 @@ def test_demo_export_recomputed_from_raw_input(cli, home, capsys):
     inter = demo.interactions.rename(columns={"video_id": "content_id"})
     content = demo.content.rename(columns={"video_id": "content_id"})
     months = content.set_index("content_id")["published"].str[:7]
-    pset = SetStore(home).load(with_model=True)
+    pset = open_test_store(home).load(with_model=True)
     W, H = pset.model.W, pset.model.H
     group_index = {tuple(v): i for i, v in enumerate(pset.model.group_values.tolist())}
     assert len(personas) == 10

@@ -1,0 +1,27 @@
+"""Build the store and the embeddings from the settings (the one place that knows the backends)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from personas.settings import Settings
+
+from .embeddings import HashEmbeddings, LocalEmbeddings
+from .store import ChromaSetStore, StoreConfig, connect
+
+
+@lru_cache(maxsize=4)
+def _local_embeddings(model: str | None, batch_size: int) -> LocalEmbeddings:
+    # One model per process: loading it costs seconds, and it is safe to share.
+    return LocalEmbeddings(model, batch_size=batch_size)
+
+
+def make_embeddings(settings: Settings) -> LocalEmbeddings | HashEmbeddings:
+    if settings.embedding_model == "hash":
+        return HashEmbeddings()
+    return _local_embeddings(settings.embedding_model, settings.embedding_batch_size)
+
+
+def open_store(settings: Settings) -> ChromaSetStore:
+    config = StoreConfig(path=settings.home / "chroma", host=settings.chroma_host, port=settings.chroma_port)
+    return ChromaSetStore(connect(config), make_embeddings(settings), model_dir=settings.home / "models")

@@ -1,0 +1,317 @@
+"""Persona sets in Chroma: the system of record for profiles and statistics, and the fact index.
+
+Collections:
+
+* ``persona_sets``: one record per set version (its parameters, quality, notes as JSON) and the record
+  ``active`` that names the active set. These registry records carry no meaning as vectors; Chroma wants
+  one, so they hold the constant 1-d vector [1.0].
+* ``persona_profiles``: one record per persona; the document is the persona's export JSON (everything an
+  export needs), the vector embeds the persona's search text.
+* ``facts-<set>-v<version>``: one record per fact (see documents.py) with its embedding.
+* ``embedding_cache``: vectors by hash of (model, text), so unchanged facts are never embedded again.
+
+A set becomes visible only when its ``persona_sets`` record is written, which happens after its facts and
+profiles are complete; switching the active set is one write. A failed build removes what it wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from personas.errors import NotFoundError, PersonaError
+from personas.profile import Persona
+from personas.sets import PersonaSet, SetModel
+
+from .documents import FactDoc, persona_documents
+from .embeddings import text_key
+
+SETS = "persona_sets"
+PROFILES = "persona_profiles"
+CACHE = "embedding_cache"
+ACTIVE = "active"
+_UNIT = [1.0]
+_BATCH = 1000
+
+
+class StoreError(PersonaError):
+    """The vector store cannot be reached or written."""
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    path: Path  # embedded mode: the PersistentClient folder
+    host: str | None = None  # server mode when set
+    port: int = 8000
+
+
+def connect(config: StoreConfig):  # type: ignore[no-untyped-def]
+    """A Chroma client: embedded (PersistentClient) or a server (HttpClient), with errors for people."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if config.host:
+        try:
+            client = chromadb.HttpClient(host=config.host, port=config.port, settings=chroma_settings)
+            client.heartbeat()
+        except Exception as exc:  # chromadb raises several transport errors; all mean "not reachable"
+            raise StoreError(
+                f"Chroma server at {config.host}:{config.port} is not reachable ({type(exc).__name__}); "
+                "start it with `chroma run --path DIR --host HOST --port PORT` or unset PERSONAS_CHROMA_HOST"
+            ) from None
+        return client
+    try:
+        config.path.mkdir(parents=True, exist_ok=True)
+        probe = config.path / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise StoreError(
+            f"store folder {config.path} is not writable ({exc.strerror}); choose another --home or fix permissions"
+        ) from None
+    return chromadb.PersistentClient(path=str(config.path), settings=chroma_settings)
+
+
+def facts_collection_name(name: str, version: int) -> str:
+    return f"facts-{name}-v{version}"
+
+
+def profile_search_text(p: Persona) -> str:
+    """What persona search embeds: who the persona is and what the group does."""
+    topics = ", ".join(p.topic_names[:5])
+    titles = "; ".join(c.title for c in p.stats.top_content[:5])
+    return f"{p.description} Topics: {topics}. Top content: {titles}."
+
+
+class ChromaSetStore:
+    """Persona sets, profiles and facts in Chroma (embedded or server)."""
+
+    def __init__(self, client: Any, embeddings: Any, model_dir: Path | None = None) -> None:
+        self.client = client
+        self.embeddings = embeddings
+        self.model_dir = model_dir  # where the NMF factors of each set are kept (an export for detection)
+        self._sets = client.get_or_create_collection(SETS, embedding_function=None)
+        self._profiles = client.get_or_create_collection(
+            PROFILES, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+        )
+        self._cache = client.get_or_create_collection(CACHE, embedding_function=None)
+
+    # ------------------------------------------------------------------ embeddings
+
+    def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        """Vectors for ``texts``, from the cache where the same model embedded the same text before."""
+        model = getattr(self.embeddings, "name", type(self.embeddings).__name__)
+        keys = [text_key(model, t) for t in texts]
+        found: dict[str, list[float]] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), _BATCH):
+            got = self._cache.get(ids=unique[start:start + _BATCH], include=["embeddings"])
+            found.update(zip(got["ids"], (list(e) for e in got["embeddings"])))
+        missing = [i for i, k in enumerate(keys) if k not in found]
+        todo = list(dict.fromkeys(keys[i] for i in missing))
+        text_of = {keys[i]: texts[i] for i in missing}
+        for start in range(0, len(todo), 256):
+            batch = todo[start:start + 256]
+            vectors = np.asarray(self.embeddings.embed_documents([text_of[k] for k in batch]), dtype=np.float32)
+            self._cache.upsert(ids=batch, embeddings=vectors.tolist())
+            found.update(zip(batch, vectors.tolist()))
+            if progress:
+                progress(len(batch))
+        return np.asarray([found[k] for k in keys], dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+
+    # ------------------------------------------------------------------ writing
+
+    def next_version(self, name: str) -> int:
+        got = self._sets.get(where={"$and": [{"kind": "set"}, {"name": name}]}, include=["metadatas"])
+        return max((int(m["version"]) for m in got["metadatas"]), default=0) + 1
+
+    def save(self, pset: PersonaSet, activate: bool = True, progress: Callable[[int], None] | None = None) -> None:
+        """Index a set aside, then make it visible (and active) in one write each."""
+        facts_name = facts_collection_name(pset.name, pset.version)
+        ref = pset.ref
+        if self._sets.get(ids=[ref])["ids"]:
+            raise PersonaError(f"persona set {ref} already exists; choose another name")
+        try:
+            self._discard(pset.name, pset.version)  # leftovers of an earlier failed build
+            docs = [d for p in pset.personas for d in persona_documents(p)]
+            vectors = self.embed([d.text for d in docs], progress)
+            facts = self.client.create_collection(
+                facts_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
+                metadata={"set_name": pset.name, "set_version": pset.version},
+            )
+            for start in range(0, len(docs), _BATCH):
+                part = docs[start:start + _BATCH]
+                facts.upsert(
+                    ids=[d.id for d in part], documents=[d.text for d in part],
+                    metadatas=[d.metadata for d in part], embeddings=vectors[start:start + _BATCH].tolist(),
+                )
+            search_vectors = self.embed([profile_search_text(p) for p in pset.personas])
+            self._profiles.upsert(
+                ids=[p.id for p in pset.personas],
+                documents=[json.dumps(p.to_export(), ensure_ascii=False) for p in pset.personas],
+                metadatas=[{"set_name": p.set_name, "set_version": p.set_version, "rank": p.rank, "name": p.name}
+                           for p in pset.personas],
+                embeddings=search_vectors.tolist(),
+            )
+            if pset.model is not None and self.model_dir is not None:
+                self._write_model(pset)
+            meta = {**pset.meta(), "n_facts": len(docs)}
+            self._sets.upsert(
+                ids=[ref], embeddings=[_UNIT], documents=[json.dumps(meta, ensure_ascii=False)],
+                metadatas=[{"kind": "set", "name": pset.name, "version": pset.version, "created_at": pset.created_at}],
+            )
+        except BaseException:
+            self._discard(pset.name, pset.version)
+            raise
+        if activate:
+            self.activate(pset.name, pset.version)
+
+    def activate(self, name: str, version: int) -> None:
+        if not self._sets.get(ids=[f"{name}@v{version}"])["ids"]:
+            raise NotFoundError(f"no persona set {name}@v{version}; see `personas list --sets`")
+        self._sets.upsert(ids=[ACTIVE], embeddings=[_UNIT], documents=[""],
+                          metadatas=[{"kind": "active", "name": name, "version": version}])
+
+    def delete_set(self, name: str) -> int:
+        got = self._sets.get(where={"$and": [{"kind": "set"}, {"name": name}]}, include=["metadatas"])
+        if not got["ids"]:
+            raise NotFoundError(f"no persona set named {name!r}; see `personas list --sets`")
+        active = self.active_ref()
+        if active and active[0] == name:
+            self._sets.delete(ids=[ACTIVE])
+        self._sets.delete(ids=got["ids"])  # invisible from here on; the rest is cleanup
+        for m in got["metadatas"]:
+            self._discard(name, int(m["version"]))
+        return len(got["ids"])
+
+    def _discard(self, name: str, version: int) -> None:
+        try:
+            self.client.delete_collection(facts_collection_name(name, version))
+        except Exception:  # noqa: BLE001 - absent is fine
+            pass
+        self._profiles.delete(where={"$and": [{"set_name": name}, {"set_version": version}]})
+        if self.model_dir is not None:
+            (self.model_dir / name / f"{version}.npz").unlink(missing_ok=True)
+
+    def _write_model(self, pset: PersonaSet) -> None:
+        assert self.model_dir is not None and pset.model is not None
+        folder = self.model_dir / pset.name
+        folder.mkdir(parents=True, exist_ok=True)
+        m = pset.model
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
+        with os.fdopen(fd, "wb") as fh:
+            np.savez_compressed(
+                fh, W=m.W, H=m.H, row_scale=m.row_scale, column_scale=m.column_scale,
+                group_columns=np.array(m.group_columns, dtype=str), group_values=np.asarray(m.group_values, dtype=str),
+                content_ids=np.asarray(m.content_ids, dtype=str),
+            )
+        os.replace(tmp, folder / f"{pset.version}.npz")
+
+    # ------------------------------------------------------------------ reading
+
+    def active_ref(self) -> tuple[str, int] | None:
+        got = self._sets.get(ids=[ACTIVE], include=["metadatas"])
+        if not got["ids"]:
+            return None
+        m = got["metadatas"][0]
+        return str(m["name"]), int(m["version"])
+
+    def list_sets(self) -> list[dict[str, Any]]:
+        got = self._sets.get(where={"kind": "set"}, include=["documents"])
+        active = self.active_ref()
+        out = []
+        for doc in got["documents"]:
+            meta = json.loads(doc)
+            meta["active"] = active == (meta["name"], meta["version"])
+            out.append(meta)
+        return sorted(out, key=lambda m: (m["name"], m["version"]))
+
+    def resolve(self, name: str | None = None, version: int | None = None) -> tuple[str, int]:
+        """(name, version) of the active set, or of a named set (latest version unless given)."""
+        if name is None:
+            active = self.active_ref()
+            if active is None:
+                raise NotFoundError("no active persona set; run `personas generate --demo` first")
+            return active
+        if version is None:
+            version = self.next_version(name) - 1
+            if version == 0:
+                raise NotFoundError(f"no persona set named {name!r}; see `personas list --sets`")
+        if not self._sets.get(ids=[f"{name}@v{version}"])["ids"]:
+            raise NotFoundError(f"no persona set {name}@v{version}; see `personas list --sets`")
+        return name, version
+
+    def load(self, name: str | None = None, version: int | None = None, with_model: bool = False) -> PersonaSet:
+        name, version = self.resolve(name, version)
+        meta = json.loads(self._sets.get(ids=[f"{name}@v{version}"], include=["documents"])["documents"][0])
+        personas = self.personas(name, version)
+        model = self._read_model(name, version) if with_model else None
+        return PersonaSet(
+            name=meta["name"], version=meta["version"], created_at=meta["created_at"],
+            fingerprint=meta["fingerprint"], source=meta["source"], params=meta["params"], quality=meta["quality"],
+            notes=meta["notes"], personas=personas, model=model,
+        )
+
+    def personas(self, name: str, version: int) -> list[Persona]:
+        got = self._profiles.get(where={"$and": [{"set_name": name}, {"set_version": version}]},
+                                 include=["documents"])
+        found = [Persona.from_export(json.loads(d)) for d in got["documents"]]
+        return sorted(found, key=lambda p: p.rank)
+
+    def find_persona(self, persona_id: str) -> Persona:
+        got = self._profiles.get(ids=[persona_id], include=["documents", "metadatas"])
+        if got["ids"]:
+            m = got["metadatas"][0]
+            if self._sets.get(ids=[f"{m['set_name']}@v{m['set_version']}"])["ids"]:
+                return Persona.from_export(json.loads(got["documents"][0]))
+        raise NotFoundError(f"no persona with id {persona_id!r}; see `personas list`")
+
+    def facts_of(self, persona: Persona) -> Any:
+        """The Chroma collection holding a persona's facts."""
+        return self.client.get_collection(facts_collection_name(persona.set_name, persona.set_version))
+
+    def persona_facts(self, persona: Persona) -> list[FactDoc]:
+        got = self.facts_of(persona).get(where={"persona_id": persona.id}, include=["documents", "metadatas"])
+        return [_fact(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+
+    def query_facts(self, persona: Persona, vector: np.ndarray, n: int) -> list[tuple[FactDoc, float]]:
+        """Vector search over one persona's facts: (fact, cosine similarity), best first."""
+        col = self.facts_of(persona)
+        res = col.query(query_embeddings=[vector.tolist()], n_results=n, where={"persona_id": persona.id},
+                        include=["documents", "metadatas", "distances"])
+        return [
+            (_fact(i, d, m), 1.0 - float(dist))
+            for i, d, m, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])
+        ]
+
+    def query_profiles(self, vector: np.ndarray, name: str, version: int, n: int) -> list[tuple[str, float]]:
+        res = self._profiles.query(query_embeddings=[vector.tolist()], n_results=n,
+                                   where={"$and": [{"set_name": name}, {"set_version": version}]},
+                                   include=["distances"])
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+
+    def _read_model(self, name: str, version: int) -> SetModel | None:
+        path = None if self.model_dir is None else self.model_dir / name / f"{version}.npz"
+        if path is None or not path.exists():
+            return None
+        with np.load(path, allow_pickle=False) as z:
+            return SetModel(
+                W=z["W"], H=z["H"], row_scale=z["row_scale"], column_scale=z["column_scale"],
+                group_columns=[str(x) for x in z["group_columns"]], group_values=z["group_values"],
+                content_ids=z["content_ids"],
+            )
+
+
+def _fact(fact_id: str, text: str, meta: dict[str, Any]) -> FactDoc:
+    return FactDoc(fact_id, text, str(meta.get("fact_type", "")), dict(meta))
