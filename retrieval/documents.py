@@ -8,6 +8,7 @@ Ids are stable (``<persona id>:<fact type>:<key>``), so indexing the same set ag
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +42,10 @@ def persona_documents(p: Persona) -> list[FactDoc]:
     def add(fact_type: str, key: str, text: str, **numbers: Any) -> None:
         meta = dict(base)
         meta["fact_type"] = fact_type
-        meta.update({k: v for k, v in numbers.items() if v is not None})
+        values = {k: v for k, v in numbers.items() if v is not None}
+        meta.update(values)
+        # Chroma may round a float's last bit on the way through; the JSON copy reads back exactly.
+        meta["values_json"] = json.dumps(values, ensure_ascii=False)
         docs.append(FactDoc(f"{p.id}:{fact_type}:{key}", text, fact_type, meta))
 
     add("profile", "description", p.description, rank=p.rank)

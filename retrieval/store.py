@@ -314,4 +314,6 @@ class ChromaSetStore:
 
 
 def _fact(fact_id: str, text: str, meta: dict[str, Any]) -> FactDoc:
-    return FactDoc(fact_id, text, str(meta.get("fact_type", "")), dict(meta))
+    values = dict(meta)
+    values.update(json.loads(meta.get("values_json") or "{}"))  # the exact numbers
+    return FactDoc(fact_id, text, str(meta.get("fact_type", "")), values)
