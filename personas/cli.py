@@ -89,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo-data", help="write the demo dataset as CSV files (to see the input format)")
     demo.add_argument("--out", type=Path, required=True)
+
+    search = sub.add_parser("search", help="find personas by a description in plain words")
+    search.add_argument("query", help='what you look for, e.g. "women over 45 in Germany who watch cooking"')
+    search.add_argument("-k", type=int, default=5, help="at most this many personas (default: 5)")
+    search.add_argument("--set", dest="set_name", help="persona set name (default: the active set)")
+    search.add_argument("--json", action="store_true", help="a JSON array, best first")
     return parser
 
 
@@ -209,6 +215,31 @@ def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from retrieval.search import search_personas
+
+    result = search_personas(_store(settings), args.query, k=args.k, set_name=args.set_name)
+    if result.truncated:
+        print(f"personas: note: the query is longer than {len(result.query)} characters; searched its first "
+              f"{len(result.query)}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        if result.message:
+            print(f"personas: {result.message}", file=sys.stderr)
+        return 0
+    if not result.hits:
+        print(result.message)
+        return 0
+    print(f"{'#':>2}  {'persona':<18} {'name':<24} {'score':>5}  why")
+    for i, hit in enumerate(result.hits, start=1):
+        print(f"{i:>2}  {hit.persona_id:<18} {hit.name:<24} {hit.score:5.2f}  {'; '.join(hit.why)}")
+    if result.message:
+        print(f"personas: {result.message}", file=sys.stderr)
+    return 0
+
+
 COMMANDS = {
     "generate": cmd_generate,
     "list": cmd_list,
@@ -216,6 +247,7 @@ COMMANDS = {
     "export": cmd_export,
     "delete-set": cmd_delete,
     "demo-data": cmd_demo_data,
+    "search": cmd_search,
 }
 
 

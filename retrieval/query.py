@@ -21,8 +21,9 @@ empty. Rules, in the order they apply (each consumes the words it read, so a wor
 * Gender: women/woman/female/girls/ladies/moms/mothers/... -> female; men/man/male/guys/boys/dads/fathers/...
   -> male; "in her 30s" / "in his 30s" also say it. Both genders in one query -> no gender constraint.
 * Countries: names ("Germany", "United States", "the UK", "South Korea"), demonyms (``DEMONYMS``: German,
-  Brazilians, Filipina, ...), and ISO codes only as upper-case tokens ("US", "USA", "U.S.", "DE"; "us" and
-  "in" are words). Ambiguous names (Turkey, China, Jordan, Georgia, Chad, ...) only when capitalised. Values are
+  Brazilians, Filipina, ...), and ISO codes only as upper-case tokens ("US", "U.S.", "DE"; "us" and "in" are
+  words; "usa" and "uk" are read in any case). Two-letter codes that are also common abbreviations ("IT", "AI",
+  "TV", "HR", ...) and every code in a query written all in capitals are not read. Ambiguous names (Turkey, China, Jordan, Georgia, Chad, ...) only when capitalised. Values are
   the country as people write it (``personas.demographics.country_name``), spelt as in the set when it has it.
 * Topics: the set's topic names, case-insensitive, with "-"/space variants and singular/plural ("sci-fi
   movies" -> Sci-Fi, "tech review" -> Tech Reviews), and ``TOPIC_SYNONYMS`` for topics the set has ("money" /
@@ -134,13 +135,13 @@ TOPIC_SYNONYMS: dict[str, tuple[str, ...]] = {
                          "investors", "budgeting", "saving money", "savings", "savers", "personal finances"),
     "gaming": ("gamers", "gamer", "games", "video games", "videogames", "gameplay"),
     "cooking": ("cooks", "cook", "recipes", "recipe", "food", "baking", "chefs", "home cooks", "cuisine"),
-    "fitness": ("workout", "workouts", "gym", "exercise", "exercising", "training"),
+    "fitness": ("workout", "workouts", "gym", "exercise", "exercising"),
     "sports": ("sport", "football", "soccer", "basketball", "athletes", "athletics"),
     "music": ("songs", "musicians", "singing", "beats"),
     "comedy": ("comedies", "funny", "humor", "humour", "jokes", "sketches", "stand-up"),
     "education": ("learning", "learners", "studying", "lessons", "educational", "tutorials", "explainers"),
     "beauty": ("makeup", "make-up", "skincare", "skin care", "cosmetics", "hair care"),
-    "diy": ("do it yourself", "do-it-yourself", "woodworking", "crafts", "tinkering", "tinkerers", "building"),
+    "diy": ("do it yourself", "do-it-yourself", "woodworking", "crafts", "tinkering", "tinkerers"),
     "parenting": ("parents", "parent"),
     "science": ("scientific", "physics", "space", "astronomy"),
     "cars": ("car", "automotive", "vehicles", "motors"),
@@ -187,9 +188,13 @@ care cares caring interested interest interests passionate fan fans big huge rea
 people person persons personas persona folks folk audience audiences viewers viewer users user group groups
 segment segments someone somebody anyone anybody everyone those ones one type kind sort show shows find
 movie movies film films video videos content stuff things thing channel channels clips tv
-give list tell any please also just who's whos aged age ages year years old
+give list tell any please also just who's whos aged age ages year years old us lovers lover enthusiasts
+enthusiast buffs addicts junkies heavy regular regulars mainly typical typically among amongst within
+anything something everything nothing whatever topic topics related
 """.split())
 
+_EDGE_WORDS = {"from", "in", "of", "the", "a", "an", "and", "or", "with", "at", "on", "to", "for", "among", "aged",
+               "living", "based", "who", "are", "is"}
 _MEDIA_AFTER_DECADE = {"music", "movies", "movie", "films", "film", "songs", "hits", "style", "fashion", "tv",
                        "shows", "show", "cartoons", "games", "rock", "pop", "sitcoms", "classics", "era", "nostalgia"}
 
@@ -221,14 +226,19 @@ class _Text:
                 yield m
 
     def residual(self) -> str:
+        """The text not read, as written (stop words kept: sentence embeddings read them), or "" when it has
+        no word that means anything for a search."""
         kept = "".join(" " if u else ch for ch, u in zip(self.text, self.used))
         words = re.findall(r"[\w][\w'&+.-]*", kept)
-        out = []
-        for w in words:
-            w = w.strip(".'-")
-            if len(w) > 1 and w.lower() not in STOPWORDS and not w.isdigit():
-                out.append(w)
-        return " ".join(out)
+        if not any(len(w.strip(".'-")) > 1 and w.strip(".'-").lower() not in STOPWORDS
+                   and not w.strip(".'-").isdigit() for w in words):
+            return ""
+        words = kept.split()
+        while words and words[0].lower().strip(",;:.!?") in _EDGE_WORDS:  # "from" of "from <country>", ...
+            words.pop(0)
+        while words and words[-1].lower().strip(",;:.!?") in _EDGE_WORDS:
+            words.pop()
+        return " ".join(words).strip(" ,;:.!?-")
 
 
 def _phrase_pattern(phrases: Iterable[str], flags: int = re.IGNORECASE) -> re.Pattern[str] | None:
@@ -237,8 +247,7 @@ def _phrase_pattern(phrases: Iterable[str], flags: int = re.IGNORECASE) -> re.Pa
     for p in sorted(set(phrases), key=lambda s: (-len(s), s)):
         parts = [re.escape(x) for x in re.split(r"[\s-]+", p.strip()) if x]
         if parts:
-            alts.append(r"[\s-]*".join(parts) if len(parts) > 1 and "-" in p and " " not in p
-                        else r"[\s-]+".join(parts))
+            alts.append(r"[\s-]+".join(parts))
     if not alts:
         return None
     return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])", flags)
@@ -256,10 +265,12 @@ def _plurals(word: str) -> set[str]:
         out.add(w[:-3] + "men")
     elif w.endswith("y") and len(w) > 2 and w[-2] not in "aeiou":
         out.add(w[:-1] + "ies")
+    elif w.endswith("ies") and len(w) > 4:
+        out.add(w[:-3] + "y")  # 'documentaries' -> 'documentary'
     elif w.endswith(("s", "x", "ch", "sh")):
         out.add(w + "es")
-        if w.endswith("s") and not w.endswith("ss") and len(w) > 3:
-            out.add(w[:-1])  # 'reviews' -> 'review'
+        if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 4 and "'" not in w:
+            out.add(w[:-1])  # 'reviews' -> 'review' (not 'news' -> 'new')
     else:
         out.add(w + "s")
     return out
@@ -363,12 +374,13 @@ _DECADE = re.compile(
     re.IGNORECASE,
 )
 _AGE_WORDS: tuple[tuple[re.Pattern[str], tuple[int, int]], ...] = (
-    (re.compile(r"(?<![\w])middle[\s-]*aged(?![\w])", re.I), (40, 59)),
-    (re.compile(r"(?<![\w])(?:teen(?:s|agers?|age)?)(?![\w])", re.I), (13, 19)),
-    (re.compile(r"(?<![\w])(?:young(?:er)?(?:\s+(?:adults?|people))?|youth|youngsters?)(?![\w])", re.I), (18, 29)),
-    (re.compile(r"(?<![\w])(?:retired|retirees?|pensioners?)(?![\w])", re.I), (65, AGE_MAX)),
-    (re.compile(r"(?<![\w])(?:seniors?|elderly|older(?:\s+(?:adults?|people))?|old\s+people)(?![\w])", re.I),
-     (55, AGE_MAX)),
+    (re.compile(r"(?<![\w])middle[\s-]*aged(?![\w])", re.IGNORECASE), (40, 59)),
+    (re.compile(r"(?<![\w])(?:teen(?:s|agers?|age)?)(?![\w])", re.IGNORECASE), (13, 19)),
+    (re.compile(r"(?<![\w])(?:young(?:er)?(?:\s+(?:adults?|people))?|youth|youngsters?)(?![\w])", re.IGNORECASE),
+     (18, 29)),
+    (re.compile(r"(?<![\w])(?:retired|retirees?|pensioners?)(?![\w])", re.IGNORECASE), (65, AGE_MAX)),
+    (re.compile(r"(?<![\w])(?:seniors?|elderly|older(?:\s+(?:adults?|people))?|old\s+people)(?![\w])",
+                re.IGNORECASE), (55, AGE_MAX)),
 )
 _ISO_TOKEN = re.compile(r"(?<![\w.])(?:U\.S\.A\.|U\.S\.|U\.K\.|USA|UK|[A-Z]{2})(?![\w])")
 
@@ -400,9 +412,8 @@ def parse_query(
     genders = _read_gender(t) | gender_hints
     found_countries = _read_countries(t, countries)
     found_topics = _read_topics(t, topics)
-    if "parenting" in {x.lower() for x in topics} and any(
-        w.lower() in _PARENT_WORDS for w, _ in t.matched + [(x, "") for x in re.findall(r"\w+", text)]
-    ):
+    words = {w.lower() for w in re.findall(r"\w+", text)}
+    if "parenting" in {x.lower() for x in topics} and words & _PARENT_WORDS:
         parenting = next(x for x in topics if x.lower() == "parenting")
         if parenting not in found_topics:
             found_topics.append(parenting)
@@ -463,10 +474,12 @@ def _read_numeric_ages(t: _Text, ages: list[tuple[int, int]], genders: set[str])
             t.take(m.start(), m.end(), f"age {n}")
     for m in t.finditer(_DECADE):
         pron = (m.group("pron") or "").lower()
+        if pron == "the":
+            continue  # "in the 80s" is an era, not an age
         if m.group("num"):
             base = int(m.group("num"))
             following = re.match(r"\s*([\w']+)", t.text[m.end():])
-            if pron in ("", "the") and (base < 20 or (following and following.group(1).lower() in _MEDIA_AFTER_DECADE)):
+            if not pron and (base < 20 or (following and following.group(1).lower() in _MEDIA_AFTER_DECADE)):
                 continue  # "80s music" is an era, not an age
         else:
             base = _DECADE_WORDS[m.group("word").lower()]
