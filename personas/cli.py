@@ -90,6 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo-data", help="write the demo dataset as CSV files (to see the input format)")
     demo.add_argument("--out", type=Path, required=True)
 
+    ret = sub.add_parser("retrieve", help="the facts of a persona that answer a question (what the chat grounds on)")
+    ret.add_argument("persona_id")
+    ret.add_argument("question")
+    ret.add_argument("-k", type=int, default=5, help="facts per persona (default: 5)")
+    ret.add_argument("--mode", choices=("hybrid", "vector", "lexical"), default="hybrid")
+    ret.add_argument("--json", action="store_true", help="a JSON array, best first")
+
     search = sub.add_parser("search", help="find personas by a description in plain words")
     search.add_argument("query", help='what you look for, e.g. "women over 45 in Germany who watch cooking"')
     search.add_argument("-k", type=int, default=5, help="at most this many personas (default: 5)")
@@ -215,6 +222,24 @@ def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from retrieval.retriever import HybridRetriever
+
+    if args.k < 1:
+        raise InputError(f"-k must be at least 1, not {args.k}")
+    results = HybridRetriever(_store(settings), mode=args.mode).retrieve(args.persona_id, args.question, args.k)
+    if args.json:
+        rows = [{"fact_id": r.id, "persona_id": r.persona_id, "score": round(r.score, 4), "text": r.text,
+                 "fact_type": r.fact.fact_type} for r in results]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for r in results:
+        print(f"{r.score:5.2f}  [{r.id}]  {r.text}")
+    return 0
+
+
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     import json
 
@@ -248,6 +273,7 @@ COMMANDS = {
     "delete-set": cmd_delete,
     "demo-data": cmd_demo_data,
     "search": cmd_search,
+    "retrieve": cmd_retrieve,
 }
 
 

@@ -273,15 +273,9 @@ def _text_matches(
     vector = store.embed_query(residual)
     profile = dict(store.query_profiles(vector, name, version, len(personas)))
     best_fact: dict[str, float] = {}
-    try:
-        # One query over the set's facts; a persona absent from the top n scores at most the n-th similarity.
-        got = store.facts_of(personas[0]).query(
-            query_embeddings=[vector.tolist()], n_results=10 * len(personas),
-            where={"fact_type": {"$in": _FACT_TYPES}}, include=["metadatas", "distances"],
-        )
-        sims = [(m["persona_id"], 1.0 - float(d)) for m, d in zip(got["metadatas"][0], got["distances"][0])]
-    except Exception:  # noqa: BLE001 - no facts collection (a set saved without facts): the profile alone
-        sims = []
+    # One query over the set's facts; a persona absent from the top n scores at most the n-th similarity.
+    found = store.query_set_facts(name, version, vector, 10 * len(personas), _FACT_TYPES)
+    sims = [(str(fact.metadata["persona_id"]), sim) for fact, sim in found]
     for pid, sim in sims:
         best_fact[pid] = max(sim, best_fact.get(pid, -1.0))
     floor = min((sim for _, sim in sims), default=None)

