@@ -7,8 +7,11 @@ the viewers and the comments are made up. The generative model, all drawn from o
 * Groups g = YouTube age bracket x gender x country (7 x 2 x 20 = 280). Audience size
   size[g] = country weight x age weight x gender weight x log-normal jitter, so sizes differ by
   orders of magnitude (US/IN 25-34 are large, EG 65+ is tiny), as on real channels.
-* Videos v: 1-3 of 15 topics, a unique title from per-topic templates, a publication date in
-  2024-2025 and a heavy-tailed popularity (log-normal; older videos had longer to collect views).
+* Videos v: a primary topic (uniform over 15) and, for about 30%, one secondary topic from a small table of
+  natural pairs (``PAIRS``: Cooking+Parenting, budget Travel+Personal Finance, Tech Reviews+Gaming, ...); a
+  unique title from the primary topic's templates, or from the pair's templates, which mention both topics,
+  so every topic fits the title; a publication date in 2024-2025 and a heavy-tailed popularity (log-normal;
+  older videos had longer to collect views).
 * Behaviours j: ``planted_H[j]`` is a distribution over videos proportional to popularity x (1 on
   the videos of the behaviour's 1-2 topics, a small noisy leak elsewhere). Each behaviour has a
   distinct, plausible core group (e.g. Gaming -> male 18-24 US).
@@ -25,6 +28,7 @@ the viewers and the comments are made up. The generative model, all drawn from o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,8 +73,8 @@ TOPICS: dict[str, _Topic] = {
          "Can I use an air fryer for this?", "My grandma used to make {x} exactly like this",
          "Finally a recipe that doesn't need 20 ingredients"), 8, 0.045),
     "Travel": _Topic(
-        ("Budget Travel in {x}: 7 Days for $700", "{x} Travel Guide: What Nobody Tells You", "24 Hours in {x}",
-         "First Time in {x}? Watch This Before You Go", "Street Food Tour in {x}", "Is {x} Worth the Hype?"),
+        ("{x} Travel Guide: What Nobody Tells You", "24 Hours in {x}", "First Time in {x}? Watch This Before You Go",
+         "Street Food Tour in {x}", "Is {x} Worth the Hype?", "Hidden Gems of {x}"),
         ("Japan", "Portugal", "Mexico City", "Vietnam", "Istanbul", "Peru", "Morocco", "Iceland", "Bali", "Seoul",
          "Lisbon", "Buenos Aires"),
         ("The part about travel insurance saved me so much money", "Going to {x} next month, this helped a lot",
@@ -174,6 +178,189 @@ TOPICS: dict[str, _Topic] = {
          "More science videos like this please"), 10, 0.04),
 }
 TOPIC_NAMES = tuple(TOPICS)
+
+# Natural topic pairs: (primary, secondary) -> title templates that mention both. A template is a plain title or
+# (template, fillers): "{x}" is one of the listed fillers, which are among the primary topic's fillers (so the
+# primary topic's comments that quote the filler still fit). Every pair appears in both directions.
+_PAIR_TITLES: dict[tuple[str, str], tuple[str | tuple[str, str], ...]] = {
+    ("Cooking", "Parenting"): (
+        "Kid-Friendly Lunchboxes in 10 Minutes",
+        ("Kid-Friendly {x} My Picky Eater Actually Eats",
+         "Pasta, Chicken Curry, Fried Rice, Lasagna, Tacos, Lentil Soup, Protein Pancakes, Ramen"),
+        ("Cooking {x} With My Toddler", "Pasta, Protein Pancakes, Banana Bread, Tacos, Cheesecake, Fried Rice"),
+        ("Family {x} for Busy School Nights", "Pasta, Chicken Curry, Fried Rice, Lasagna, Tacos, Lentil Soup, Ramen"),
+        ("Sneaking Veggies Into {x} for Picky Kids",
+         "Pasta, Lasagna, Tacos, Fried Rice, Banana Bread, Protein Pancakes"),
+    ),
+    ("Parenting", "Cooking"): (
+        "Feeding Picky Eaters: 5 Dinners Kids Actually Eat", "What My Toddler Eats in a Day",
+        "Cooking With Kids: A Parent's Survival Guide", "Baby-Led Weaning: Our First Family Meals",
+        "Back to School Lunchbox Ideas From a Mom of Three",
+        ("{x} at the Dinner Table: What Actually Worked for Us",
+         "Picky Eaters, Screen Time, Sibling Fights, Toddler Tantrums"),
+        "Meal Planning for a Family of Five", "Our Family's Sunday Batch Cooking Routine",
+        "Toddler Snack Ideas That Aren't Just Crackers",
+    ),
+    ("Parenting", "Education"): (
+        "Teaching My Toddler to Read at Home", "How to Help Your Kid With Math Homework",
+        "A Homeschool Week in Our Family",
+        "Screen Time vs Learning Apps: What Teachers Told Us", "Raising Bilingual Kids: How We Teach Two Languages",
+        ("{x}: Study Habits That Worked for Our Kids", "Homework, Back to School, Screen Time, Bedtime"),
+        "Choosing a School: Questions Every Parent Should Ask", "Bedtime Stories That Teach: Our Favourite Books",
+        "Learning Through Play: Easy Activities for Preschoolers",
+    ),
+    ("Education", "Parenting"): (
+        ("{x} Explained for Parents Helping With Homework",
+         "Algebra, Statistics, Essay Writing, Spanish Grammar, Geography, World History"),
+        ("How to Teach Your Kids {x} at Home",
+         "Algebra, Spanish Grammar, Geography, Speed Reading, Public Speaking, English Idioms, Memory Techniques"),
+        ("{x} for Kids: A Parent's Guide", "Algebra, World History, Geography, Spanish Grammar, Memory Techniques"),
+        ("Learn {x} Together With Your Child", "Spanish Grammar, English Idioms, Geography, Algebra, World History"),
+    ),
+    ("Travel", "Personal Finance"): (  # budget travel titles only
+        "Budget Travel in {x}: 7 Days for $700", "How Much Does a Week in {x} Really Cost?",
+        "{x} on a Backpacker Budget",
+        "How I Saved Up for a Month in {x}", "Cheap Eats and Free Things to Do in {x}",
+    ),
+    ("Personal Finance", "Travel"): (
+        "How to Save for Your Dream Trip", "Travel Credit Cards: Are the Points Worth It?",
+        "Budgeting for a Year of Travel", "I Travelled for a Year on $20,000: Full Budget Breakdown",
+        "Travel Insurance: What Nobody Tells You",
+        ("{x} for Digital Nomads",
+         "Budgeting, Taxes, Side Hustles, Credit Cards, Emergency Funds, Retirement Accounts"),
+        ("How I Pay for Travel With {x}", "Side Hustles, Credit Cards"),
+        ("{x} Abroad: What Travellers Get Wrong", "Credit Cards, Taxes"),
+        ("Travel Now or Invest? {x} vs Your Next Holiday",
+         "Index Funds, Retirement Accounts, Mutual Funds, Debt Payoff"),
+        "Cheap Flights: 7 Money-Saving Booking Tricks", "The Real Cost of Living Abroad for a Year",
+        "How We Budget for a Family Holiday", "Travel Points and Miles for Beginners",
+    ),
+    ("Gaming", "Tech Reviews"): (
+        ("Playing {x} on the Cheapest Gaming Laptop",
+         "Minecraft Hardcore, Hollow Knight, Stardew Valley, Terraria, a Soulslike, a Battle Royale, a Retro RPG"),
+        ("{x} on a $300 Handheld: Is It Playable?",
+         "Minecraft Hardcore, Hollow Knight, Stardew Valley, Terraria, a Soulslike, a Retro RPG"),
+        ("Best Controller for {x}: 5 Tested", "Hollow Knight, a Soulslike, a Battle Royale, a Retro RPG, Tetris"),
+        ("{x} at 240 FPS: Is a High-Refresh Monitor Worth It?", "a Battle Royale, Minecraft Hardcore, a Soulslike"),
+        "Reviewing My Game Streaming Setup: Mic, Camera and Capture Card",
+    ),
+    ("Tech Reviews", "Gaming"): (
+        "I Built a Gaming PC for $600", "Console vs Gaming PC: Which Should You Buy?",
+        ("Is the {x} Good for Gaming? Honest Review", "Laptop, Smartphone, Tablet, Mini PC"),
+        ("{x} Gaming Benchmarks: 10 Games Tested", "Laptop, Smartphone, Tablet, Mini PC"),
+        ("Best Budget {x} for Gamers", "Laptop, Gaming Monitor, Mechanical Keyboard, Wireless Earbuds, Mini PC"),
+    ),
+    ("Tech Reviews", "Science"): (
+        ("The Science Inside the {x}", "Smartphone, Smartwatch, Wireless Earbuds, E-Reader, Mirrorless Camera, Tablet"),
+        ("{x} Teardown: The Physics of Every Part", "Smartphone, Smartwatch, Wireless Earbuds, Mechanical Keyboard"),
+        "Is the Smartwatch Heart-Rate Sensor Accurate? We Tested the Science",
+        "Best Telescope for Beginners: Honest Review", "Reviewing a Home Weather Station: How Accurate Is It?",
+    ),
+    ("Science", "Tech Reviews"): (
+        "Quantum Computers vs Your Laptop: An Honest Comparison", "We Tested 3 Consumer DNA Kits",
+        "Testing a Budget Telescope: Can You See Mars?", "Do Earthquake Alert Apps Actually Work? Tested",
+        ("Reviewing the Gadgets That Explore {x}", "Volcanoes, the Deep Ocean, Mars, Earthquakes, Lightning"),
+        ("Can Your Smartphone Detect {x}?", "Earthquakes, Lightning"),
+        "Testing Air Quality Monitors: Which Ones Are Accurate?", "Can a Smartphone Microscope See Bacteria?",
+    ),
+    ("Education", "Science"): (
+        ("{x} for Science Students", "Statistics, Algebra, Memory Techniques, Essay Writing, Public Speaking"),
+        ("The Science of {x}", "Memory Techniques, Speed Reading, Public Speaking"),
+        ("Is {x} Backed by Science?", "Speed Reading, Memory Techniques"),
+        "Learn the Periodic Table in 20 Minutes", "Physics Explained Simply: Forces and Motion",
+        "How to Read a Scientific Paper",
+    ),
+    ("Science", "Education"): (
+        "A Science Lesson on {x}", "What Your Textbook Gets Wrong About {x}",
+        ("Teaching {x} With a Simple Home Experiment", "Volcanoes, Lightning, DNA, Earthquakes"),
+        ("A Classroom Guide to {x}", "Black Holes, Volcanoes, Mars, DNA, Earthquakes, Lightning, the Immune System"),
+    ),
+    ("Fitness", "Sports"): (
+        ("{x} Training for Footballers", "HIIT, Kettlebell, Mobility, Core, Running, Calisthenics"),
+        ("{x} for Runners and Cyclists", "Yoga, Mobility, Stretching, Core"),
+        ("Train Like a Tennis Pro: {x} Edition", "HIIT, Mobility, Core, Kettlebell"),
+        ("The {x} Routine Pro Athletes Swear By", "Mobility, Stretching, Core, Yoga, HIIT, Kettlebell"),
+        "Marathon Training for Beginners: Week 1",
+    ),
+    ("Sports", "Fitness"): (
+        ("How {x} Players Train in the Off-Season",
+         "Football, Basketball, Cricket, Tennis, Volleyball, Baseball, Rugby"),
+        ("The {x} Fitness Test: Could You Pass It?", "Football, Rugby, Basketball, Boxing, Cycling, Tennis"),
+        ("Injury Prevention for {x} Players", "Football, Basketball, Cricket, Tennis, Volleyball, Baseball, Rugby"),
+        ("I Trained Like a Pro {x} Player for a Week", "Football, Basketball, Tennis, Volleyball, Rugby"),
+        ("{x} Conditioning: Train Like a Pro", "Boxing, Rugby, Cycling, Football"),
+        ("How {x} Drivers Stay Fit", "Formula 1"),
+    ),
+    ("Beauty", "Fitness"): (
+        ("Post-Workout {x} Routine", "Skincare, Curly Hair, Hair Care, Glass Skin, Night-Time"),
+        ("{x} for Athletes", "Skincare, Sunscreen, Hair Care"),
+        ("{x} Tips for Swimmers and Runners", "Skincare, Sunscreen, Hair Care, Curly Hair"),
+        "A Yoga Teacher's 5-Minute Skincare Routine", "Makeup That Survives a Marathon",
+        "Protecting Your Hair From Chlorine: A Swimmer's Guide",
+        ("Sweat-Proof {x} for the Gym", "Makeup, No-Makeup Makeup"),
+        "Gym Bag Beauty Essentials", "Does Exercise Really Give You Glowing Skin?",
+        "Sunscreen for Runners: Dermatologist-Approved Tips", "Gym Hairstyles That Survive a Workout",
+    ),
+    ("Fitness", "Beauty"): (
+        ("{x} for Glowing Skin: Does It Work?", "Yoga, Running, HIIT, Stretching"),
+        ("My Morning {x} and Skincare Routine", "Yoga, Running, Stretching, Mobility"),
+        "Face Yoga: I Tried It Every Day for a Month", "Workout Makeup Test: Does It Survive HIIT?",
+        "Gym Skincare Mistakes That Cause Breakouts", "Hydration for Athletes: Better Workouts and Better Skin",
+    ),
+    ("Cars", "DIY"): (
+        ("DIY Oil Change on a {x}",
+         "Hatchback, Pickup Truck, Sports Coupe, Minivan, Hybrid Sedan, Classic Roadster, Motorcycle, Station Wagon"),
+        ("Restoring a {x} in My Garage",
+         "Classic Roadster, Motorcycle, Pickup Truck, Hatchback, Station Wagon, Off-Roader"),
+        ("Building a Custom Roof Rack for a {x}", "Pickup Truck, Off-Roader, Station Wagon, Minivan, Electric SUV"),
+        ("Home-Made Camper Conversion: {x} Edition", "Minivan, Station Wagon, Pickup Truck, Off-Roader"),
+        "The Garage Tool Kit for Home Car Repairs",
+    ),
+    ("DIY", "Cars"): (
+        "Building the Ultimate Garage for Car Repairs", "DIY Truck Bed Storage Drawers",
+        "DIY Car Ramps From Scrap Wood",
+        ("Turning an Old Car Part Into a {x}", "Coffee Table, Desk, Floating Shelf, Planter Box"),
+        ("Building a {x} for My Car Workshop", "Workbench, Floating Shelf"),
+        "DIY Bike Rack for the Back of Your Car", "Building a Wall-Mounted Tyre Rack",
+        "How to Build a Carport on a Budget",
+        "Building a Roof Box for Road Trips", "DIY Pegboard Wall for Car Tools",
+        "I Built a Creeper to Work Under My Car", "Converting a Van Into a Camper: Build Log",
+    ),
+    ("Music", "Comedy"): (
+        ("Turning Funny Voicemails Into a {x} Song",
+         "Jazz, Bossa Nova, K-Pop, Afrobeats, Synthwave, Reggaeton, Metal, Lo-Fi"),
+        ("Types of {x} Fans", "Jazz, K-Pop, Metal, Classical Piano, Synthwave, Lo-Fi"),
+        ("If {x} Songs Were Honest", "K-Pop, Reggaeton, Metal, Synthwave, Afrobeats"),
+        ("Funniest Moments From Our {x} Live Session", "Jazz, Bossa Nova, Afrobeats, Metal, Flamenco, Classical Piano"),
+        "A Parody Song About Online Meetings",
+    ),
+    ("Comedy", "Music"): (
+        ("{x}: The Musical", "Family Dinners, Airports, Group Projects, Weddings, Job Interviews, Road Trips"),
+        "A Song About {x}",
+        ("Types of Singers at {x}", "Weddings, Birthday Parties, Family Dinners, the Office"),
+        "If Wedding DJs Were Honest", "Every Karaoke Night Ever: A Sketch",
+    ),
+}
+
+
+def _templates(primary: str, entries: Sequence[str | tuple[str, str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(template, fillers) for each entry: the listed fillers, all of the primary topic's, or none without "{x}"."""
+    out = []
+    for entry in entries:
+        text, fillers = (entry, None) if isinstance(entry, str) else (entry[0], tuple(entry[1].split(", ")))
+        if "{x}" not in text:
+            fillers = ("",)
+        elif fillers is None:
+            fillers = TOPICS[primary].fillers
+        out.append((text, fillers))
+    return tuple(out)
+
+
+PAIRS: dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]] = {
+    pair: _templates(pair[0], entries) for pair, entries in _PAIR_TITLES.items()
+}
+PARTNERS: dict[str, tuple[str, ...]] = {t: tuple(b for a, b in PAIRS if a == t) for t in TOPIC_NAMES}
+SECONDARY_SHARE = 0.3  # share of videos with a secondary topic (from PARTNERS); the rest have one topic
 GENERIC_COMMENTS = (
     "Great video as always", "Who's watching in 2025?", "The quality of this channel keeps going up",
     "Underrated channel, deserves way more subscribers", "Thanks for the subtitles!", "Watched it twice already",
@@ -223,7 +410,7 @@ class DemoData:
 @dataclass(frozen=True)
 class _Videos:
     topics: list[list[int]]  # topic indices, primary first
-    fillers: list[str]  # the word the title was built around
+    fillers: list[str]  # the word the title was built around ("" when it has none)
     popularity: np.ndarray  # sums to 1
     minutes: np.ndarray  # average view duration
 
@@ -239,32 +426,43 @@ def _groups(rng: np.random.Generator) -> tuple[pd.DataFrame, np.ndarray]:
     return frame, size / size.sum()
 
 
-def _title(rng: np.random.Generator, topic: _Topic, used: set[str]) -> tuple[str, str]:
-    """A unique title from the topic's templates, and the filler it used."""
-    for _ in range(30):
-        filler = topic.fillers[rng.integers(len(topic.fillers))]
-        title = topic.titles[rng.integers(len(topic.titles))].format(x=filler)
-        if title not in used:
-            break
+def _fill(template: str, filler: str) -> str:
+    """The template with its filler: "an Electric SUV", not "a Electric SUV"; "A Soulslike ...", not "a Soulslike"."""
+    if filler[:1] in tuple("AEIOU"):
+        template = re.sub(r"\b([Aa]) (?=\{x\})", r"\1n ", template)
+    title = template.format(x=filler)
+    return title[0].upper() + title[1:]
+
+
+def _title(rng: np.random.Generator, templates: Sequence[tuple[str, tuple[str, ...]]],
+           used: set[str]) -> tuple[str, str]:
+    """A title from (template, fillers) choices not used yet, and its filler ("" for a template without one)."""
+    options = [(_fill(text, filler), filler) for text, fillers in templates for filler in fillers]
+    fresh = [option for option in options if option[0] not in used]
+    title, filler = (fresh or options)[rng.integers(len(fresh or options))]
     base, part = title, 2
-    while title in used:
+    while title in used:  # only when every choice is taken
         title, part = f"{base} (Part {part})", part + 1
     used.add(title)
     return title, filler
 
 
 def _videos(rng: np.random.Generator, n: int) -> tuple[pd.DataFrame, _Videos]:
-    """Videos in publication order: 1-3 topics, title, date, popularity, average view duration."""
+    """Videos in publication order: a primary topic, for some a natural secondary one (the title mentions both),
+    title, date, popularity, average view duration."""
     days = np.sort(rng.integers(0, N_DAYS, n))
     used: set[str] = set()
+    single = {t: tuple((text, TOPICS[t].fillers) for text in TOPICS[t].titles) for t in TOPIC_NAMES}
     rows, topics, fillers = [], [], []
     for i, day in enumerate(days):
-        k = 1 + int(rng.random() < 0.4) + int(rng.random() < 0.12)
-        idx = [int(t) for t in rng.choice(len(TOPIC_NAMES), size=k, replace=False)]
-        title, filler = _title(rng, TOPICS[TOPIC_NAMES[idx[0]]], used)
-        topics.append(idx)
+        primary = TOPIC_NAMES[rng.integers(len(TOPIC_NAMES))]
+        names = [primary]
+        if rng.random() < SECONDARY_SHARE and PARTNERS[primary]:
+            names.append(PARTNERS[primary][rng.integers(len(PARTNERS[primary]))])
+        title, filler = _title(rng, PAIRS[primary, names[1]] if len(names) == 2 else single[primary], used)
+        topics.append([TOPIC_NAMES.index(t) for t in names])
         fillers.append(filler)
-        rows.append((f"v{i + 1:04d}", title, "|".join(TOPIC_NAMES[t] for t in idx), str(START + day)))
+        rows.append((f"v{i + 1:04d}", title, "|".join(names), str(START + day)))
     years_online = (N_DAYS - days) / 365.0
     popularity = rng.lognormal(0.0, 0.9, n) * (years_online + 0.25) ** 0.35
     typical = np.array([np.mean([TOPICS[TOPIC_NAMES[t]].minutes for t in idx]) for idx in topics])
@@ -320,7 +518,7 @@ def _comment_text(rng: np.random.Generator, videos: _Videos, v: int) -> str:
     idx = videos.topics[v]
     topic_i = idx[0] if rng.random() < 0.75 else idx[rng.integers(len(idx))]
     pool = TOPICS[TOPIC_NAMES[topic_i]].comments
-    if topic_i != idx[0]:  # the filler belongs to the primary topic
+    if topic_i != idx[0] or not videos.fillers[v]:  # the filler belongs to the primary topic; some titles have none
         pool = tuple(c for c in pool if "{x}" not in c)
     if rng.random() < 0.2 or not pool:
         pool = GENERIC_COMMENTS
