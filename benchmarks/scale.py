@@ -8,9 +8,12 @@ is its own. Sizes (data from ``benchmarks/make_data.py``):
 * ``wide``: 10M interactions grouped by age (single years) x gender x country (about 2,700 groups) over
   200,000 items.
 
-Ours: the ``personas generate`` command end to end (interpreter start, reading, validation, the matrix,
-NMF with k = 10, 2 stability re-runs, impactful groups, statistics, enrichment, saving the set) on the
-Parquet files, and on the CSV files for 10m. Baseline: what the APG replication notebook does:
+Ours: audience files to personas in a fresh process (interpreter start, imports, ``personas.data.load``:
+reading, validation, the matrix; ``personas.pipeline.generate``: NMF with k = 10, 2 stability re-runs,
+impactful groups, statistics, enrichment) on the Parquet files, and on the CSV files for 10m. For the
+sizes in ``--cli-sizes`` the whole ``personas generate`` command is timed as well: it also saves the set
+into the persona store, which embeds the persona documents (retrieval/, not measured against the baseline).
+Baseline: what the APG replication notebook does:
 ``pd.read_csv`` both files, ``merge``, bin age, ``pivot_table`` into a dense group x content matrix,
 ``sklearn.decomposition.NMF(10)``, argmax of W per component. The baseline runs under an address-space
 cap (``--baseline-mem-gb``, default 20) and a timeout (``--timeout``, default 900 s) and is reported as
@@ -23,6 +26,7 @@ Writes ``benchmarks/results/scale.md`` and ``scale.json``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -55,8 +59,32 @@ LABELS = {"100k": "100k rows", "1m": "1M rows", "10m": "10M rows", "wide": "wide
 # ---------------------------------------------------------------------------- workers (in the child)
 
 
-def _ours_worker(size: str, fmt: str) -> dict:
-    """`personas generate` through the real entry point, with its stages timed."""
+def _ours_api(size: str, fmt: str) -> dict:
+    """Audience files to personas through the Python API: personas.data.load, then personas.pipeline.generate."""
+    from personas.data import InputSpec, load
+    from personas.pipeline import GenerateOptions, generate
+    from personas.settings import Settings
+
+    case = CASES[size]
+    t0 = time.perf_counter()
+    spec = InputSpec(
+        interactions=DATA / f"{case['interactions']}.{fmt}", users=DATA / f"users.{fmt}",
+        content=DATA / f"{case['content']}.{fmt}", user_col="user_id", group_by=tuple(case["group_by"]),
+        content_col="item_id", count_col="n", bins=dict(case["bins"]), source=f"files: {case['interactions']}.{fmt}",
+    )
+    data = load(spec)
+    t1 = time.perf_counter()
+    pset = generate(data, Settings(), GenerateOptions(name=f"scale-{size}", version=1, k=10, seed=0))
+    t2 = time.perf_counter()
+    shape = data.matrix.shape
+    return {"stages": {"load": round(t1 - t0, 3), "generate": round(t2 - t1, 3)},
+            "matrix": {"groups": shape[0], "content": shape[1], "nonzero": int(data.matrix.nnz)},
+            "stability": pset.quality["stability"], "relative_error": pset.quality["relative_error"],
+            "personas": [p.group_label for p in pset.personas]}
+
+
+def _ours_cli(size: str, fmt: str) -> dict:
+    """`personas generate` through the real entry point (this includes saving the set into the store)."""
     import personas.data
     import personas.pipeline
     from personas.cli import main
@@ -84,14 +112,13 @@ def _ours_worker(size: str, fmt: str) -> dict:
                 "--users", str(DATA / f"users.{fmt}"), "--content", str(DATA / f"{case['content']}.{fmt}"),
                 "--user-col", "user_id", "--group-by", ",".join(case["group_by"]), "--content-col", "item_id",
                 "--count-col", "n", "-k", "10", "--no-progress", *(["--bins", bins] if bins else [])]
-        devnull = open(os.devnull, "w")
-        stdout, sys.stdout = sys.stdout, devnull
-        try:
+        t = time.perf_counter()
+        with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
             code = main(argv)
-        finally:
-            sys.stdout = stdout
+        times["cli_total"] = round(time.perf_counter() - t, 3)
     if code != 0:
         raise SystemExit(code)
+    times["save_and_rest"] = round(times["cli_total"] - times.get("load", 0) - times.get("generate", 0), 3)
     return {"stages": times, "matrix": shape}
 
 
@@ -146,7 +173,12 @@ def _worker(args: argparse.Namespace) -> None:
     if args.worker == "baseline" and args.mem_gb:
         cap = int(args.mem_gb * (1 << 30))
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    out = _ours_worker(args.size, args.fmt) if args.worker == "ours" else _baseline_worker(args.size)
+    if args.worker == "ours":
+        out = _ours_api(args.size, args.fmt)
+    elif args.worker == "ours-cli":
+        out = _ours_cli(args.size, args.fmt)
+    else:
+        out = _baseline_worker(args.size)
     print("RESULT " + json.dumps(out), flush=True)
 
 
@@ -211,6 +243,7 @@ def run_child(worker: str, size: str, fmt: str, timeout: float, mem_gb: float) -
         stdout, stderr = out.read(), err.read()
     rec: dict = {"worker": worker, "size": size, "format": fmt, "wall_s": round(wall, 2),
                  "peak_mb": round(usage.ru_maxrss / 1024, 1), "exit": proc.returncode,
+                 "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),  # all threads; steadier than wall when shared
                  "load_average_before": round(load_before, 2)}
     result = next((json.loads(line[7:]) for line in stdout.splitlines() if line.startswith("RESULT ")), None)
     if timed_out:
@@ -255,8 +288,8 @@ def _ratio(ours: dict, base: dict | None, key: str) -> str:
 
 def table(rows: list[tuple[str, dict, dict | None]]) -> str:
     lines = [
-        "| size | groups x content | ours time | ours peak MB | baseline time | baseline peak MB "
-        "| time ratio (baseline / ours) | memory ratio (baseline / ours) |",
+        ("| size | groups x content | ours time | ours peak MB | baseline time | baseline peak MB "
+         "| time ratio (baseline / ours) | memory ratio (baseline / ours) |"),
         "|---|---|---|---|---|---|---|---|",
     ]
     for label, ours, base in rows:
@@ -273,6 +306,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100k,1m,10m,wide")
     parser.add_argument("--csv-sizes", default="10m", help="sizes for which ours also runs on the CSV files")
+    parser.add_argument("--cli-sizes", default="10m", help="sizes for which the whole `personas generate` command "
+                        "(which also saves the set into the store) is timed too; '' for none")
     parser.add_argument("--repeat", type=int, default=1, help="runs of ours per size; the fastest is reported")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--baseline-sizes", default=None, help="sizes to run the baseline on (default: --sizes)")
@@ -280,7 +315,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--baseline-mem-gb", type=float, default=20.0, help="address-space cap of the baseline")
     parser.add_argument("--out", type=Path, default=RESULTS / "scale")
     # internal: the child
-    parser.add_argument("--worker", choices=("ours", "baseline"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=("ours", "ours-cli", "baseline"), help=argparse.SUPPRESS)
     parser.add_argument("--size", help=argparse.SUPPRESS)
     parser.add_argument("--fmt", default="parquet", help=argparse.SUPPRESS)
     parser.add_argument("--mem-gb", type=float, default=0.0, help=argparse.SUPPRESS)
@@ -291,6 +326,8 @@ def main(argv: list[str] | None = None) -> None:
 
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     csv_sizes = {s.strip() for s in args.csv_sizes.split(",") if s.strip()}
+    cli_sizes = {s.strip() for s in args.cli_sizes.split(",") if s.strip()}
+    cli_rows: list[tuple[str, dict]] = []
     base_sizes = sizes if args.baseline_sizes is None else [s.strip() for s in args.baseline_sizes.split(",")]
     missing = [CASES[s]["interactions"] for s in sizes if not (DATA / f"{CASES[s]['interactions']}.csv").exists()]
     if missing:
@@ -315,14 +352,39 @@ def main(argv: list[str] | None = None) -> None:
             records.append(base)
         for fmt in fmts:
             rows.append((f"{LABELS[size]}{' (CSV)' if fmt == 'csv' else ''}", ours_by_fmt[fmt], base))
+        if size in cli_sizes:
+            cli = best([run_child("ours-cli", size, "parquet", args.timeout, 0) for _ in range(args.repeat)])
+            print(f"  ours CLI {size}: {_cell_time(cli)}, {_cell_mem(cli)} {cli.get('stages', '')}", flush=True)
+            records.append(cli)
+            cli_rows.append((LABELS[size], cli))
 
     md = table(rows)
+    md += ("\n\nConditions (the machine may be shared: CPU seconds, user + system over all threads, move less "
+           "than wall time when other work competes; load average: 1-minute, just before the run):\n\n"
+           "| size | ours stages (load / generate) | ours CPU | ours load avg | baseline stages | baseline CPU "
+           "| baseline load avg |\n|---|---|---|---|---|---|---|\n")
+    md += "\n".join(
+        f"| {label} | {' / '.join(f'{v:.1f} s' for v in ours.get('stages', {}).values())} | "
+        f"{ours.get('cpu_s', float('nan')):.1f} s | {ours.get('load_average_before', float('nan')):.1f} | "
+        + (f"{', '.join(f'{k} {v:.1f} s' for k, v in base.get('stages', {}).items())} | "
+           f"{base.get('cpu_s', float('nan')):.1f} s | {base.get('load_average_before', float('nan')):.1f} |"
+           if base else "- | - | - |")
+        for label, ours, base in rows)
+    if cli_rows:
+        md += ("\n\nThe whole `personas generate` command on Parquet (interpreter start, load, generate, then saving "
+               "the set into the persona store, which embeds its documents):\n\n"
+               "| size | time | peak MB | of which load / generate / save and the rest |\n|---|---|---|---|\n")
+        md += "\n".join(
+            f"| {label} | {_cell_time(r)} | {_cell_mem(r)} | "
+            + " / ".join(f"{r.get('stages', {}).get(k, float('nan')):.1f} s" for k in ("load", "generate", "save_and_rest"))
+            + " |" for label, r in cli_rows)
     header = (
         "# Scale: ours vs the straightforward baseline\n\n"
         f"Machine: {info['cores']} cores ({info['cpu']}), {info['ram_gb']} GB RAM, Python {info['python']}, "
         + ", ".join(f"{k} {v}" for k, v in info["versions"].items()) + ".\n\n"
-        "Ours: `personas generate` end to end (k = 10, default settings: 2 stability re-runs) on Parquet "
-        "(CSV rows: on the CSV files); its figure is the fastest of "
+        "Ours: a fresh Python process that runs `personas.data.load` and `personas.pipeline.generate` (k = 10, "
+        "default settings: 2 stability re-runs, content metadata read too) on Parquet (CSV rows: on the CSV "
+        "files), timed from process start to personas; its figure is the fastest of "
         f"{args.repeat} run(s). Baseline: pd.read_csv, merge, bin age, pivot_table (dense, fill 0), "
         f"sklearn NMF(10), argmax of W, on the CSV files, capped at {args.baseline_mem_gb:g} GB of address space "
         f"and {args.timeout:.0f} s. Peak MB: the child process's maximum resident set size. "

@@ -6,8 +6,10 @@ underscore, ``random_state``, no I/O. Shapes: V is (g, c) groups x content, W is
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,7 +82,13 @@ class PersonaNMF(BaseEstimator):
         X, self.row_scale_, self.column_scale_ = scale_matrix(sp.csr_matrix(V), self.scaling)
         return self._fit_scaled(X)
 
-    def _fit_scaled(self, X: sp.csr_matrix) -> PersonaNMF:
+    def _fit_scaled(self, X: sp.csr_matrix, *, quiet: bool = True) -> PersonaNMF:
+        """Fit on X, already scaled. ``quiet=False`` leaves the warning filters alone: ``catch_warnings`` is
+        not thread-safe, so fits run side by side get one filter set around them all (:func:`_run_fits`)."""
+        if quiet:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                return self._fit_scaled(X, quiet=False)
         model = NMF(
             n_components=self.n_components,
             init=self.init,
@@ -89,13 +97,15 @@ class PersonaNMF(BaseEstimator):
             tol=self.tol,
             random_state=self.random_state,
         )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            W = model.fit_transform(X)
-        self.W_ = W
-        self.H_ = model.components_
-        self.reconstruction_err_ = float(model.reconstruction_err_)
-        norm = float(np.sqrt(X.multiply(X).sum())) if sp.issparse(X) else float(np.linalg.norm(X))
+        # The fit runs in float32: the sparse products that dominate it move half the bytes (25-30 % faster);
+        # the personas, their groups and content lists are the same as with float64 and stability agrees to
+        # 1e-5 (benchmarks/nmf_precision.py). What leaves the fit is float64 again, the error computed in float64.
+        W = model.fit_transform(X.astype(np.float32) if X.dtype == np.float64 else X)
+        self.W_ = W.astype(np.float64)
+        self.H_ = model.components_.astype(np.float64)
+        norm_sq = float(X.multiply(X).sum()) if sp.issparse(X) else float(np.vdot(X, X))
+        self.reconstruction_err_ = _frobenius_error(X, self.W_, self.H_, norm_sq)
+        norm = float(np.sqrt(norm_sq))
         self.relative_error_ = self.reconstruction_err_ / norm if norm else 0.0
         self.n_iter_ = int(model.n_iter_)
         return self
@@ -108,6 +118,14 @@ class PersonaNMF(BaseEstimator):
     def behaviour_mass(self) -> np.ndarray:
         """(g, p) how much of each group's fitted (scaled) activity each behaviour explains."""
         return self.W_ * self.H_.sum(axis=1)[None, :]
+
+
+def _frobenius_error(X: sp.spmatrix | np.ndarray, W: np.ndarray, H: np.ndarray, norm_x: float) -> float:
+    """||X - W H||_F without forming W H, from norm_x = ||X||^2: ||X||^2 - 2 <X, W H> + <W^T W, H H^T>
+    (as sklearn does for sparse X)."""
+    cross = float(np.vdot(W, np.asarray(X @ H.T)))
+    gram = float(np.vdot(W.T @ W, H @ H.T))
+    return float(np.sqrt(max(norm_x - 2.0 * cross + gram, 0.0)))
 
 
 def _normalise_rows(A: np.ndarray) -> np.ndarray:
@@ -153,20 +171,64 @@ def stability(
 ) -> Stability:
     """Refit with random starts and match each run's H rows to the reference's (cosine, Hungarian)."""
     X, _, _ = scale_matrix(V, reference.scaling)
-    per_run = []
-    for seed in seeds:
-        other = PersonaNMF(
-            n_components=reference.n_components,
-            scaling=reference.scaling,
-            init="random",
-            max_iter=reference.max_iter,
-            tol=reference.tol,
-            random_state=seed,
-        )._fit_scaled(X)
-        _, cos = match_rows(reference.H_, other.H_)
-        per_run.append(cos)
+    others = [_refit(reference, seed) for seed in seeds]
+    _run_fits(X, others, progress)
+    return _match_runs(reference, others, seeds)
+
+
+def fit_with_stability(
+    V: sp.csr_matrix,
+    model: PersonaNMF,
+    seeds: Sequence[int],
+    progress: Callable[[], None] | None = None,
+) -> Stability:
+    """``model.fit(V)`` then ``stability(V, model, seeds)``, the same results, with the fits side by side.
+
+    The fits are independent, and the sparse products and sklearn's coordinate descent that take their
+    time release the GIL, so threads run them on all cores. ``progress`` ticks once per fit.
+    """
+    X, model.row_scale_, model.column_scale_ = scale_matrix(sp.csr_matrix(V), model.scaling)
+    others = [_refit(model, seed) for seed in seeds]
+    _run_fits(X, [model, *others], progress)
+    return _match_runs(model, others, seeds)
+
+
+def _refit(reference: PersonaNMF, seed: int) -> PersonaNMF:
+    return PersonaNMF(
+        n_components=reference.n_components,
+        scaling=reference.scaling,
+        init="random",
+        max_iter=reference.max_iter,
+        tol=reference.tol,
+        random_state=seed,
+    )
+
+
+def _run_fits(X: sp.csr_matrix, models: Sequence[PersonaNMF], progress: Callable[[], None] | None) -> None:
+    """Fit every model on X (scaled), as many at a time as there are cores."""
+    def fit(m: PersonaNMF) -> None:
+        m._fit_scaled(X, quiet=False)
         if progress:
             progress()
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    workers = min(len(models), cores)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        if workers <= 1:
+            for m in models:
+                fit(m)
+            return
+        pool = ThreadPoolExecutor(max_workers=workers)
+        try:
+            for _ in pool.map(fit, models):  # re-raises a fit's exception (or Ctrl-C) here
+                pass
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)  # fits not started yet are dropped
+
+
+def _match_runs(reference: PersonaNMF, others: Sequence[PersonaNMF], seeds: Sequence[int]) -> Stability:
+    per_run = [match_rows(reference.H_, other.H_)[1] for other in others]
     per = np.mean(per_run, axis=0)
     return Stability(float(per.mean()), tuple(float(x) for x in per), tuple(int(s) for s in seeds))
 
@@ -204,8 +266,8 @@ def choose_k(
     """
     cands = []
     for k in ks:
-        ref = PersonaNMF(k, scaling=scaling, max_iter=max_iter, random_state=random_state).fit(V)
-        stab = stability(V, ref, seeds)
+        ref = PersonaNMF(k, scaling=scaling, max_iter=max_iter, random_state=random_state)
+        stab = fit_with_stability(V, ref, seeds)
         cands.append(KCandidate(int(k), stab.mean, ref.relative_error_))
         if progress:
             progress()

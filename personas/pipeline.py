@@ -13,7 +13,7 @@ from .demographics import Roles, country_name, detect_roles, gender_word
 from .enrich import avatar, concrete_age, describe, group_label, person_name, pick_quotes, stable_seed
 from .errors import InputError
 from .impact import eligible_groups, impactful_groups, score_matrix
-from .nmf import PersonaNMF, choose_k, stability
+from .nmf import PersonaNMF, choose_k, fit_with_stability
 from .profile import Persona
 from .sets import PersonaSet, SetModel
 from .settings import Settings
@@ -69,9 +69,8 @@ def generate(
     check_k(k, data)
 
     tick = progress("factorising", 1 + len(seeds))
-    model = PersonaNMF(k, scaling=settings.scaling, max_iter=settings.max_iter, random_state=opts.seed).fit(V)
-    tick()
-    stab = stability(V, model, seeds, progress=tick)
+    model = PersonaNMF(k, scaling=settings.scaling, max_iter=settings.max_iter, random_state=opts.seed)
+    stab = fit_with_stability(V, model, seeds, progress=tick)  # the fit and the re-runs, side by side
 
     elig = eligible_groups(data.group_totals, data.group_users, k, settings.min_support, settings.min_users)
     notes = list(data.notes)

@@ -88,11 +88,18 @@ def read_columns(
     require_columns(path, role, wanted, found)
     types = types or {}
     if file_kind(path) == "parquet":
+        # A dictionary type asked for a text column is read straight from Parquet's own dictionary pages
+        # (no string per row is materialised); asked for a column of another type, it is left as stored.
         try:
-            table = pq.read_table(path, columns=wanted)
+            schema = pq.read_schema(path)
+            as_dict = [n for n, t in types.items()
+                       if pa.types.is_dictionary(t) and n in wanted and pa.types.is_string(schema.field(n).type)]
+            table = pq.read_table(path, columns=wanted, read_dictionary=as_dict or None)
         except (pa.ArrowInvalid, OSError) as exc:
             raise InputError(f"{path.name} is not a readable Parquet file ({_short(exc)})") from None
         for name, typ in types.items():
+            if pa.types.is_dictionary(typ) and name not in as_dict:
+                continue
             if name in table.column_names and not table.schema.field(name).type.equals(typ):
                 table = _cast(table, name, typ, path)
         return table
