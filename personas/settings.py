@@ -54,3 +54,9 @@ class Settings(BaseSettings):
         "package. 'hash' selects a meaning-free hashing embedding, for plumbing tests only.",
     )
     embedding_batch_size: int = Field(64, ge=1, description="Texts embedded per batch.")
+    embedding_threads: int = Field(
+        1,
+        ge=0,
+        description="CPU threads for the embedding model (0: torch's default, one per core). One thread measured "
+        "faster on 2 shared cores: query p50 11 ms vs 27 ms, a 200-fact batch 2.2 s vs 4.7 s (README).",
+    )

@@ -38,10 +38,13 @@ def default_model_path() -> Path:
 class LocalEmbeddings(Embeddings):
     """Sentence-transformers from a local folder, loaded lazily once, normalised vectors (cosine = dot)."""
 
-    def __init__(self, model_path: str | Path | None = None, batch_size: int = 64, device: str = "cpu") -> None:
+    def __init__(
+        self, model_path: str | Path | None = None, batch_size: int = 64, device: str = "cpu", threads: int = 1
+    ) -> None:
         self.model_path = Path(model_path) if model_path else default_model_path()
         self.batch_size = batch_size
         self.device = device
+        self.threads = threads
         self._model = None
         self._lock = threading.Lock()
 
@@ -67,6 +70,10 @@ class LocalEmbeddings(Embeddings):
                 from transformers.utils import logging as hf_logging
 
                 hf_logging.disable_progress_bar()
+                if self.threads > 0:
+                    import torch
+
+                    torch.set_num_threads(self.threads)  # process-wide; the model is the only torch user
 
                 self._model = SentenceTransformer(str(self.model_path), device=self.device)
         return self._model

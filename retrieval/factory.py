@@ -11,15 +11,15 @@ from .store import ChromaSetStore, StoreConfig, connect
 
 
 @lru_cache(maxsize=4)
-def _local_embeddings(model: str | None, batch_size: int) -> LocalEmbeddings:
+def _local_embeddings(model: str | None, batch_size: int, threads: int) -> LocalEmbeddings:
     # One model per process: loading it costs seconds, and it is safe to share.
-    return LocalEmbeddings(model, batch_size=batch_size)
+    return LocalEmbeddings(model, batch_size=batch_size, threads=threads)
 
 
 def make_embeddings(settings: Settings) -> LocalEmbeddings | HashEmbeddings:
     if settings.embedding_model == "hash":
         return HashEmbeddings()
-    return _local_embeddings(settings.embedding_model, settings.embedding_batch_size)
+    return _local_embeddings(settings.embedding_model, settings.embedding_batch_size, settings.embedding_threads)
 
 
 def open_store(settings: Settings) -> ChromaSetStore:

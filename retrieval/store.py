@@ -288,6 +288,14 @@ class ChromaSetStore:
         got = self.facts_of(persona).get(where={"persona_id": persona.id}, include=["documents", "metadatas"])
         return [_fact(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
 
+    def persona_fact_vectors(self, persona: Persona) -> tuple[list[FactDoc], np.ndarray]:
+        """A persona's facts with their stored vectors (n, dim), in one read."""
+        got = self.facts_of(persona).get(
+            where={"persona_id": persona.id}, include=["documents", "metadatas", "embeddings"]
+        )
+        facts = [_fact(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        return facts, np.asarray(got["embeddings"], dtype=np.float32).reshape(len(facts), -1)
+
     def query_facts(self, persona: Persona, vector: np.ndarray, n: int) -> list[tuple[FactDoc, float]]:
         """Vector search over one persona's facts: (fact, cosine similarity), best first."""
         col = self.facts_of(persona)
