@@ -213,8 +213,8 @@ def render_avatar(gender: str | None, age: int | None, seed: int, size: int = 12
     out.append(f'<g fill="{skin}"><ellipse cx="{L + 1:g}" cy="58" rx="4" ry="6"/>'
                f'<ellipse cx="{R - 1:g}" cy="58" rx="4" ry="6"/><path d="{face}"/></g>')
     if u[8] < 0.6 or r > 0:
-        out.append(f'<g fill="#e8867a" opacity=".22"><ellipse cx="52" cy="67" rx="4" ry="2.4"/>'
-                   f'<ellipse cx="76" cy="67" rx="4" ry="2.4"/></g>')
+        out.append('<g fill="#e8867a" opacity=".22"><ellipse cx="52" cy="67" rx="4" ry="2.4"/>'
+                   '<ellipse cx="76" cy="67" rx="4" ry="2.4"/></g>')
     # Lines that come with age.
     if cues and a >= 45:
         d = "M56 64Q52.5 69 55.5 74M72 64Q75.5 69 72.5 74"

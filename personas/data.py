@@ -367,9 +367,7 @@ def _content_frame(spec: InputSpec, content_ids: np.ndarray, notes: list[str]) -
     return frame
 
 
-def _comments_frame(
-    spec: InputSpec, content_index: pd.Index, groups: pd.DataFrame, notes: list[str]
-) -> pd.DataFrame | None:
+def _comments_frame(spec: InputSpec, content_index: pd.Index, notes: list[str]) -> pd.DataFrame | None:
     if spec.comments is None:
         return None
     content_col = spec.comment_content_col or spec.content_col
@@ -534,7 +532,7 @@ def load(spec: InputSpec) -> AudienceData:
     groups = ginfo.frame.iloc[g_keep].reset_index(drop=True)
     content_ids = content_ids[c_keep]
     content = _content_frame(spec, content_ids, notes)
-    comments = _comments_frame(spec, pd.Index(content["content_id"]), groups, notes)
+    comments = _comments_frame(spec, pd.Index(content["content_id"]), notes)
     return AudienceData(
         matrix=matrix.astype(np.float64, copy=False),
         groups=groups,

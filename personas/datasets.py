@@ -45,7 +45,7 @@ def movielens_folder() -> Path:
         ) from None
     folder = Path(recbole.__file__).parent / "dataset_example" / "ml-100k"
     if not (folder / "ml-100k.inter").exists():
-        raise InputError(f"recbole is installed but has no ml-100k files; reinstall it: pip install --no-deps recbole==1.2.1")
+        raise InputError("recbole is installed but has no ml-100k files; reinstall it: pip install --no-deps recbole==1.2.1")
     return folder
 
 

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-import numpy as np
 
 from .data import AudienceData
 from .demographics import Roles, country_name, detect_roles, gender_word

@@ -107,7 +107,7 @@ def persona_documents(p: Persona) -> list[FactDoc]:
             own_weight=s.own_weight)
 
     add("quality", "stability",
-        f"{p.name}'s behaviour is explained {fmt.share(s.behaviour_share)} by this persona's pattern and "
-        f"has a stability of {s.stability:.2f} across repeated NMF runs (1.00 = identical every time).",
+        f"{fmt.share(s.behaviour_share)} of the activity of {p.name}'s group follows {p.name}'s behaviour "
+        f"pattern, which has a stability of {s.stability:.2f} across repeated NMF runs (1.00 = identical every time).",
         behaviour_share=s.behaviour_share, stability=s.stability)
     return docs
