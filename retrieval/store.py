@@ -301,19 +301,22 @@ class ChromaSetStore:
         return facts, np.asarray(got["embeddings"], dtype=np.float32).reshape(len(facts), -1)
 
     def query_set_facts(
-        self, name: str, version: int, vector: np.ndarray, n: int, fact_types: Sequence[str] | None = None
+        self, name: str, version: int, vector: np.ndarray, n: int, fact_types: Sequence[str] | None = None,
+        with_text: bool = True,
     ) -> list[tuple[FactDoc, float]]:
         """Vector search over all facts of a set (optionally of some types): (fact, cosine), best first.
 
         Types are filtered on the results, over-fetched: embedded Chroma evaluates a metadata filter against
-        every row that carries the key, in all collections, which cost 300-400 ms at 100,000 facts."""
+        every row that carries the key, in all collections, which cost 300-400 ms at 100,000 facts.
+        ``with_text=False`` leaves the texts out (reading them was most of the time of a 1,000-fact answer)."""
         col = self.client.get_collection(facts_collection_name(name, version))
-        fetch = n if not fact_types else min(col.count(), 3 * n)
-        res = col.query(query_embeddings=[vector.tolist()], n_results=max(fetch, 1),
-                        include=["documents", "metadatas", "distances"])
+        fetch = n if not fact_types else min(col.count(), 2 * n)
+        include = ["documents", "metadatas", "distances"] if with_text else ["metadatas", "distances"]
+        res = col.query(query_embeddings=[vector.tolist()], n_results=max(fetch, 1), include=include)
+        texts = res["documents"][0] if with_text else [""] * len(res["ids"][0])
         found = [
             (_fact(i, d, m), 1.0 - float(dist))
-            for i, d, m, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])
+            for i, d, m, dist in zip(res["ids"][0], texts, res["metadatas"][0], res["distances"][0])
         ]
         if fact_types:
             found = [(f, sim) for f, sim in found if f.fact_type in fact_types]
