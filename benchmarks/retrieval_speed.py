@@ -400,7 +400,7 @@ class WhatIf:
         return [(docs[i], float(sims[i])) for i in order]
 
     def query_set_facts(self, name: str, version: int, vector: np.ndarray, n: int,
-                        fact_types: Any = None) -> list:
+                        fact_types: Any = None, with_text: bool = True) -> list:
         # Ids and distances only: a fact id is "<persona id>:<fact type>:<key>", which is all persona search reads
         # (reading each result's metadata from SQLite is what makes a 3,000-result query slow). Text left empty.
         from retrieval.documents import FactDoc
