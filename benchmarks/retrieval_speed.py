@@ -586,12 +586,12 @@ EXPLAIN = {
     "query_facts": "`store.query_facts(persona, vector, n)` with n = all of the persona's facts (1,000), documents "
                    "and metadata included, only to read every cosine; the baseline asks for 5.",
     "query_profiles": "`store.query_profiles`: 100 profile vectors, but filtered by `set_name` and `set_version`.",
-    "query_set_facts": "`store.query_set_facts`: `search_personas` asks for the set's 1,000 nearest content, topic "
-                       "and quote facts (10 per persona); reading that many results' documents and metadata is the "
-                       "cost (3,000 over-fetched by the current store to filter types on the results; a Chroma "
-                       "`fact_type $in` filter instead cost 300-400 ms). Measured at load ~0.4: a 3,000-result query "
-                       "takes ~140 ms with metadata, ~10 ms with distances only (ids come anyway, and a fact id "
-                       "holds the persona and the fact type); the what-if reads ids and distances only.",
+    "query_set_facts": "`store.query_set_facts`, the set-wide search of content, topic and quote facts behind "
+                       "`search_personas`' semantic match: its time grows with the number of results read with "
+                       "their metadata (measured at load ~0.4 on this store: 3,000 results took ~140 ms with "
+                       "metadata, ~10 ms with distances only; a fact id already holds the persona and the fact type, "
+                       "which is all the search reads; a Chroma `fact_type $in` filter instead cost 300-400 ms). "
+                       "The what-if reads ids and distances only.",
     "persona_fact_vectors": "`store.persona_fact_vectors`: reading a persona's facts and vectors by metadata filter.",
     "persona_facts": "`store.persona_facts`: reading a persona's facts by metadata filter.",
 }
