@@ -115,10 +115,6 @@ class PersonaNMF(BaseEstimator):
         H = self.H_ / self.column_scale_[None, :]
         return _normalise_rows(H)
 
-    def behaviour_mass(self) -> np.ndarray:
-        """(g, p) how much of each group's fitted (scaled) activity each behaviour explains."""
-        return self.W_ * self.H_.sum(axis=1)[None, :]
-
 
 def _frobenius_error(X: sp.spmatrix | np.ndarray, W: np.ndarray, H: np.ndarray, norm_x: float) -> float:
     """||X - W H||_F without forming W H, from norm_x = ||X||^2: ||X||^2 - 2 <X, W H> + <W^T W, H H^T>
