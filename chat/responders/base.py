@@ -1,0 +1,46 @@
+"""The responder interface: one method that streams an answer to a request holding everything it may use.
+
+Citations are uniform across responders: the request's facts are numbered 1..n in order, and an answer
+cites fact n by writing ``[n]`` right after the statement it supports. The chain maps markers to fact ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from personas.errors import PersonaError
+from personas.profile import Persona
+from retrieval.retriever import RetrievedFact
+
+
+class ResponderError(PersonaError):
+    """A responder could not answer (endpoint down, timed out, returned garbage, model missing)."""
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One finished turn of a conversation."""
+
+    question: str
+    answer: str
+    persona_id: str
+    fact_ids: tuple[str, ...] = ()  # the facts the answer cited, in citation order
+
+
+@dataclass(frozen=True)
+class ResponderRequest:
+    persona: Persona
+    question: str  # as resolved by the session (a follow-up already made explicit)
+    facts: Sequence[RetrievedFact]  # numbered 1..n in this order; cite as [n]
+    history: Sequence[Turn] = ()
+    mentioned: Sequence[Persona] = field(default_factory=tuple)  # other personas the question names
+
+
+class Responder(Protocol):
+    name: str
+
+    def stream(self, request: ResponderRequest) -> Iterator[str]:
+        """Yield the answer text in chunks (tokens for LLMs); raise ResponderError when it cannot answer."""
+        ...
