@@ -12,6 +12,7 @@ The weights are chosen by measurement: benchmarks/retrieval_quality.py.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections import OrderedDict
@@ -187,6 +188,19 @@ class HybridRetriever:
         for other in self.mentioned_personas(index.persona, question):
             ranked += _top(self._score(self._index(other.id), question, qvec), k)
         return ranked
+
+    def core_facts(self, persona_id: str) -> list[RetrievedFact]:
+        """The facts of a persona's profile card (who, how big, top topic, top item), which every chat turn
+        keeps in its context next to the retrieved ones: the persona's prompt states them, so they must be
+        citable and checkable. Score 0.0: pinned, not retrieved."""
+        index = self._index(persona_id)
+        wanted = ("demographics", "audience", "topic", "content")
+        out = []
+        for f in index.facts:
+            rank = json.loads(str(f.metadata.get("values_json", "{}"))).get("rank")
+            if f.fact_type in wanted and (f.fact_type in ("demographics", "audience") or rank == 1):
+                out.append(RetrievedFact(f, persona_id, 0.0, 0.0, 0.0))
+        return sorted(out, key=lambda r: wanted.index(r.fact.fact_type))
 
     def mentioned_personas(self, persona: Persona, question: str) -> list[Persona]:
         """Other personas of the same set that the question names (full or first name)."""

@@ -27,6 +27,8 @@ class Turn:
     answer: str
     persona_id: str
     fact_ids: tuple[str, ...] = ()  # the facts the answer cited, in citation order
+    fact_types: tuple[str, ...] = ()  # their fact types (what a follow-up such as "the second one" refers to)
+    subject: str = ""  # the title or topic the answer was about, when it was about one ("how many views did it get?")
 
 
 @dataclass(frozen=True)

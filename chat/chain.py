@@ -1,0 +1,144 @@
+"""One chat turn: retrieve the persona's facts (a LangChain retriever), let a responder write the answer
+(streamed), map its [n] markers to facts, and pass it through the faithfulness gate.
+
+    question -> follow-up resolution -> PersonaFactRetriever -> responder.stream -> citations -> gate -> Answer
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from langchain_core.documents import Document
+
+from personas.errors import InputError
+from personas.profile import Persona
+from retrieval.documents import FactDoc
+from retrieval.retriever import HybridRetriever, PersonaFactRetriever, RetrievedFact
+
+from . import gate
+from .answer import Answer, Citation, ContextFact, GateVerdict
+from .followup import resolve
+from .responders.base import Responder, ResponderError, ResponderRequest, Turn
+
+_MARKER = re.compile(r"\[(\d{1,2})\]")
+
+
+@dataclass(frozen=True)
+class TurnOptions:
+    responder: str
+    policy: str
+    k: int
+    history_turns: int
+    max_question_chars: int
+
+
+def check_question(question: str | None, max_chars: int) -> str:
+    q = (question or "").strip()
+    if not q:
+        raise InputError("the question is empty; ask the persona something")
+    if len(q) > max_chars:
+        raise InputError(f"the question is {len(q):,} characters long; keep it under {max_chars:,} characters")
+    return q
+
+
+def _from_doc(doc: Document) -> RetrievedFact:
+    meta = {k: v for k, v in doc.metadata.items() if k not in ("fact_id", "score", "vector", "lexical")}
+    fact = FactDoc(str(doc.metadata["fact_id"]), doc.page_content, str(meta.get("fact_type", "")), meta)
+    return RetrievedFact(fact, str(meta.get("persona_id", "")), float(doc.metadata["score"]),
+                         float(doc.metadata["vector"]), float(doc.metadata["lexical"]))
+
+
+def citations(text: str, facts: Sequence[RetrievedFact]) -> list[Citation]:
+    out: dict[int, Citation] = {}
+    for m in _MARKER.finditer(text):
+        n = int(m.group(1))
+        if 1 <= n <= len(facts) and n not in out:
+            out[n] = Citation(facts[n - 1].id, facts[n - 1].text, n)
+    return list(out.values())
+
+
+class PersonaChain:
+    def __init__(self, hybrid: HybridRetriever, responders: Callable[[str], Responder], judge: object = None) -> None:
+        self.hybrid = hybrid
+        self.responders = responders
+        self.judge = judge
+
+    def run(self, persona: Persona, question: str, history: Sequence[Turn], opts: TurnOptions) -> Iterator[str | Answer]:
+        """Yields the answer's text chunks as the responder writes them, then the final Answer."""
+        if opts.policy not in gate.POLICIES:
+            raise InputError(f"unknown gate policy {opts.policy!r}; use one of: {', '.join(gate.POLICIES)}")
+        t0 = time.perf_counter()
+        asked = check_question(question, opts.max_question_chars)
+        resolved = resolve(asked, history)
+        docs = PersonaFactRetriever(hybrid=self.hybrid, persona_id=persona.id, k=opts.k).invoke(resolved)
+        facts = [_from_doc(d) for d in docs]
+        mentioned = self.hybrid.mentioned_personas(persona, resolved)
+        seen = {f.id for f in facts}
+        for pid in [persona.id, *(m.id for m in mentioned)]:
+            for f in self.hybrid.core_facts(pid):
+                if f.id not in seen:
+                    seen.add(f.id)
+                    facts.append(f)
+        t1 = time.perf_counter()
+        request = ResponderRequest(persona, resolved, facts, tuple(history), tuple(mentioned))
+        timings = {"retrieve": (t1 - t0) * 1000}
+
+        responder_name, error = opts.responder, None
+        chunks: list[str] = []
+        try:
+            responder = self.responders(opts.responder)
+            for chunk in responder.stream(request):
+                if not chunks:
+                    timings["first_token"] = (time.perf_counter() - t0) * 1000
+                chunks.append(chunk)
+                yield chunk
+        except ResponderError as exc:
+            error = str(exc)
+        text = "".join(chunks).strip()
+        t2 = time.perf_counter()
+        timings["respond"] = (t2 - t1) * 1000
+        if not text and error is None:
+            error = f"the {opts.responder} responder returned an empty answer"
+
+        contexts = [f.text for f in facts]
+        stats = gate.persona_stats(persona)
+        if error is not None:
+            if opts.policy == "fallback" and opts.responder != "grounded":
+                text, responder_name = self._grounded(request), "grounded"
+                outcome = gate.apply(text, contexts, stats, opts.policy, "grounded", self.judge)
+                verdict = GateVerdict(opts.policy, "fallback", f"The {opts.responder} responder failed ({error}), "
+                                      "so this is the answer composed from the facts instead.")
+                outcome = gate.GateOutcome(outcome.text, verdict, outcome.result, False)
+            else:
+                text = f"Sorry, I can't answer right now: {error}"
+                outcome = gate.GateOutcome(text, GateVerdict(opts.policy, "unchecked", "no answer to check"),
+                                           None, False)
+        else:
+            outcome = gate.apply(text, contexts, stats, opts.policy, opts.responder, self.judge)
+            if outcome.replace:
+                grounded_text = self._grounded(request)
+                again = gate.apply(grounded_text, contexts, stats, "annotate", "grounded", self.judge)
+                outcome = gate.GateOutcome(again.text, outcome.verdict, again.result, False)
+                responder_name = "grounded"
+        t3 = time.perf_counter()
+        timings["check"] = (t3 - t2) * 1000
+        timings["total"] = (t3 - t0) * 1000
+        yield Answer(
+            persona_id=persona.id,
+            question=asked,
+            resolved_question=resolved,
+            answer=outcome.text,
+            citations=citations(outcome.text, facts),
+            context=[ContextFact(f.id, f.text, f.persona_id, f.fact.fact_type, f.score) for f in facts],
+            faithfulness=outcome.result,
+            gate=outcome.verdict,
+            responder=responder_name,
+            timings=timings,
+            error=error,
+        )
+
+    def _grounded(self, request: ResponderRequest) -> str:
+        return "".join(self.responders("grounded").stream(request)).strip()

@@ -1,0 +1,136 @@
+"""What a question asks: a small rule-based reading that the grounded responder answers from.
+
+Rules, not a model: the grounded responder must be predictable, offline and fast, and its answers are only
+as good as its reading of the question. Anything it cannot place falls to ``unknown``, which the responder
+answers from the retrieved facts when they match the question's words, and otherwise with "my data doesn't
+tell me that".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+Kind = Literal[
+    "greeting", "identity", "real_person", "age", "gender", "country", "demographics", "audience", "topics",
+    "topic", "content_top", "content_rank", "content_title", "would_watch", "compare", "why", "quotes", "trend",
+    "rates", "shared", "quality", "unknown",
+]
+
+_ORDINALS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
+    "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8, "ninth": 9, "9th": 9,
+    "tenth": 10, "10th": 10, "last": -1,
+}
+_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b|\bnumber (\d+)\b|#(\d+)\b")
+_QUOTED = re.compile(r"[\"“'‘]([^\"”'’]{3,200})[\"”'’]")
+
+# Order matters: the first rule that matches wins, most specific first.
+_RULES: list[tuple[Kind, re.Pattern[str]]] = [
+    ("real_person", re.compile(r"\b(are you (a )?(real|human|actual|bot|ai|person)|real person|do you exist|"
+                               r"are you an? (ai|bot|robot|person|human))\b")),
+    ("would_watch", re.compile(r"\b(would|will|might|could) you (like to )?(watch|enjoy|like|click|view|see)\b|"
+                               r"\binterested in (a |an )?(video|movie|film)\b")),
+    ("compare", re.compile(r"\b(different|differ|difference|compare|compared|comparison|versus|vs\.?|unlike|"
+                           r"in common|similar to)\b")),
+    ("why", re.compile(r"^\s*why\b|\bwhy do you\b|\bwhat makes you\b|\breason\b")),
+    ("age", re.compile(r"\bhow old\b|\byour age\b|\bage\b")),
+    ("gender", re.compile(r"\b(gender|male or female|man or (a )?woman|are you a (man|woman|guy|girl))\b")),
+    ("country", re.compile(r"\bwhere\b.*\b(from|live|based)\b|\bwhich country\b|\bwhat country\b|\bnationality\b")),
+    ("identity", re.compile(r"\bwho are you\b|\babout yourself\b|\bintroduce yourself\b|\bdescribe yourself\b|"
+                            r"\bwhat are you\b|\bwho is\b.*\b(this|persona)\b")),
+    ("audience", re.compile(r"\bhow (big|large|many (people|views|viewers|users|of you))\b|\bsize\b|"
+                            r"\baudience\b|\bhow much do you watch\b|\bshare of (all|the)\b|\bin total\b")),
+    ("rates", re.compile(r"\blikes\b|\bhow many likes?\b|\bper view\b|\bengagement\b|\bwatch (time|minutes)\b|\brating\b|"
+                         r"\bminutes\b")),
+    ("trend", re.compile(r"\bwhen\b|\btrend\b|\bover time\b|\bmonth\b|\bpeak\b|\bgrowing\b|\bseason\b|"
+                         r"\bmost active\b|\bchanged?\b")),
+    ("shared", re.compile(r"\bwho else\b|\bother groups\b|\bpeople like you\b|\bothers like you\b|\boverlap\b|"
+                          r"\bshare your (taste|behaviou?r)\b")),
+    ("quality", re.compile(r"\bstab(le|ility)\b|\breliab|\bconfiden|\brobust\b|\bhow sure\b|\btrust\b")),
+    ("quotes", re.compile(r"\b(comment|comments|say|said|quote|opinion|feedback|think of|think about|feel about)\b")),
+    ("content_rank", re.compile(r"\b(second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|2nd|3rd|4th|5th|"
+                                r"number \d+)\b")),
+    ("content_top", re.compile(r"\b(video|videos|movie|movies|film|films|episode|title|titles|content|item|"
+                               r"items)\b")),
+    ("topics", re.compile(r"\b(topic|topics|genre|genres|categor|interest|interests|into|like|love|enjoy|"
+                          r"watch|favou?rite|care about|kind of)\w*\b")),
+    ("demographics", re.compile(r"\b(demographic|group|occupation|job|gender|country)\b")),
+    ("greeting", re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|thanks|thank you)\b[\s!.,]*$")),
+]
+
+
+_WATCH_WORDS = frozenset("topic topics genre genres category categories video videos content kind type thing things "
+                         "show shows channel channels movie movies film films subject subjects one".split())
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: Kind
+    rank: int | None = None  # an ordinal the question names ("the second one" -> 2; "last" -> -1)
+    quoted: str | None = None  # a title the question quotes
+
+
+def ordinal(question: str) -> int | None:
+    m = _ORDINAL.search(question.lower())
+    if not m:
+        return None
+    if m.group(1):
+        return _ORDINALS[m.group(1)]
+    return int(m.group(2) or m.group(3))
+
+
+def quoted(question: str) -> str | None:
+    m = _QUOTED.search(question)
+    return m.group(1).strip() if m else None
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, tuple[str, str]]:
+    import pycountry  # lazy: its database loads in ~0.1 s
+
+    names: dict[str, tuple[str, str]] = {}
+    for c in pycountry.countries:
+        shown = getattr(c, "common_name", None) or c.name
+        for n in {c.name, shown, getattr(c, "official_name", c.name)}:
+            names[n.lower()] = (c.alpha_2, shown)
+    names.update({"usa": ("US", "United States"), "us": ("US", "United States"), "america": ("US", "United States"),
+                  "uk": ("GB", "United Kingdom"), "britain": ("GB", "United Kingdom"),
+                  "england": ("GB", "United Kingdom")})
+    return names
+
+
+def countries_named(question: str) -> list[tuple[str, str]]:
+    """Countries a question names, as (alpha-2 code, name): 'and in Germany?' -> [('DE', 'Germany')]."""
+    names = _country_names()
+    words = re.findall(r"[A-Za-z][A-Za-z'.-]*", question)
+    found: list[tuple[str, str]] = []
+    for size in (4, 3, 2, 1):
+        for i in range(len(words) - size + 1):
+            phrase = " ".join(words[i:i + size])
+            key = phrase.lower()
+            if size == 1 and (key == "us" and phrase != "US"):  # the pronoun "us"
+                continue
+            if key in names and names[key] not in found:
+                found.append(names[key])
+    return found
+
+
+def classify(question: str) -> Intent:
+    q = question.lower().strip()
+    title = quoted(question)
+    for kind, pattern in _RULES:
+        if pattern.search(q):
+            if kind in ("topics", "content_top") and title:
+                kind = "content_title"
+            if kind == "topics" and re.search(r"\b(video|movie|film)s?\b", q):
+                kind = "content_top"
+            fav = re.search(r"\bfavou?rite (\w+)", q)
+            if kind == "topics" and fav and fav.group(1) not in _WATCH_WORDS:
+                kind = "unknown"  # "your favourite food?": not something the audience data records
+            return Intent(kind, ordinal(question), title)
+    if title:
+        return Intent("content_title", ordinal(question), title)
+    return Intent("unknown", ordinal(question), None)

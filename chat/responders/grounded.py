@@ -1,0 +1,468 @@
+"""The grounded responder: first-person answers composed from the retrieved facts, with no model at all.
+
+Every sentence that states a fact takes its numbers from the fact's exact values (metadata ``values_json``),
+formats them the way the fact text does (personas/formatting.py), and cites the fact as ``[n]``. What the
+retrieved facts do not cover gets "my data doesn't tell me that" and, where it helps, what the data does
+say instead. It is the default responder: offline, fast, and the fallback of the faithfulness gate.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from personas import formatting as fmt
+from personas.profile import Persona
+from retrieval.retriever import RetrievedFact
+
+from ..intents import Intent, classify, countries_named
+from .base import ResponderRequest
+
+NO_DATA = "My data doesn't tell me that"
+
+
+@dataclass(frozen=True)
+class _Fact:
+    n: int  # citation number
+    persona_id: str
+    type: str
+    text: str
+    v: dict[str, Any]
+
+
+def _facts(request: ResponderRequest) -> list[_Fact]:
+    out = []
+    for i, r in enumerate(request.facts, start=1):
+        meta = r.fact.metadata
+        values = json.loads(str(meta.get("values_json", "{}")))
+        out.append(_Fact(i, r.persona_id, r.fact.fact_type, r.text, values))
+    return out
+
+
+class _Answer:
+    """Sentences with their citations, joined into the answer text."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def say(self, sentence: str, *facts: _Fact | None) -> None:
+        marks = "".join(f"[{n}]" for n in dict.fromkeys(f.n for f in facts if f is not None))
+        sentence = sentence.strip()
+        end = sentence[-1] if sentence[-1] in ".!?" else "."
+        body = sentence.rstrip(".!?")
+        self.parts.append(f"{body} {marks}{end}" if marks else f"{body}{end}")
+
+    def text(self) -> str:
+        return " ".join(self.parts)
+
+
+class GroundedResponder:
+    name = "grounded"
+
+    def stream(self, request: ResponderRequest) -> Iterator[str]:
+        text = self.compose(request)
+        # Word by word, so the app streams this responder like any other.
+        for piece in re.findall(r"\S+\s*", text):
+            yield piece
+
+    def compose(self, request: ResponderRequest) -> str:
+        p = request.persona
+        facts = _facts(request)
+        mine = [f for f in facts if f.persona_id == p.id]
+        intent = classify(request.question)
+        return _Composer(p, mine, facts, request, intent).answer()
+
+
+class _Composer:
+    def __init__(self, persona: Persona, mine: list[_Fact], all_facts: list[_Fact], request: ResponderRequest,
+                 intent: Intent) -> None:
+        self.p = persona
+        self.mine = mine
+        self.all = all_facts
+        self.request = request
+        self.intent = intent
+        self.q = request.question.lower()
+        self.words = fmt.noun(persona.count_name)
+        self.out = _Answer()
+
+    # ------------------------------------------------------------------ fact lookups
+
+    def of(self, fact_type: str, facts: Sequence[_Fact] | None = None) -> list[_Fact]:
+        return [f for f in (self.mine if facts is None else facts) if f.type == fact_type]
+
+    def one(self, fact_type: str) -> _Fact | None:
+        found = self.of(fact_type)
+        return found[0] if found else None
+
+    def ranked(self, fact_type: str) -> list[_Fact]:
+        return sorted(self.of(fact_type), key=lambda f: f.v.get("rank", 99))
+
+    def named_topic(self) -> _Fact | None:
+        for f in self.ranked("topic"):
+            if re.search(rf"\b{re.escape(str(f.v['topic']).lower())}\b", self.q):
+                return f
+        return None
+
+    def named_title(self) -> _Fact | None:
+        wanted = (self.intent.quoted or "").lower()
+        for f in self.ranked("content"):
+            title = str(f.v["title"]).lower()
+            if (wanted and (wanted == title or wanted in title)) or title in self.q:
+                return f
+        return None
+
+    # ------------------------------------------------------------------ sentences
+
+    def audience(self, f: _Fact) -> None:
+        v = f.v
+        people = f", from {fmt.count(v['group_users'])} people" if v.get("group_users") is not None else ""
+        self.out.say(f"My group has {fmt.count(v['group_interactions'])} {self.words} in total{people}, which is "
+                     f"{fmt.share(v['audience_share'])} of all {self.words}", f)
+
+    def topic(self, f: _Fact, lead: str | None = None) -> None:
+        v = f.v
+        rank = int(v.get("rank", 0))
+        where = "my top topic" if rank == 1 else f"my topic number {rank}"
+        lead = lead or f"{v['topic']} is {where}"
+        self.out.say(f"{lead}: {fmt.share(v['share'])} of my group's {self.words} ({fmt.count(v['count'])} "
+                     f"{self.words}), {fmt.lift(v['lift'])} the share of the whole audience", f)
+
+    def content(self, f: _Fact, lead: str | None = None) -> None:
+        v = f.v
+        rank = int(v.get("rank", 0))
+        lead = lead or ("My number 1 is" if rank == 1 else f"Number {rank} of my top content is")
+        self.out.say(f"{lead} \"{v['title']}\", with {fmt.count(v['count'])} "
+                     f"{fmt.noun(self.p.count_name, v['count'])} from my group", f)
+
+    def demographics(self, f: _Fact, parts: Sequence[str] = ("age", "gender", "country")) -> None:
+        v = f.v
+        bits = []
+        if "age" in parts:
+            bits.append(f"I'm {v['age']} years old" if v.get("age") is not None else "my age is not in the data")
+        if "gender" in parts:
+            bits.append(f"my gender is {v['gender']}" if v.get("gender") else "my gender is not in the data")
+        if "country" in parts:
+            bits.append(f"I'm from {v['country']}" if v.get("country") else "my country is not in the data")
+        sentence = ", ".join(bits)
+        self.out.say(sentence[0].upper() + sentence[1:], f)
+
+    def group(self, f: _Fact) -> None:
+        self.out.say(f"I stand for the demographic group {f.v['group_label']}", f)
+
+    def quote(self, f: _Fact) -> None:
+        m = re.search(r'commented on "(.*)": "(.*)"$', f.text, re.S)
+        if m:
+            self.out.say(f"A viewer from my group commented on \"{m.group(1)}\": \"{m.group(2)}\"", f)
+
+    def no_data(self, rest: str = "") -> None:
+        """"My data doesn't tell me that" + rest (rest starts with ':' or ' ', or replaces 'that' when it
+        starts with a word such as 'why')."""
+        if rest and rest[0].isalpha():
+            self.out.say(f"{NO_DATA.rsplit(' ', 1)[0]} {rest}")
+        else:
+            self.out.say(f"{NO_DATA}{rest}")
+
+    # ------------------------------------------------------------------ answers by kind
+
+    def answer(self) -> str:
+        kind = self.intent.kind
+        topic = self.named_topic()
+        if kind in ("topics", "unknown", "demographics") and topic is not None and not self._asks_about_group():
+            kind = "topic"
+        elsewhere = self.other_country()
+        if elsewhere and kind not in ("compare", "would_watch", "content_title", "quotes", "why"):
+            self.k_elsewhere(elsewhere)
+            return self.out.text()
+        handler = getattr(self, f"k_{kind}", None) or self.k_unknown
+        handler()
+        if not self.out.parts:
+            self.no_data(": the facts I found don't answer it")
+        return self.out.text()
+
+    def _asks_about_group(self) -> bool:
+        return bool(re.search(r"\b(how old|where|gender|country)\b", self.q))
+
+    def other_country(self) -> tuple[str, str] | None:
+        """A country the question names that is not the persona's own: (code, name)."""
+        for code, name in countries_named(self.request.question):
+            if name != self.p.country:
+                return code, name
+        return None
+
+    def k_elsewhere(self, country: tuple[str, str]) -> None:
+        code, name = country
+        d = self.one("demographics")
+        if d is not None and d.v.get("country"):
+            self.out.say(f"My data is about my own group, in {d.v['country']}; it doesn't break my {self.words} "
+                         f"down for {name}", d)
+        else:
+            self.no_data(f": my data doesn't break my {self.words} down for {name}")
+        f = self.one("shared")
+        if f is not None:
+            m = re.search(rf"([^;:]*?, {re.escape(code)}) \(([\d.]+%)\)", f.text)
+            if m:
+                self.out.say(f"Among the groups that share my behaviour, {m.group(1).strip()} holds {m.group(2)} "
+                             f"of it", f)
+
+    def k_greeting(self) -> None:
+        self.out.say(f"Hi, I'm {self.p.name}. Ask me what my group watches, how big it is, or what it says")
+
+    def k_real_person(self) -> None:
+        self.out.say(f"No. I'm {self.p.name}, a data-driven persona: I represent a group of real viewers, "
+                     f"not one real individual, and my name and picture are made up")
+        a = self.one("audience")
+        if a is not None:
+            self.audience(a)
+        d = self.one("demographics")
+        if d is not None:
+            self.group(d)
+
+    def k_identity(self) -> None:
+        self.out.say(f"I'm {self.p.name}, a data-driven persona who represents a group of real viewers, "
+                     f"not one real person")
+        d = self.one("demographics")
+        if d is not None:
+            self.group(d)
+            self.demographics(d)
+        a = self.one("audience")
+        if a is not None:
+            self.audience(a)
+        tops = self.ranked("topic")[:2]
+        if tops:
+            self.topic(tops[0])
+
+    def k_age(self) -> None:
+        self._demo(("age",))
+
+    def k_gender(self) -> None:
+        self._demo(("gender",))
+
+    def k_country(self) -> None:
+        self._demo(("country",))
+
+    def k_demographics(self) -> None:
+        self._demo(("age", "gender", "country"))
+
+    def _demo(self, parts: Sequence[str]) -> None:
+        d = self.one("demographics")
+        if d is None:
+            self.no_data(": my demographic facts did not come up for this question")
+            return
+        self.demographics(d, parts)
+        self.group(d)
+
+    def k_audience(self) -> None:
+        a = self.one("audience")
+        if a is None:
+            self.no_data(": my audience figures did not come up for this question")
+            return
+        self.audience(a)
+
+    def k_topics(self) -> None:
+        tops = [f for f in self.ranked("topic") if int(f.v.get("rank", 99)) <= 3]
+        if not tops:
+            self.k_content_top()
+            return
+        self.topic(tops[0], f"Mostly {tops[0].v['topic']}, my top topic")
+        for f in tops[1:3]:
+            self.topic(f, f"Then comes {f.v['topic']}, my topic number {int(f.v['rank'])}")
+        firsts = self.ranked("content")[:1]
+        if firsts and int(firsts[0].v.get("rank", 0)) == 1:
+            self.content(firsts[0], "The single item my group watches most is")
+
+    def k_topic(self) -> None:
+        f = self.named_topic()
+        if f is None:
+            self.k_topics()
+            return
+        self.topic(f)
+
+    def k_content_top(self) -> None:
+        items = self.ranked("content")
+        if not items:
+            self.no_data(": my top content did not come up for this question")
+            return
+        wanted = self.intent.rank
+        if wanted:
+            self.k_content_rank()
+            return
+        first, rest = items[0], items[1:3]
+        self.content(first, "My favourite is" if int(first.v["rank"]) == 1 else None)
+        for f in rest:
+            self.content(f)
+
+    def k_content_rank(self) -> None:
+        wanted = self.intent.rank
+        items = self.ranked("content")
+        if wanted is not None and wanted < 0 and items:
+            wanted = max(int(f.v["rank"]) for f in items)
+        hit = [f for f in items if int(f.v.get("rank", 0)) == wanted]
+        if hit:
+            self.content(hit[0])
+            return
+        topics = [f for f in self.ranked("topic") if int(f.v.get("rank", 0)) == wanted]
+        if topics:
+            self.topic(topics[0])
+            return
+        self.no_data(f": item number {wanted} of my list did not come up" if wanted else "")
+
+    def k_content_title(self) -> None:
+        f = self.named_title()
+        if f is not None:
+            self.content(f, "Yes, I know it: my number 1 is" if int(f.v["rank"]) == 1 else
+                         f"Yes, I know it: number {int(f.v['rank'])} of my top content is")
+            return
+        self.k_would_watch()
+
+    def k_would_watch(self) -> None:
+        f = self.named_title()
+        if f is not None:
+            self.content(f, "Yes: I already watch it. Number {} of my top content is".format(int(f.v["rank"])))
+            return
+        title = self.intent.quoted or self.request.question
+        tw = {w for w in re.findall(r"[a-z]+", title.lower()) if len(w) > 2}
+        matches = [t for t in self.ranked("topic")
+                   if set(re.findall(r"[a-z]+", str(t.v["topic"]).lower())) & tw]
+        if matches:
+            best = matches[0]
+            word = "Probably yes" if best.v["lift"] >= 1 else "Maybe, but it's not my thing"
+            self.out.say(f"{word}: that title sounds like {best.v['topic']}")
+            self.topic(best)
+            self.out.say("That video itself isn't in my data, so I can't tell you how my group would react to it")
+            return
+        self.out.say("I can't tell: that title isn't in my data, and I can't match it to one of my topics")
+        tops = self.ranked("topic")[:1]
+        if tops:
+            self.topic(tops[0], f"What I do know: {tops[0].v['topic']} is my top topic")
+
+    def k_compare(self) -> None:
+        others = list(self.request.mentioned)
+        if not others:
+            self.out.say("Tell me which persona to compare with, by name, and I'll compare our data")
+            return
+        other = others[0]
+        theirs = [f for f in self.all if f.persona_id == other.id]
+        mine_a, their_a = self.one("audience"), self.one_of("audience", theirs)
+        mine_d, their_d = self.one("demographics"), self.one_of("demographics", theirs)
+        if mine_d and their_d:
+            self.out.say(f"I stand for {mine_d.v['group_label']}, while {other.name} stands for "
+                         f"{their_d.v['group_label']}", mine_d, their_d)
+        if mine_a and their_a:
+            self.out.say(f"My group has {fmt.count(mine_a.v['group_interactions'])} {self.words} "
+                         f"({fmt.share(mine_a.v['audience_share'])} of all {self.words}), {other.name}'s has "
+                         f"{fmt.count(their_a.v['group_interactions'])} "
+                         f"({fmt.share(their_a.v['audience_share'])})", mine_a, their_a)
+        my_top = self.ranked("topic")[:1]
+        their_top = sorted(self.of("topic", theirs), key=lambda f: f.v.get("rank", 99))[:1]
+        if my_top and their_top:
+            a, b = my_top[0], their_top[0]
+            if int(a.v["rank"]) == 1 and int(b.v["rank"]) == 1:
+                same = " too" if a.v["topic"] == b.v["topic"] else ""
+                self.out.say(f"My top topic is {a.v['topic']} ({fmt.share(a.v['share'])} of my group's "
+                             f"{self.words}); {other.name}'s top topic is{same} {b.v['topic']} "
+                             f"({fmt.share(b.v['share'])})", a, b)
+        if len(self.out.parts) == 0:
+            self.no_data(f": the facts that would compare me with {other.name} did not come up")
+
+    def one_of(self, fact_type: str, facts: Sequence[_Fact]) -> _Fact | None:
+        found = self.of(fact_type, facts)
+        return found[0] if found else None
+
+    def k_why(self) -> None:
+        self.no_data("why: it records what my group watched, not its reasons")
+        f = self.named_topic()
+        if f is not None:
+            self.topic(f, f"What it shows is that {f.v['topic']} is my topic number {int(f.v['rank'])}")
+        quotes = self._relevant_quotes()
+        if quotes:
+            self.quote(quotes[0])
+
+    def k_quotes(self) -> None:
+        quotes = self._relevant_quotes() if self._names_subject() else self.ranked("quote")
+        if not quotes:
+            self.no_data(": none of my group's comments that I found are about that")
+            return
+        for f in quotes[:2]:
+            self.quote(f)
+
+    def _names_subject(self) -> bool:
+        # "what do you say?" asks for comments in general; "what do you think of our prices?" about something
+        return bool(re.search(r"\b(of|about|on)\b\s+\w+", self.q))
+
+    def _relevant_quotes(self) -> list[_Fact]:
+        stop = {"what", "think", "about", "your", "our", "the", "you", "do", "of", "why", "like", "videos", "video",
+                "feel", "say", "said", "this", "that", "and", "are", "how", "comment", "comments"}
+        words = {w for w in re.findall(r"[a-z]+", self.q) if len(w) > 3 and w not in stop}
+        out = []
+        for f in self.ranked("quote"):
+            text = set(re.findall(r"[a-z]+", f.text.lower()))
+            if words & text:
+                out.append(f)
+        return out
+
+    def k_trend(self) -> None:
+        f = self.one("trend")
+        if f is None:
+            self.no_data(": my activity over time did not come up, or the data has no dates")
+            return
+        v = f.v
+        self.out.say(f"My group's busiest month was {v['peak_period']}, with {fmt.count(v['peak_count'])} "
+                     f"{self.words}", f)
+        self.out.say(f"My data runs from {v['first_period']} to {v['last_period']}", f)
+
+    def k_rates(self) -> None:
+        rates = self.of("rate")
+        if not rates:
+            self.no_data(": the data has no counts besides " + self.words)
+            return
+        for f in rates:
+            v = f.v
+            self.out.say(f"My group has {fmt.count(v['total'])} {fmt.noun(v['column'])} in total, "
+                         f"{v['per_primary']:.3g} {fmt.noun(v['column'])} per {fmt.noun(self.p.count_name, 1)}", f)
+
+    def k_shared(self) -> None:
+        f = self.one("shared")
+        if f is None:
+            self.no_data(": the groups that share my behaviour did not come up")
+            return
+        m = re.search(r"with their share of it: (.*)\. .*own group holds", f.text)
+        if m:
+            self.out.say(f"Other groups watch like me; with their share of my behaviour: {m.group(1)}", f)
+        self.out.say(f"My own group holds {fmt.share(f.v['own_weight'])} of it", f)
+
+    def k_quality(self) -> None:
+        f = self.one("quality")
+        if f is None:
+            self.no_data(": my stability figures did not come up")
+            return
+        self.out.say(f"{fmt.share(f.v['behaviour_share'])} of my group's activity follows my behaviour pattern, "
+                     f"which has a stability of {f.v['stability']:.2f} across repeated NMF runs "
+                     f"(1.00 = identical every time)", f)
+
+    def k_unknown(self) -> None:
+        topic = self.named_topic()
+        if topic is not None:
+            self.topic(topic)
+            return
+        title = self.named_title()
+        if title is not None:
+            self.content(title)
+            return
+        quotes = self._relevant_quotes()
+        if quotes:
+            self.no_data("that directly, but my group's comments touch on it")
+            self.quote(quotes[0])
+            return
+        self.no_data(self._coverage())
+
+    def _coverage(self) -> str:
+        return (f": it covers what my group watched ({self.words}, topics, top content, comments and "
+                f"activity over time), not that")
+
+
+def is_refusal(text: str) -> bool:
+    """Whether an answer says the data does not cover the question (used by evaluation and tests)."""
+    return NO_DATA.lower() in text.lower() or "isn't in my data" in text.lower()

@@ -1,0 +1,103 @@
+"""The chat's API for the CLI, the app and the evaluation runner: one service per process (no per-user
+state), one ChatSession per conversation (held by the caller)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from personas.errors import InputError
+from personas.settings import Settings
+from retrieval.retriever import HybridRetriever
+
+from .answer import Answer
+from .chain import PersonaChain, TurnOptions
+from .responders.base import Responder, Turn
+from .session import ChatSession
+
+RESPONDERS = ("grounded", "openai", "ollama", "llamacpp")
+
+
+class ChatService:
+    def __init__(self, settings: Settings, store: Any, hybrid: HybridRetriever | None = None) -> None:
+        self.settings = settings
+        self.store = store
+        self.hybrid = hybrid or HybridRetriever(store, max_question_chars=settings.max_question_chars)
+        self._responders: dict[str, Responder] = {}
+        self._lock = threading.Lock()
+        self.chain = PersonaChain(self.hybrid, self.responder)
+
+    def responder(self, name: str) -> Responder:
+        """The responder called ``name``, built once per process (an LLM client or model is reused)."""
+        if name not in RESPONDERS:
+            raise InputError(f"unknown responder {name!r}; use one of: {', '.join(RESPONDERS)}")
+        with self._lock:
+            if name not in self._responders:
+                if name == "grounded":
+                    from .responders.grounded import GroundedResponder
+
+                    self._responders[name] = GroundedResponder()
+                else:
+                    from .responders.factory import make_responder
+
+                    self._responders[name] = make_responder(name, self.settings)
+            return self._responders[name]
+
+    def new_session(self, persona_id: str) -> ChatSession:
+        self.store.find_persona(persona_id)  # NotFoundError, with what to do, for an unknown persona
+        return ChatSession(persona_id)
+
+    def stream(self, session: ChatSession, question: str, responder: str | None = None,
+               policy: str | None = None) -> Iterator[str | Answer]:
+        """Text chunks as they are written, then the final Answer (which the session records)."""
+        persona = self.store.find_persona(session.persona_id)  # a set deleted mid-conversation: NotFoundError
+        opts = TurnOptions(
+            responder=responder or self.settings.responder,
+            policy=policy or self.settings.gate_policy,
+            k=self.settings.chat_facts,
+            history_turns=self.settings.chat_history_turns,
+            max_question_chars=self.settings.max_question_chars,
+        )
+        if opts.responder not in RESPONDERS:
+            raise InputError(f"unknown responder {opts.responder!r}; use one of: {', '.join(RESPONDERS)}")
+        for item in self.chain.run(persona, question, session.history(opts.history_turns), opts):
+            if isinstance(item, Answer):
+                session.turns.append(_turn(item))
+            yield item
+
+    def ask(self, session: ChatSession, question: str, responder: str | None = None,
+            policy: str | None = None) -> Answer:
+        final = None
+        for item in self.stream(session, question, responder, policy):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None
+        return final
+
+
+def _turn(answer: Answer) -> Turn:
+    by_id = {c.id: c for c in answer.context}
+    cited = [by_id[c.id] for c in answer.citations if c.id in by_id]
+    types = tuple(c.fact_type for c in cited)
+    subject = ""
+    subjects = {c.id for c in cited if c.fact_type in ("content", "topic")}
+    if len(subjects) == 1:
+        fact_id = subjects.pop()
+        for c in answer.context:
+            if c.id == fact_id:
+                subject = _subject(c.text, c.fact_type)
+    return Turn(answer.question, answer.answer, answer.persona_id, tuple(c.id for c in cited), types, subject)
+
+
+def _subject(text: str, fact_type: str) -> str:
+    if fact_type == "content" and '"' in text:
+        return text.split('"')[1]
+    if fact_type == "topic":
+        return text.split(" is ")[0]
+    return ""
+
+
+def answer_json(answer: Answer) -> str:
+    return json.dumps(answer.to_json(), ensure_ascii=False, indent=2)
