@@ -21,6 +21,7 @@ from retrieval.retriever import HybridRetriever, PersonaFactRetriever, Retrieved
 from . import gate
 from .answer import Answer, Citation, ContextFact, GateVerdict
 from .followup import resolve
+from .intents import NEEDS, classify
 from .responders.base import Responder, ResponderError, ResponderRequest, Turn
 
 _MARKER = re.compile(r"\[(\d{1,2})\]")
@@ -76,12 +77,7 @@ class PersonaChain:
         docs = PersonaFactRetriever(hybrid=self.hybrid, persona_id=persona.id, k=opts.k).invoke(resolved)
         facts = [_from_doc(d) for d in docs]
         mentioned = self.hybrid.mentioned_personas(persona, resolved)
-        seen = {f.id for f in facts}
-        for pid in [persona.id, *(m.id for m in mentioned)]:
-            for f in self.hybrid.core_facts(pid):
-                if f.id not in seen:
-                    seen.add(f.id)
-                    facts.append(f)
+        facts += self._pinned(persona, resolved, mentioned, {f.id for f in facts})
         t1 = time.perf_counter()
         request = ResponderRequest(persona, resolved, facts, tuple(history), tuple(mentioned))
         timings = {"retrieve": (t1 - t0) * 1000}
@@ -139,6 +135,21 @@ class PersonaChain:
             timings=timings,
             error=error,
         )
+
+    def _pinned(self, persona: Persona, question: str, mentioned: Sequence[Persona], seen: set[str]) -> list[RetrievedFact]:
+        """Facts kept in the context besides the retrieved ones: each persona's profile card, and what the
+        kind of question needs (its top topics for "what do you watch most?", ...)."""
+        needs = NEEDS.get(classify(question).kind, ())
+        out = []
+        for pid in [persona.id, *(m.id for m in mentioned)]:
+            extra = list(self.hybrid.core_facts(pid))
+            for fact_type, n in needs:
+                extra += self.hybrid.facts_of_type(pid, fact_type, n)
+            for f in extra:
+                if f.id not in seen:
+                    seen.add(f.id)
+                    out.append(f)
+        return out
 
     def _grounded(self, request: ResponderRequest) -> str:
         return "".join(self.responders("grounded").stream(request)).strip()

@@ -16,7 +16,7 @@ from typing import Literal
 Kind = Literal[
     "greeting", "identity", "real_person", "age", "gender", "country", "demographics", "audience", "topics",
     "topic", "content_top", "content_rank", "content_title", "would_watch", "compare", "why", "quotes", "trend",
-    "rates", "shared", "quality", "unknown",
+    "rates", "shared", "quality", "meta", "unknown",
 ]
 
 _ORDINALS = {
@@ -29,6 +29,8 @@ _QUOTED = re.compile(r"[\"“'‘]([^\"”'’]{3,200})[\"”'’]")
 
 # Order matters: the first rule that matches wins, most specific first.
 _RULES: list[tuple[Kind, re.Pattern[str]]] = [
+    ("meta", re.compile(r"\b(system prompt|your (instructions|prompt|rules)|ignore (all |the |your )?(previous|prior|above)|"
+                        r"jailbreak|developer mode|pretend (to be|you are))\b")),
     ("real_person", re.compile(r"\b(are you (a )?(real|human|actual|bot|ai|person)|real person|do you exist|"
                                r"are you an? (ai|bot|robot|person|human))\b")),
     ("would_watch", re.compile(r"\b(would|will|might|could) you (like to )?(watch|enjoy|like|click|view|see)\b|"
@@ -64,6 +66,23 @@ _RULES: list[tuple[Kind, re.Pattern[str]]] = [
 
 _WATCH_WORDS = frozenset("topic topics genre genres category categories video videos content kind type thing things "
                          "show shows channel channels movie movies film films subject subjects one".split())
+
+
+# The facts a kind of question needs, (fact type, how many by rank): the chain keeps them in the context
+# even when retrieval ranked them lower, so an answer never lacks the one fact the question asks for.
+NEEDS: dict[str, tuple[tuple[str, int], ...]] = {
+    "identity": (("profile", 1),),
+    "topics": (("topic", 3),),
+    "content_top": (("content", 3),),
+    "content_rank": (("content", 10), ("topic", 8)),
+    "quotes": (("quote", 3),),
+    "why": (("quote", 3),),
+    "trend": (("trend", 1),),
+    "rates": (("rate", 5),),
+    "shared": (("shared", 1),),
+    "quality": (("quality", 1),),
+    "compare": (("topic", 1),),
+}
 
 
 @dataclass(frozen=True)

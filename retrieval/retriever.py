@@ -55,7 +55,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "quote": ("comment", "say", "said", "think", "opinion", "quote", "feel", "words"),
     "trend": ("trend", "month", "over time", "when", "growing", "declin", "peak", "season", "change", "year"),
     "rate": ("likes", "per view", "rate", "engagement", "minutes", "rating", "watch time"),
-    "shared": ("similar", "other groups", "share your", "others like you", "also", "overlap"),
+    "shared": ("similar", "other groups", "share your", "others like you", "like you", "who else", "also", "overlap"),
     "quality": ("stable", "stability", "reliable", "confiden", "robust"),
 }
 
@@ -188,6 +188,13 @@ class HybridRetriever:
         for other in self.mentioned_personas(index.persona, question):
             ranked += _top(self._score(self._index(other.id), question, qvec), k)
         return ranked
+
+    def facts_of_type(self, persona_id: str, fact_type: str, n: int) -> list[RetrievedFact]:
+        """A persona's first n facts of one type by their rank (score 0.0: pinned, not retrieved)."""
+        index = self._index(persona_id)
+        found = [f for f in index.facts if f.fact_type == fact_type]
+        found.sort(key=lambda f: (json.loads(str(f.metadata.get("values_json", "{}"))).get("rank", 0), f.id))
+        return [RetrievedFact(f, persona_id, 0.0, 0.0, 0.0) for f in found[:n]]
 
     def core_facts(self, persona_id: str) -> list[RetrievedFact]:
         """The facts of a persona's profile card (who, how big, top topic, top item), which every chat turn

@@ -59,6 +59,14 @@ class _Answer:
         return " ".join(self.parts)
 
 
+# Words of a comments question that do not name what the comments should be about.
+_QUOTE_STOP = frozenset(
+    "what think about your our the you do of why like likes videos video feel feels say says said this that and are "
+    "how comment comments commented viewers viewer people group favourite favorite best most top content item items "
+    "watch watched there their them they some tell give write wrote does did have".split()
+)
+
+
 class GroundedResponder:
     name = "grounded"
 
@@ -143,9 +151,15 @@ class _Composer:
         if "age" in parts:
             bits.append(f"I'm {v['age']} years old" if v.get("age") is not None else "my age is not in the data")
         if "gender" in parts:
-            bits.append(f"my gender is {v['gender']}" if v.get("gender") else "my gender is not in the data")
+            if v.get("gender"):
+                bits.append(f"{'' if bits else 'I am '}{v['gender']}")
+            else:
+                bits.append("my gender is not in the data")
         if "country" in parts:
-            bits.append(f"I'm from {v['country']}" if v.get("country") else "my country is not in the data")
+            if v.get("country"):
+                bits.append(f"{'' if bits else 'I am '}from {v['country']}")
+            else:
+                bits.append("my country is not in the data")
         sentence = ", ".join(bits)
         self.out.say(sentence[0].upper() + sentence[1:], f)
 
@@ -206,6 +220,10 @@ class _Composer:
             if m:
                 self.out.say(f"Among the groups that share my behaviour, {m.group(1).strip()} holds {m.group(2)} "
                              f"of it", f)
+
+    def k_meta(self) -> None:
+        self.out.say(f"I'm {self.p.name}, a persona built from audience data, and I only talk about what my group's "
+                     f"data says. Ask me what my group watches, how big it is, or what it says in its comments")
 
     def k_greeting(self) -> None:
         self.out.say(f"Hi, I'm {self.p.name}. Ask me what my group watches, how big it is, or what it says")
@@ -382,6 +400,10 @@ class _Composer:
 
     def k_quotes(self) -> None:
         quotes = self._relevant_quotes() if self._names_subject() else self.ranked("quote")
+        top = self.ranked("content")[:1]
+        if top and re.search(r"\b(favou?rite|best|top|most)\b", self.q):
+            # comments on "your favourite video": those on my number 1 first
+            quotes.sort(key=lambda f: f.v.get("title") != top[0].v["title"])
         if not quotes:
             self.no_data(": none of my group's comments that I found are about that")
             return
@@ -390,12 +412,13 @@ class _Composer:
 
     def _names_subject(self) -> bool:
         # "what do you say?" asks for comments in general; "what do you think of our prices?" about something
-        return bool(re.search(r"\b(of|about|on)\b\s+\w+", self.q))
+        return bool(self._subject_words())
+
+    def _subject_words(self) -> set[str]:
+        return {w for w in re.findall(r"[a-z]+", self.q) if len(w) > 3 and w not in _QUOTE_STOP}
 
     def _relevant_quotes(self) -> list[_Fact]:
-        stop = {"what", "think", "about", "your", "our", "the", "you", "do", "of", "why", "like", "videos", "video",
-                "feel", "say", "said", "this", "that", "and", "are", "how", "comment", "comments"}
-        words = {w for w in re.findall(r"[a-z]+", self.q) if len(w) > 3 and w not in stop}
+        words = self._subject_words()
         out = []
         for f in self.ranked("quote"):
             text = set(re.findall(r"[a-z]+", f.text.lower()))
@@ -418,6 +441,9 @@ class _Composer:
         if not rates:
             self.no_data(": the data has no counts besides " + self.words)
             return
+        title = self.intent.quoted
+        if title:
+            self.out.say(f"My data has these counts for my whole group, not for \"{title}\" alone")
         for f in rates:
             v = f.v
             self.out.say(f"My group has {fmt.count(v['total'])} {fmt.noun(v['column'])} in total, "

@@ -1,0 +1,86 @@
+"""`personas chat`: one question (--json for the answer object), or an interactive conversation."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from personas.errors import PersonaError
+from personas.settings import Settings
+
+from .answer import Answer
+
+
+def add_parser(sub: Any) -> None:
+    chat = sub.add_parser("chat", help="talk to a persona: answers grounded in its data, cited and checked")
+    chat.add_argument("persona_id", help="a persona id from `personas list` (e.g. demo-v1-03)")
+    chat.add_argument("question", nargs="?", help="one question; without it, an interactive conversation")
+    chat.add_argument("--responder", choices=("grounded", "openai", "ollama", "llamacpp"),
+                      help="who writes the answers (default: $PERSONAS_RESPONDER or grounded)")
+    chat.add_argument("--policy", choices=("annotate", "fallback", "strict"),
+                      help="faithfulness gate policy (default: $PERSONAS_GATE_POLICY or annotate)")
+    chat.add_argument("--json", action="store_true", help="print the answer object as JSON")
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings, store: Any) -> int:
+    from .service import ChatService
+
+    service = ChatService(settings, store)
+    session = service.new_session(args.persona_id)
+    if args.question is not None:
+        if args.json:
+            answer = service.ask(session, args.question, args.responder, args.policy)
+            print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        else:
+            _print_turn(service, session, args.question, args)
+        return 0
+    persona = store.find_persona(args.persona_id)
+    print(f"Talking to {persona.name} ({persona.group_label}). /new starts over, /quit or Ctrl-D ends.")
+    while True:
+        try:
+            question = input("you> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if question in ("/quit", "/exit"):
+            return 0
+        if question == "/new":
+            session.reset()
+            print("(new conversation)")
+            continue
+        if not question:
+            continue
+        try:
+            _print_turn(service, session, question, args)
+        except PersonaError as exc:  # a bad question ends the turn, not the conversation
+            print(f"personas: error: {exc}", file=sys.stderr)
+
+
+def _print_turn(service: Any, session: Any, question: str, args: argparse.Namespace) -> None:
+    final: Answer | None = None
+    streamed = []
+    for item in service.stream(session, question, args.responder, args.policy):
+        if isinstance(item, Answer):
+            final = item
+        else:
+            streamed.append(item)
+            print(item, end="", flush=True)
+    assert final is not None
+    if final.answer != "".join(streamed).strip():  # the gate changed it: show what counts
+        print(("\n" if streamed else "") + "-> " + final.answer, end="")
+    print()
+    for c in final.citations:
+        print(f"  [{c.marker}] {c.text}")
+    f = final.faithfulness
+    if f is not None:
+        bad = [c for c in f.claims if c.label != "supported"]
+        print(f"  faithfulness {f.score:.2f} ({'faithful' if f.faithful else 'NOT faithful'}); gate: {final.gate.action}"
+              if final.gate else "")
+        for c in bad:
+            print(f"  ! {c.label}: {c.text}")
+    if final.gate is not None and final.gate.note and final.gate.action != "passed":
+        print(f"  note: {final.gate.note}")
+    if final.error:
+        print(f"  error: {final.error}", file=sys.stderr)
