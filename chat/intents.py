@@ -16,7 +16,7 @@ from typing import Literal
 Kind = Literal[
     "greeting", "identity", "real_person", "age", "gender", "country", "demographics", "audience", "topics",
     "topic", "content_top", "content_rank", "content_title", "would_watch", "compare", "why", "quotes", "trend",
-    "rates", "shared", "quality", "meta", "unknown",
+    "rates", "shared", "quality", "meta", "job", "unknown",
 ]
 
 _ORDINALS = {
@@ -38,6 +38,8 @@ _RULES: list[tuple[Kind, re.Pattern[str]]] = [
     ("compare", re.compile(r"\b(different|differ|difference|compare|compared|comparison|versus|vs\.?|unlike|"
                            r"in common|similar to)\b")),
     ("why", re.compile(r"^\s*why\b|\bwhy do you\b|\bwhat makes you\b|\breason\b")),
+    ("job", re.compile(r"\b(job|occupation|profession|for a living|work as|what do you do\b(?! (on|in|with|about))|"
+                       r"your work|career|employ)")),
     ("age", re.compile(r"\bhow old\b|\byour age\b|\bage\b")),
     ("gender", re.compile(r"\b(gender|male or female|man or (a )?woman|are you a (man|woman|guy|girl))\b")),
     ("country", re.compile(r"\bwhere\b.*\b(from|live|based)\b|\bwhich country\b|\bwhat country\b|\bnationality\b")),
@@ -45,7 +47,7 @@ _RULES: list[tuple[Kind, re.Pattern[str]]] = [
                             r"\bwhat are you\b|\bwho is\b.*\b(this|persona)\b")),
     ("audience", re.compile(r"\bhow (big|large|many (people|views|viewers|users|of you))\b|\bsize\b|"
                             r"\baudience\b|\bhow much do you watch\b|\bshare of (all|the)\b|\bin total\b")),
-    ("rates", re.compile(r"\blikes\b|\bhow many likes?\b|\bper view\b|\bengagement\b|\bwatch (time|minutes)\b|\brating\b|"
+    ("rates", re.compile(r"\blikes\b|\bhow many likes?\b|\bper view\b|\bengagement\b|\bwatch (time|minutes)\b|\brating\b|\brate\b|\baverage\b|"
                          r"\bminutes\b")),
     ("trend", re.compile(r"\bwhen\b|\btrend\b|\bover time\b|\bmonth\b|\bpeak\b|\bgrowing\b|\bseason\b|"
                          r"\bmost active\b|\bchanged?\b")),

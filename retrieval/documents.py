@@ -32,6 +32,13 @@ def _slug(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
 
 
+def is_average(column: str, count_name: str) -> bool:
+    """A count column whose total means nothing on its own (the sum of ratings): its per-interaction value is
+    an average ('an average rating of 3.6'), not a rate ('0.05 likes per view')."""
+    col = fmt.noun(column).lower()
+    return col == fmt.noun(count_name, 1).lower() or any(w in col for w in ("rating", "score", "stars"))
+
+
 def persona_documents(p: Persona) -> list[FactDoc]:
     """Every fact of a persona, profile first."""
     s = p.stats
@@ -84,10 +91,13 @@ def persona_documents(p: Persona) -> list[FactDoc]:
             content_id=q.content_id, title=q.title, rank=i)
 
     for r in s.rates:
-        add("rate", _slug(r.column),
-            f"{p.name}'s group has {fmt.count(r.total)} {fmt.noun(r.column)} in total, "
-            f"{r.per_primary:.3g} {fmt.noun(r.column)} per {fmt.noun(p.count_name, 1)}.",
-            column=r.column, total=r.total, per_primary=r.per_primary)
+        if is_average(r.column, p.count_name):
+            text = (f"{p.name}'s group gives an average {fmt.noun(r.column)} of {r.per_primary:.3g} "
+                    f"(over its {fmt.count(s.group_interactions)} {words}).")
+        else:
+            text = (f"{p.name}'s group has {fmt.count(r.total)} {fmt.noun(r.column)} in total, "
+                    f"{r.per_primary:.3g} {fmt.noun(r.column)} per {fmt.noun(p.count_name, 1)}.")
+        add("rate", _slug(r.column), text, column=r.column, total=r.total, per_primary=r.per_primary)
 
     if s.trend:
         peak = max(s.trend, key=lambda t: (t.count, t.period))

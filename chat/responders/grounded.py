@@ -16,6 +16,7 @@ from typing import Any
 
 from personas import formatting as fmt
 from personas.profile import Persona
+from retrieval.documents import is_average
 from retrieval.retriever import RetrievedFact
 
 from ..intents import Intent, classify, countries_named
@@ -147,7 +148,9 @@ class _Composer:
 
     def demographics(self, f: _Fact, parts: Sequence[str] = ("age", "gender", "country")) -> None:
         v = f.v
-        bits = []
+        bits: list[str] = []
+        if not parts:
+            return
         if "age" in parts:
             bits.append(f"I'm {v['age']} years old" if v.get("age") is not None else "my age is not in the data")
         if "gender" in parts:
@@ -244,13 +247,28 @@ class _Composer:
         d = self.one("demographics")
         if d is not None:
             self.group(d)
-            self.demographics(d)
+            self.demographics(d, [k for k in ("age", "gender", "country") if d.v.get(k) is not None])
         a = self.one("audience")
         if a is not None:
             self.audience(a)
         tops = self.ranked("topic")[:2]
         if tops:
             self.topic(tops[0])
+
+    def k_job(self) -> None:
+        d = self.one("demographics")
+        if d is None:
+            self.no_data(": my demographic facts did not come up for this question")
+            return
+        cols = {k[len("group_"):]: str(val) for k, val in d.v.items() if k.startswith("group_") and k != "group_label"}
+        known = {"age", "gender", "sex", "country", "location", "region"}
+        extra = {c: val for c, val in cols.items() if c.lower() not in known}
+        if not extra:
+            self.no_data(f": my group is defined by {', '.join(cols) or 'demographics'} only, not by occupation")
+            return
+        for col, val in extra.items():
+            self.out.say(f"My group's {col.replace('_', ' ')} is {val}", d)
+        self.group(d)
 
     def k_age(self) -> None:
         self._demo(("age",))
@@ -446,8 +464,13 @@ class _Composer:
             self.out.say(f"My data has these counts for my whole group, not for \"{title}\" alone")
         for f in rates:
             v = f.v
-            self.out.say(f"My group has {fmt.count(v['total'])} {fmt.noun(v['column'])} in total, "
-                         f"{v['per_primary']:.3g} {fmt.noun(v['column'])} per {fmt.noun(self.p.count_name, 1)}", f)
+            if is_average(v["column"], self.p.count_name):
+                self.out.say(f"My group gives an average {fmt.noun(v['column'])} of {v['per_primary']:.3g} "
+                             f"(over its {fmt.count(self.p.stats.group_interactions)} {self.words})", f)
+            else:
+                self.out.say(f"My group has {fmt.count(v['total'])} {fmt.noun(v['column'])} in total, "
+                             f"{v['per_primary']:.3g} {fmt.noun(v['column'])} per {fmt.noun(self.p.count_name, 1)}",
+                             f)
 
     def k_shared(self) -> None:
         f = self.one("shared")
