@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .cli_dynamic import add_dynamic_parsers, add_window_args, cmd_detect, cmd_drift, cmd_update
 from .errors import InputError, PersonaError
 from .settings import Settings
 
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=None, help="random seed (default: 0)")
     gen.add_argument("--name", help="persona set name (default: from the data)")
     gen.add_argument("--no-progress", action="store_true", help="no progress bars")
+    add_window_args(gen)  # --window, --since, --until, --half-life (personas/cli_dynamic.py)
 
     lst = sub.add_parser("list", help="personas of the active set (or --set), or all sets with --sets")
     lst.add_argument("--set", dest="set_name", help="persona set name (default: the active set)")
@@ -89,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo-data", help="write the demo dataset as CSV files (to see the input format)")
     demo.add_argument("--out", type=Path, required=True)
+    demo.add_argument("--drift", action="store_true", help="the months-long demo with a planted drift instead")
 
     ret = sub.add_parser("retrieve", help="the facts of a persona that answer a question (what the chat grounds on)")
     ret.add_argument("persona_id")
@@ -102,6 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("-k", type=int, default=5, help="at most this many personas (default: 5)")
     search.add_argument("--set", dest="set_name", help="persona set name (default: the active set)")
     search.add_argument("--json", action="store_true", help="a JSON array, best first")
+    add_dynamic_parsers(sub)  # detect, drift, update (personas/cli_dynamic.py)
+    from chat.commands import add_parser as add_chat_parser  # the CLI composes every layer
+
+    add_chat_parser(sub)
+    from eval.commands import add_parser as add_eval_parser
+
+    add_eval_parser(sub)
     return parser
 
 
@@ -159,6 +169,10 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
             raise InputError(f"-k must be a whole number or 'auto', not {args.k!r}") from None
     seed = settings.seed if args.seed is None else args.seed
     progress = _progress_factory(not args.no_progress and sys.stderr.isatty())
+    if any(getattr(args, o, None) for o in ("window", "since", "until", "half_life")):
+        from .cli_dynamic import generate_dynamic
+
+        return generate_dynamic(args, settings, spec, name, k, seed, progress)
     data = load(spec)
     store = _store(settings)
     opts = GenerateOptions(
@@ -216,6 +230,10 @@ def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
     from .demo import make_demo, write_demo
 
+    if getattr(args, "drift", False):
+        from .cli_dynamic import cmd_demo_drift_data
+
+        return cmd_demo_drift_data(args, settings)
     paths = write_demo(make_demo(), args.out)
     for name, path in paths.items():
         print(f"{name}: {path}")
@@ -265,7 +283,21 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from chat.commands import cmd_chat as run_chat
+
+    return run_chat(args, settings, _store(settings))
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.commands import cmd_eval as run_eval
+
+    return run_eval(args, settings, lambda: _store(settings), _progress_factory)
+
+
 COMMANDS = {
+    "eval": cmd_eval,
+    "chat": cmd_chat,
     "generate": cmd_generate,
     "list": cmd_list,
     "show": cmd_show,
@@ -274,6 +306,9 @@ COMMANDS = {
     "demo-data": cmd_demo_data,
     "search": cmd_search,
     "retrieve": cmd_retrieve,
+    "detect": cmd_detect,
+    "drift": cmd_drift,
+    "update": cmd_update,
 }
 
 

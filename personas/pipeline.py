@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 
 from .data import AudienceData
@@ -32,6 +33,8 @@ class GenerateOptions:
     k: int | None  # None: choose automatically
     seed: int
     roles: dict[str, str | None] | None = None
+    # (W0 (g, k), H0 (k, c)) in this data's scaled space: start NMF there (personas update, personas/update.py)
+    warm_start: tuple[Any, Any] | None = None
 
 
 def check_k(k: int, data: AudienceData) -> None:
@@ -69,6 +72,11 @@ def generate(
 
     tick = progress("factorising", 1 + len(seeds))
     model = PersonaNMF(k, scaling=settings.scaling, max_iter=settings.max_iter, random_state=opts.seed)
+    if opts.warm_start is not None:
+        from .update import WarmStartNMF
+
+        model = WarmStartNMF(k, scaling=settings.scaling, max_iter=settings.max_iter, random_state=opts.seed,
+                             W_init=opts.warm_start[0], H_init=opts.warm_start[1])
     stab = fit_with_stability(V, model, seeds, progress=tick)  # the fit and the re-runs, side by side
 
     elig = eligible_groups(data.group_totals, data.group_users, k, settings.min_support, settings.min_users)

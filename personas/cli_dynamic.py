@@ -1,0 +1,288 @@
+"""The dynamic-persona commands: detect, drift, update, and windowed / recency-weighted generation.
+
+personas/cli.py registers them (``add_dynamic_parsers``, ``add_window_args``) and composes; the work is in
+personas/detect.py, drift.py, update.py and windows.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .settings import Settings
+
+
+def add_window_args(gen: argparse.ArgumentParser) -> None:
+    """Options of ``personas generate`` for windows and recency weighting (they need --event-date-col)."""
+    gen.add_argument("--window", help="one persona set per window of the interactions' dates: 'month', or 30d, 2w "
+                     "(needs --event-date-col; sets are named NAME-2025-01 or NAME-2025-01-01)")
+    gen.add_argument("--since", help="only interactions on or after this day (ISO date; needs --event-date-col)")
+    gen.add_argument("--until", help="only interactions on or before this day (ISO date; needs --event-date-col)")
+    gen.add_argument("--half-life", help="weight interactions by recency: a count one half-life older counts half "
+                     "(30d, 2w; needs --event-date-col)")
+
+
+def _add_input_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--interactions", type=Path, required=True, help="CSV/Parquet of the new interactions")
+    p.add_argument("--users", type=Path, help="users table (event-level data): user id + group columns")
+    p.add_argument("--content", type=Path, help="content metadata: id, title, topics, date")
+    p.add_argument("--comments", type=Path, help="comments: content id, text, optional group columns")
+    p.add_argument("--group-by", help="group columns (default: the set's)")
+    p.add_argument("--content-col", required=True, help="content id column of the interactions")
+    p.add_argument("--count-col", help="primary count column (omit for event rows that count once each)")
+    p.add_argument("--extra-counts", help="more count columns, comma-separated")
+    p.add_argument("--user-col", default="user_id", help="user id column (event-level data)")
+    p.add_argument("--content-id-col", help="id column of the content file (default: --content-col)")
+    p.add_argument("--title-col", help="title column of the content file")
+    p.add_argument("--topics-col", help="topics column of the content file")
+    p.add_argument("--topic-sep", default="|", help="separator of multiple topics (default: |)")
+    p.add_argument("--date-col", help="date column of the content file")
+    p.add_argument("--event-date-col", help="date column of the interactions")
+    p.add_argument("--comment-content-col", help="content id column of the comments")
+    p.add_argument("--comment-text-col", default="text", help="text column of the comments")
+    p.add_argument("--bins", action="append", default=[], help="bin numeric columns: age=18,25,35,45,50,56")
+    for role in ("gender", "age", "country"):
+        p.add_argument(f"--{role}-col", help=f"group column holding {role} (default: detected by name)")
+
+
+def add_dynamic_parsers(sub: Any) -> None:
+    """The subcommands detect, drift and update."""
+    det = sub.add_parser("detect", help="which persona each individual resembles (nothing is stored)")
+    det.add_argument("--interactions", type=Path, required=True, help="CSV/Parquet of one or many individuals")
+    det.add_argument("--content-col", required=True, help="content id column")
+    det.add_argument("--count-col", help="count column (omit: each row counts once)")
+    det.add_argument("--id-col", help="individual id column (omit: all rows are one individual, id 'all')")
+    det.add_argument("--set", dest="set_name", help="persona set, NAME or NAME@vN (default: the active set)")
+    det.add_argument("--json", action="store_true", help="a JSON array, one object per individual")
+
+    dr = sub.add_parser("drift", help="what changed between two persona sets")
+    dr.add_argument("before", help="the earlier set, NAME or NAME@vN")
+    dr.add_argument("after", help="the later set, NAME or NAME@vN")
+    dr.add_argument("--json", action="store_true", help="the report as JSON")
+
+    up = sub.add_parser("update", help="fold new data into a set: a new version, warm-started from the last one")
+    up.add_argument("--set", dest="set_name", required=True, help="the set to update, NAME or NAME@vN")
+    _add_input_args(up)
+    up.add_argument("--since", help="only interactions on or after this day (needs --event-date-col)")
+    up.add_argument("--until", help="only interactions on or before this day (needs --event-date-col)")
+    up.add_argument("--half-life", help="weight interactions by recency (30d; needs --event-date-col)")
+    up.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+
+def parse_ref(text: str | None) -> tuple[str | None, int | None]:
+    """'demo' -> ('demo', None); 'demo@v2' -> ('demo', 2)."""
+    if text is None:
+        return None, None
+    if "@" not in text:
+        return text, None
+    name, _, ver = text.rpartition("@")
+    digits = ver[1:] if ver[:1] in ("v", "V") else ver
+    if not name or not digits.isdigit():
+        raise InputError(f"set {text!r}: expected NAME or NAME@vN, such as demo@v2")
+    return name, int(digits)
+
+
+def _store(settings: Settings):  # type: ignore[no-untyped-def]
+    from retrieval.factory import open_store
+
+    return open_store(settings)
+
+
+def _csv_list(text: str | None) -> tuple[str, ...]:
+    return tuple(c.strip() for c in (text or "").split(",") if c.strip())
+
+
+# ---------------------------------------------------------------------------- detect
+
+
+def cmd_detect(args: argparse.Namespace, settings: Settings) -> int:
+    from .detect import detect
+
+    name, version = parse_ref(args.set_name)
+    found = detect(_store(settings), args.interactions, args.content_col, args.count_col, args.id_col, name, version)
+    if args.json:
+        print(json.dumps([d.to_json() for d in found], ensure_ascii=False, indent=2))
+        return 0
+    for d in found:
+        head = "ambiguous" if d.ambiguous or not d.personas else f"{d.personas[0].persona_id} {d.personas[0].name}"
+        ranks = ", ".join(f"{a.persona_id} {a.affinity:.2f}" for a in d.personas[:3] if a.affinity > 0)
+        print(f"{d.id}: {head}  [{ranks}]  {d.why}")
+    return 0
+
+
+# ---------------------------------------------------------------------------- drift
+
+
+def cmd_drift(args: argparse.Namespace, settings: Settings) -> int:
+    from .drift import compare_sets
+
+    store = _store(settings)
+    sets = [store.load(*parse_ref(ref), with_model=True) for ref in (args.before, args.after)]
+    report = compare_sets(*sets)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{report.before} -> {report.after}: change rate {report.change_rate:.1%} (personas whose demographic "
+          f"group is new or gone), behaviour change rate {report.behaviour_change_rate:.1%}")
+    for m in report.matched:
+        state = "unchanged" if m.unchanged else "changed"
+        print(f"  {m.before} -> {m.after}  {m.name_after}: {state}, similarity {m.similarity:.2f}, audience share "
+              f"{m.share_before:.1%} -> {m.share_after:.1%}, topics {', '.join(m.topics_after)}")
+    for p in report.disappeared:
+        print(f"  disappeared: {p.persona_id} {p.name} ({', '.join(p.group.values())}; {', '.join(p.top_topics)})")
+    for p in report.appeared:
+        print(f"  appeared:    {p.persona_id} {p.name} ({', '.join(p.group.values())}; {', '.join(p.top_topics)})")
+    return 0
+
+
+# ---------------------------------------------------------------------------- windowed generation
+
+
+def generate_dynamic(
+    args: argparse.Namespace, settings: Settings, spec: Any, name: str, k: int | None, seed: int,
+    progress: Callable[..., Any],
+) -> int:
+    """``personas generate`` with --window / --since / --until / --half-life: every window is loaded and checked
+    before any set is generated, and every set is generated before any is saved, so bad input writes nothing."""
+    from .data import load
+    from .pipeline import GenerateOptions, check_k, generate
+    from .sets import check_set_name
+    from .windows import WindowPlan, window_specs
+
+    plan = WindowPlan(args.window, args.since, args.until, args.half_life)
+    date_col = spec.event_date_col
+    if not date_col:
+        what = "the demo data has no interaction dates (see `personas demo-data --drift`)" if args.demo else \
+            "pass --event-date-col with the interactions' date column"
+        raise InputError(f"--window, --since, --until and --half-life need dates per interaction: {what}")
+    windows = window_specs(spec, date_col, plan)
+    loaded, short = [], []
+    for w in windows:
+        label = w.label or f"{w.start}..{w.end}"
+        if w.rows == 0:
+            short.append(f"{label} (no interactions)")
+            continue
+        try:
+            data = load(w.spec)
+            if k is not None:
+                check_k(k, data)
+        except InputError as exc:
+            short.append(f"{label} ({w.rows} rows: {str(exc).split(';')[0]})")
+            continue
+        loaded.append((w, data))
+    if short:
+        need = f"{k} personas" if k is not None else "personas"
+        raise InputError(f"window{'s' if len(short) > 1 else ''} {', '.join(short)} "
+                         f"{'have' if len(short) > 1 else 'has'} too little data for {need}; "
+                         "use a longer --window, a wider --since/--until or a smaller -k")
+    store = _store(settings)
+    built = []
+    for w, data in loaded:
+        set_name = check_set_name(f"{name}-{w.label}" if w.label else name)
+        opts = GenerateOptions(
+            name=set_name, version=store.next_version(set_name), k=k, seed=seed,
+            roles={"gender": args.gender_col, "age": args.age_col, "country": args.country_col}
+            if not (args.demo or args.dataset) else None,
+        )
+        pset = generate(data, settings, opts, progress)
+        pset.params["window"] = {"start": w.start, "end": w.end, "rows": w.rows, "date_col": date_col,
+                                 "window": plan.window, "half_life": plan.half_life}
+        built.append((pset, data))
+    for pset, data in built:
+        store.save(pset, progress=progress("indexing facts", None))
+        window = pset.params["window"]
+        weighted = f", recency-weighted (half-life {plan.half_life})" if plan.half_life else ""
+        print(f"{pset.ref}: {len(pset.personas)} personas from {data.matrix.sum():,.0f} {data.count_name} "
+              f"({window['start']} to {window['end']}{weighted})")
+    print(f"active set: {built[-1][0].ref}; compare windows with `personas drift A B`")
+    return 0
+
+
+# ---------------------------------------------------------------------------- update
+
+
+def cmd_update(args: argparse.Namespace, settings: Settings) -> int:
+    from .data import InputSpec, load, parse_bins
+    from .nmf import scale_matrix
+    from .pipeline import GenerateOptions, check_k, generate
+    from .update import carry_identities, warm_start
+    from .windows import WindowPlan, window_specs
+
+    store = _store(settings)
+    name, version = parse_ref(args.set_name)
+    prev = store.load(name, version, with_model=True)
+    if prev.model is None:
+        raise InputError(f"persona set {prev.ref} has no stored model to start from; regenerate it instead")
+    group_by = _csv_list(args.group_by) or tuple(prev.model.group_columns)
+    if list(group_by) != list(prev.model.group_columns):
+        raise InputError(f"--group-by {','.join(group_by)} differs from {prev.ref}'s groups "
+                         f"({','.join(prev.model.group_columns)}); an update keeps the set's groups")
+    bins: dict[str, tuple[float, ...]] = {}
+    for b in args.bins:
+        bins.update(parse_bins(b))
+    spec = InputSpec(
+        interactions=args.interactions, group_by=group_by, content_col=args.content_col, count_col=args.count_col,
+        extra_count_cols=_csv_list(args.extra_counts), users=args.users, user_col=args.user_col,
+        content=args.content, content_id_col=args.content_id_col, title_col=args.title_col,
+        topics_col=args.topics_col, topic_sep=args.topic_sep, date_col=args.date_col, comments=args.comments,
+        comment_content_col=args.comment_content_col, comment_text_col=args.comment_text_col,
+        event_date_col=args.event_date_col, bins=bins, source=f"files: {args.interactions.name} (update of {prev.ref})",
+    )
+    plan = WindowPlan(None, args.since, args.until, args.half_life)
+    if plan.active:
+        if not args.event_date_col:
+            raise InputError("--since, --until and --half-life need --event-date-col, the interactions' date column")
+        spec = window_specs(spec, args.event_date_col, plan)[0].spec
+    data = load(spec)
+    k = int(prev.quality["k"])
+    check_k(k, data)
+    params = prev.params
+    tuned = settings.model_copy(update={
+        key: params[key] for key in ("scaling", "impact_rule", "min_support", "min_users", "max_iter") if key in params
+    })
+    X, row_scale, column_scale = scale_matrix(data.matrix, tuned.scaling)
+    W0, H0, known_groups, known_content = warm_start(
+        prev.model, data.groups.to_numpy(dtype=str), data.content["content_id"].to_numpy(dtype=str), X,
+        row_scale, column_scale,
+    )
+    opts = GenerateOptions(
+        name=prev.name, version=store.next_version(prev.name), k=k, seed=int(params.get("seed", settings.seed)),
+        roles={"gender": args.gender_col, "age": args.age_col, "country": args.country_col}, warm_start=(W0, H0),
+    )
+    progress = _progress(not args.no_progress)
+    pset = generate(data, tuned, opts, progress)
+    pset, carried = carry_identities(prev, pset)
+    pset.params["updated_from"] = prev.ref
+    pset.notes.append(f"updated from {prev.ref}: NMF warm-started from its factors ({known_groups} of "
+                      f"{data.matrix.shape[0]} groups and {known_content} of {data.matrix.shape[1]} content items known)")
+    store.save(pset, progress=progress("indexing facts", None))
+    kept = [c for c in carried if c.previous_id]
+    print(f"{pset.ref}: updated from {prev.ref} ({known_groups}/{data.matrix.shape[0]} groups, "
+          f"{known_content}/{data.matrix.shape[1]} content items known); {len(kept)} of {len(carried)} personas "
+          "continue a persona of the previous version")
+    for c in carried:
+        print(f"  {c.persona_id}  " + (f"continues {c.previous_id} (similarity {c.similarity:.2f})"
+                                       if c.previous_id else "new"))
+    return 0
+
+
+def _progress(enabled: bool) -> Callable[..., Any]:
+    from .cli import _progress_factory
+
+    return _progress_factory(enabled and sys.stderr.isatty())
+
+
+# ---------------------------------------------------------------------------- demo data with drift
+
+
+def cmd_demo_drift_data(args: argparse.Namespace, settings: Settings) -> int:
+    from .demo_drift import make_drift_demo, write_drift_demo
+
+    for label, path in write_drift_demo(make_drift_demo(), args.out).items():
+        print(f"{label}: {path}")
+    return 0
