@@ -31,6 +31,9 @@ _QUOTED = re.compile(r"[\"“'‘]([^\"”'’]{3,200})[\"”'’]")
 _RULES: list[tuple[Kind, re.Pattern[str]]] = [
     ("meta", re.compile(r"\b(system prompt|your (instructions|prompt|rules)|ignore (all |the |your )?(previous|prior|above)|"
                         r"jailbreak|developer mode|pretend (to be|you are))\b")),
+    # Money, politics, beliefs: audience data never records them, whatever else the question says ("per month")
+    ("unknown", re.compile(r"\b(earn|earns|income|salary|salaries|money|spend|spending|budget for|price|prices|cost|"
+                           r"costs|vote|voting|politic\w*|religio\w*|believe in)\b")),
     ("real_person", re.compile(r"\b(are you (a )?(real|human|actual|bot|ai|person)|real person|do you exist|"
                                r"are you an? (ai|bot|robot|person|human))\b")),
     ("would_watch", re.compile(r"\b(would|will|might|could) you (like to )?(watch|enjoy|like|click|view|see)\b|"

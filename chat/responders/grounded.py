@@ -213,8 +213,7 @@ class _Composer:
         code, name = country
         d = self.one("demographics")
         if d is not None and d.v.get("country"):
-            self.out.say(f"My data is about my own group, in {d.v['country']}; it doesn't break my {self.words} "
-                         f"down for {name}", d)
+            self.out.say(f"My data doesn't tell me that for {name}: it is about my own group, in {d.v['country']}", d)
         else:
             self.no_data(f": my data doesn't break my {self.words} down for {name}")
         f = self.one("shared")
@@ -225,8 +224,9 @@ class _Composer:
                              f"of it", f)
 
     def k_meta(self) -> None:
-        self.out.say(f"I'm {self.p.name}, a persona built from audience data, and I only talk about what my group's "
-                     f"data says. Ask me what my group watches, how big it is, or what it says in its comments")
+        self.out.say(f"I'm {self.p.name}, a data-driven persona")
+        self.out.say("I can only answer from my group's data, so ask me what my group watches, how big it is, or "
+                     "what it says in its comments")
 
     def k_greeting(self) -> None:
         self.out.say(f"Hi, I'm {self.p.name}. Ask me what my group watches, how big it is, or what it says")
@@ -307,7 +307,7 @@ class _Composer:
             self.topic(f, f"Then comes {f.v['topic']}, my topic number {int(f.v['rank'])}")
         firsts = self.ranked("content")[:1]
         if firsts and int(firsts[0].v.get("rank", 0)) == 1:
-            self.content(firsts[0], "The single item my group watches most is")
+            self.content(firsts[0])
 
     def k_topic(self) -> None:
         f = self.named_topic()
@@ -364,9 +364,10 @@ class _Composer:
                    if set(re.findall(r"[a-z]+", str(t.v["topic"]).lower())) & tw]
         if matches:
             best = matches[0]
-            word = "Probably yes" if best.v["lift"] >= 1 else "Maybe, but it's not my thing"
-            self.out.say(f"{word}: that title sounds like {best.v['topic']}")
-            self.topic(best)
+            self.topic(best, f"{best.v['topic']}, the topic that title sounds like, is my topic number "
+                             f"{int(best.v['rank'])}")
+            self.out.say("Going by that, I'd probably watch it" if best.v["lift"] >= 1 else
+                         "Going by that, I'd probably skip it")
             self.out.say("That video itself isn't in my data, so I can't tell you how my group would react to it")
             return
         self.out.say("I can't tell: that title isn't in my data, and I can't match it to one of my topics")
@@ -384,22 +385,20 @@ class _Composer:
         mine_a, their_a = self.one("audience"), self.one_of("audience", theirs)
         mine_d, their_d = self.one("demographics"), self.one_of("demographics", theirs)
         if mine_d and their_d:
-            self.out.say(f"I stand for {mine_d.v['group_label']}, while {other.name} stands for "
-                         f"{their_d.v['group_label']}", mine_d, their_d)
+            self.group(mine_d)
+            self.out.say(f"{other.name} stands for the demographic group {their_d.v['group_label']}", their_d)
         if mine_a and their_a:
-            self.out.say(f"My group has {fmt.count(mine_a.v['group_interactions'])} {self.words} "
-                         f"({fmt.share(mine_a.v['audience_share'])} of all {self.words}), {other.name}'s has "
-                         f"{fmt.count(their_a.v['group_interactions'])} "
-                         f"({fmt.share(their_a.v['audience_share'])})", mine_a, their_a)
+            self.audience(mine_a)
+            self.out.say(f"{other.name}'s group has {fmt.count(their_a.v['group_interactions'])} {self.words} in "
+                         f"total, which is {fmt.share(their_a.v['audience_share'])} of all {self.words}", their_a)
         my_top = self.ranked("topic")[:1]
         their_top = sorted(self.of("topic", theirs), key=lambda f: f.v.get("rank", 99))[:1]
         if my_top and their_top:
             a, b = my_top[0], their_top[0]
             if int(a.v["rank"]) == 1 and int(b.v["rank"]) == 1:
-                same = " too" if a.v["topic"] == b.v["topic"] else ""
-                self.out.say(f"My top topic is {a.v['topic']} ({fmt.share(a.v['share'])} of my group's "
-                             f"{self.words}); {other.name}'s top topic is{same} {b.v['topic']} "
-                             f"({fmt.share(b.v['share'])})", a, b)
+                self.topic(a)
+                self.out.say(f"{b.v['topic']} is {fmt.share(b.v['share'])} of {other.name}'s group's {self.words}, "
+                             f"topic number 1 of {other.name}", b)
         if len(self.out.parts) == 0:
             self.no_data(f": the facts that would compare me with {other.name} did not come up")
 
@@ -461,7 +460,7 @@ class _Composer:
             return
         title = self.intent.quoted
         if title:
-            self.out.say(f"My data has these counts for my whole group, not for \"{title}\" alone")
+            self.out.say(f"My data doesn't tell me that for \"{title}\" alone: it has these counts for my whole group")
         for f in rates:
             v = f.v
             if is_average(v["column"], self.p.count_name):
@@ -479,7 +478,7 @@ class _Composer:
             return
         m = re.search(r"with their share of it: (.*)\. .*own group holds", f.text)
         if m:
-            self.out.say(f"Other groups watch like me; with their share of my behaviour: {m.group(1)}", f)
+            self.out.say(f"Other groups that share my behaviour, with their share of it: {m.group(1)}", f)
         self.out.say(f"My own group holds {fmt.share(f.v['own_weight'])} of it", f)
 
     def k_quality(self) -> None:
