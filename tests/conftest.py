@@ -107,3 +107,7 @@ def export_json(home: Path, capsys: pytest.CaptureFixture[str]) -> list[dict]:
     capsys.readouterr()
     assert main(["--home", str(home), "export", "--format", "json"]) == 0
     return json.loads(capsys.readouterr().out)
+
+
+# Scripted OpenAI-compatible and Ollama servers on loopback (see tests/llm_servers.py for their API).
+from llm_servers import ollama_server, openai_server  # noqa: F401
