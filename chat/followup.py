@@ -15,10 +15,10 @@ from .intents import ordinal
 from .responders.base import Turn
 
 _SHORT = 7  # words: longer questions stand on their own
-_CONTINUATION = re.compile(r"^\s*(and|what about|how about|and what about|but|also|same for|what of)\b[\s,]*(.*)$", re.I)
+_CONTINUATION = re.compile(r"^\s*(and|what about|how about|and what about|but|also|same for|what of)\b[\s,]*(.*)$", re.IGNORECASE)
 _REFERENCE = re.compile(r"\b(the (first|second|third|fourth|fifth|last|next) one|that one|number \d+|"
-                        r"the (first|second|third|fourth|fifth|last))\b", re.I)
-_PRONOUN = re.compile(r"\b(it|that video|that one|this one|that title|that topic|them)\b", re.I)
+                        r"the (first|second|third|fourth|fifth|last))\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(it|that video|that one|this one|that title|that topic|them)\b", re.IGNORECASE)
 
 
 def resolve(question: str, history: Sequence[Turn]) -> str:

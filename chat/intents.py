@@ -69,8 +69,7 @@ _RULES: list[tuple[Kind, re.Pattern[str]]] = [
 ]
 
 
-_WATCH_WORDS = frozenset("topic topics genre genres category categories video videos content kind type thing things "
-                         "show shows channel channels movie movies film films subject subjects one".split())
+_WATCH_WORDS = frozenset(["topic", "topics", "genre", "genres", "category", "categories", "video", "videos", "content", "kind", "type", "thing", "things", "show", "shows", "channel", "channels", "movie", "movies", "film", "films", "subject", "subjects", "one"])
 
 
 # The facts a kind of question needs, (fact type, how many by rank): the chain keeps them in the context

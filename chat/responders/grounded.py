@@ -17,7 +17,6 @@ from typing import Any
 from personas import formatting as fmt
 from personas.profile import Persona
 from retrieval.documents import is_average
-from retrieval.retriever import RetrievedFact
 
 from ..intents import Intent, classify, countries_named
 from .base import ResponderRequest
@@ -62,9 +61,7 @@ class _Answer:
 
 # Words of a comments question that do not name what the comments should be about.
 _QUOTE_STOP = frozenset(
-    "what think about your our the you do of why like likes videos video feel feels say says said this that and are "
-    "how comment comments commented viewers viewer people group favourite favorite best most top content item items "
-    "watch watched there their them they some tell give write wrote does did have".split()
+    ["what", "think", "about", "your", "our", "the", "you", "do", "of", "why", "like", "likes", "videos", "video", "feel", "feels", "say", "says", "said", "this", "that", "and", "are", "how", "comment", "comments", "commented", "viewers", "viewer", "people", "group", "favourite", "favorite", "best", "most", "top", "content", "item", "items", "watch", "watched", "there", "their", "them", "they", "some", "tell", "give", "write", "wrote", "does", "did", "have"]
 )
 
 
@@ -74,8 +71,7 @@ class GroundedResponder:
     def stream(self, request: ResponderRequest) -> Iterator[str]:
         text = self.compose(request)
         # Word by word, so the app streams this responder like any other.
-        for piece in re.findall(r"\S+\s*", text):
-            yield piece
+        yield from re.findall(r"\S+\s*", text)
 
     def compose(self, request: ResponderRequest) -> str:
         p = request.persona
@@ -170,7 +166,7 @@ class _Composer:
         self.out.say(f"I stand for the demographic group {f.v['group_label']}", f)
 
     def quote(self, f: _Fact) -> None:
-        m = re.search(r'commented on "(.*)": "(.*)"$', f.text, re.S)
+        m = re.search(r'commented on "(.*)": "(.*)"$', f.text, re.DOTALL)
         if m:
             self.out.say(f"A viewer from my group commented on \"{m.group(1)}\": \"{m.group(2)}\"", f)
 
