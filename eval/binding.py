@@ -7,64 +7,41 @@ label is the worst finding. A claim none of whose parts could be found in the da
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from itertools import combinations
 
+from .attributes import _NAME_CLAIM, Finding, Parsed, _has, attribute_findings, rank_findings
 from .claims import QUOTED, is_claimless, quoted_spans
-from .facts import FactIndex, Sentence, entities_in, find_bracket, find_country, find_gender
-from .lexicon import LOW_SUPERLATIVE, NEGATION, SUPERLATIVE, content_tokens, stem
+from .facts import FactIndex, Sentence, entities_in, find_gender
+from .lexicon import DEMONYMS, GENDER_WORDS, NEGATION, SUPERLATIVE, canonical_country, content_tokens, stem
 from .numbers import Num, compatible, parse_numbers, same_quantity
 
-_SELF = re.compile(r"\b(I|I'm|I've|me|my|mine|we|us|our|people like me)\b", re.I)
+_SELF = re.compile(r"\b(I|I'm|I've|me|my|mine|we|us|our|people like me)\b", re.IGNORECASE)
 _COMPARE = re.compile(r"\b(more|less|fewer|than|times|twice|half|difference|gap|ratio|combined|together|"
-                      r"total|sum|share|percent|of all|of my|of our)\b|%", re.I)
+                      r"total|sum|share|percent|of all|of my|of our)\b|%", re.IGNORECASE)
 _CUE_TOKENS = {"top", "most", "least", "number", "rank", "only", "never", "not", "no", "also", "really", "mostly",
                "love", "like", "enjoy", "into", "prefer", "lot", "huge", "big", "fan", "people", "group", "around",
                "nearly", "almost", "over", "under", "roughly", "approximately", "some", "about", "exactly", "than",
                "more", "less", "fewer", "time", "second", "third", "fourth", "fifth", "first", "place", "spot",
-               "come", "go", "make", "account", "amount", "figure", "stand", "represent", "get", "sit", "rank",
-               "put", "comes", "then", "followed", "after", "while", "way", "far", "percent", "share", "view",
-               "content", "topic", "count", "number", "total", "all", "whole", "said", "comment", "write", "say",
+               "come", "go", "make", "account", "amount", "figure", "stand", "represent", "get", "sit", "put", "comes", "then", "followed", "after", "while", "way", "far", "percent", "share", "view",
+               "content", "topic", "count", "total", "all", "whole", "said", "comment", "write", "say",
                # plain chat wording around a fact
                "everything", "channel", "together", "list", "average", "times", "compared", "overall", "usual",
                "typical", "watcher", "anyone", "someone", "else", "thing", "stuff", "kind", "type", "one",
-               "half", "third", "quarter", "roughly", "close", "little", "big", "small", "large", "part",
+               "half", "quarter", "close", "little", "small", "large", "part",
                "portion", "chunk", "slice", "piece", "bunch", "check", "tell", "know", "think", "guess", "see",
-               "seem", "look", "show", "data", "figure", "pretty", "definitely", "actually", "basically",
-               "clearly", "favourite", "favorite", "love", "enjoy", "spend", "time", "hit", "reach", "end",
-               "come", "came", "leave", "left", "put", "give", "gave", "take", "took", "add", "up", "out"}
+               "seem", "look", "show", "data", "pretty", "definitely", "actually", "basically",
+               "clearly", "favourite", "favorite", "spend", "hit", "reach", "end",
+               "came", "leave", "left", "give", "gave", "take", "took", "add", "up", "out"}
+_CUE_TOKENS |= {"early", "late", "mid", "teen", "twenties", "thirties", "forties", "fifties", "sixties", "year",
+                "age", "old", "aged", "young", "live", "living", "based", "name", *GENDER_WORDS, *DEMONYMS}
 _CUE_TOKENS |= {stem(w) for w in _CUE_TOKENS} | {"says", "said", "writes", "wrote"}
-_DECADES = {"teens": (13, 19), "twenties": (20, 29), "thirties": (30, 39), "forties": (40, 49),
-            "fifties": (50, 59), "sixties": (60, 69), "seventies": (70, 79)}
-_RANK_WORDS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 NOVEL_SHARE = 0.34  # a single unknown word makes a claim unsupported when it is over a third of its content
 
 _MEASURES = {"lift", "weight", "stability", "rank", "number", "score", "of"}
+NOVEL_MIN = 2  # this many unknown words make a claim unsupported whatever its length
+GENERIC_NOVEL_MIN, GENERIC_NOVEL_SHARE = 5, 0.7  # the same for contexts that are not about a persona
+COVERAGE = 0.6  # share of a claim's words the contexts must use when no number or rank pins it down
 ORDER = {"supported": 0, "unsupported": 1, "contradicted": 2}
-
-
-@dataclass
-class Finding:
-    label: str
-    reason: str
-    sentence: Sentence | None = None
-
-
-@dataclass
-class Parsed:
-    text: str
-    lower: str
-    numbers: list[Num]
-    quotes: list[str]
-    anchors: list[str]  # topics, titles and entities the claim names (lower case)
-    tokens: set[str]
-    self_ref: bool
-    negated: bool
-    bare: str  # the text with quoted titles and comments blanked out
-
-
-def _has(hay: str, needle: str) -> bool:
-    return re.search(r"(?<![\w])" + re.escape(needle) + r"(?![\w])", hay) is not None
 
 
 def parse_claim(text: str, index: FactIndex) -> Parsed | None:
@@ -73,14 +50,14 @@ def parse_claim(text: str, index: FactIndex) -> Parsed | None:
     lower = text.lower()
     numbers = parse_numbers(text, masked)
     quotes = [(m.group(1) or m.group(2)).strip().lower() for m in QUOTED.finditer(text)]
-    bare = QUOTED.sub(" ", text)
+    bare = QUOTED.sub(lambda m: " " * len(m.group(0)), text)  # same length: number spans stay valid
     anchors: list[str] = []
     for t in index.topics | index.titles:
         if len(t) > 2 and _has(lower, t) and not any(t in q for q in quotes):
             anchors.append(t)
     for ent, start, _ in entities_in(bare):
         e = ent.lower()
-        e = e[:-2] if e.endswith("'s") else e
+        e = e.removesuffix("'s")
         if index.profile.name_parts and (e in index.profile.name_parts
                                          or all(w in index.profile.name_parts for w in e.split())):
             continue
@@ -102,134 +79,12 @@ def parse_claim(text: str, index: FactIndex) -> Parsed | None:
     self_ref = bool(_SELF.search(bare))
     negated = bool(NEGATION.search(bare))
     checkable = bool(numbers or quotes or anchors or SUPERLATIVE.search(bare) or find_gender(bare)
-                     or (negated and tokens))
+                     or (negated and tokens) or _NAME_CLAIM.search(bare))
     if is_claimless(text, bool(numbers or quotes or anchors)):
         return None
     if not checkable and not tokens:
         return None
     return Parsed(text, lower, numbers, quotes, anchors, tokens, self_ref, negated, bare)
-
-
-# ---------------------------------------------------------------------------------------------- attributes
-
-def _sentence_with(index: FactIndex, needle: str) -> Sentence | None:
-    n = needle.lower()
-    return next((s for s in index.sentences if n in s.lower and (s.persona in (None, index.profile.name))), None)
-
-
-def attribute_findings(c: Parsed, index: FactIndex, used: list[tuple[int, int]]) -> list[Finding]:
-    """Name, country, gender and age of "I"; numbers they consume are added to ``used``."""
-    p = index.profile
-    out: list[Finding] = []
-    if not c.self_ref:
-        return out
-    text = c.bare
-    if p.name and (m := re.search(r"\b(?:I'm|I am|my name is|call me|name's)\s+([A-Z][\w'-]+)", text)):
-        who = m.group(1).lower()
-        if who in p.name_parts:
-            out.append(Finding("supported", f"my name is {p.name}", _sentence_with(index, p.name.split()[0])))
-        elif who not in index.entities and re.fullmatch(r"[A-Z][a-z]+", m.group(1)) and \
-                not index.profile.topic_rank.get(who):
-            out.append(Finding("contradicted", f"the persona is {p.name}, not {m.group(1)}",
-                               _sentence_with(index, p.name.split()[0])))
-    if p.country and re.search(r"\b(from|live|living|based|country|I'm|I am|we're|my group is)\b", text, re.I):
-        for country, _, _ in find_country(text):
-            s = _sentence_with(index, p.country)
-            if country.lower() == p.country.lower():
-                out.append(Finding("supported", f"I am from {p.country}", s))
-            elif not any(country.lower() in x.lower for x in index.sentences if x.persona not in (None, p.name)):
-                out.append(Finding("contradicted", f"the data says {p.country}, not {country}", s))
-    if p.gender:
-        for g, a, b in find_gender(text):
-            if text[a:b].lower() in ("he", "she"):
-                continue
-            s = _sentence_with(index, f"gender {p.gender}") or _sentence_with(index, p.gender)
-            if g == p.gender:
-                out.append(Finding("supported", f"gender {p.gender}", s))
-            else:
-                out.append(Finding("contradicted", f"the data says {p.gender}, not {g}", s))
-    age_m = re.search(r"(?<![\d–-])(?<![\d] )(?<!to )\b(\d{1,3})[- ]years?[- ]old\b|\baged? (\d{1,3})\b|\bI'?m (\d{2})\b(?![.,]\d|%| ?[a-z])|"
-                      r"\bI am (\d{2})\b(?![.,]\d|%| ?[a-z])", text, re.I)
-    if age_m and (p.age is not None or p.bracket):
-        age = int(next(g for g in age_m.groups() if g))
-        used.append(age_m.span())
-        s = _sentence_with(index, f"{p.age} years old") if p.age is not None else None
-        ok = age == p.age if p.age is not None else p.bracket[0] <= age <= p.bracket[1]  # type: ignore[index]
-        out.append(Finding("supported" if ok else "contradicted",
-                           f"age {p.age if p.age is not None else p.bracket}" + ("" if ok else f", not {age}"), s))
-    dec = re.search(r"\bin (?:my|our) (?:early |late |mid-?)?(teens|twenties|thirties|forties|fifties|sixties|"
-                    r"seventies|\d0s)\b", text, re.I)
-    if dec and (p.age is not None or p.bracket):
-        w = dec.group(1).lower()
-        lo, hi = _DECADES.get(w) or (int(w[:2]), int(w[:2]) + 9)
-        used.append(dec.span())
-        if p.age is not None:
-            ok = lo <= p.age <= hi
-        else:
-            ok = p.bracket[0] <= hi and lo <= p.bracket[1]  # type: ignore[index]
-        out.append(Finding("supported" if ok else "contradicted", f"age {p.age or p.bracket}", None))
-    br = find_bracket(text)
-    if br and p.bracket and re.search(r"\b(age|aged|years|old|bracket|between|group|I'm|I am)\b", text, re.I) \
-            and not re.search(r"\d{4}-\d", text):
-        m = re.search(r"\b\d{1,2}\s*(?:-|–|to)\s*\d{1,2}\b|\b\d{2}\+", text)
-        if m:
-            used.append(m.span())
-        ok = br == p.bracket or (br[0] <= p.bracket[0] and p.bracket[1] <= br[1] and br[1] - br[0] <= 20)
-        s = _sentence_with(index, f"{p.bracket[0]}-{p.bracket[1]}")
-        out.append(Finding("supported" if ok else "contradicted",
-                           f"age bracket {p.bracket[0]}-{p.bracket[1]}" + ("" if ok else f", not {br[0]}-{br[1]}"), s))
-    return out
-
-
-# ---------------------------------------------------------------------------------------------- ranks
-
-def _claimed_rank(c: Parsed) -> tuple[int | str, tuple[int, int]] | None:
-    m = SUPERLATIVE.search(c.bare)
-    if not m:
-        return None
-    w = m.group(1).lower()
-    if LOW_SUPERLATIVE.fullmatch(w):
-        return "last", m.span()
-    if w in _RANK_WORDS:
-        return _RANK_WORDS[w], m.span()
-    if mm := re.fullmatch(r"(?:number |#|no\.? ?)(\d+)|(\d+)(?:st|nd|rd|th)", w):
-        return int(mm.group(1) or mm.group(2)), m.span()
-    return 1, m.span()
-
-
-def rank_findings(c: Parsed, index: FactIndex, used: list[tuple[int, int]]) -> list[Finding]:
-    p = index.profile
-    claimed = _claimed_rank(c)
-    if claimed is None:
-        return []
-    rank, (a, _) = claimed
-    if re.search(r"\bone of (my|our|the)\b|\btop \d+\b|\bamong\b", c.lower):
-        return []  # "one of my top topics": membership, checked by the anchors
-    candidates = []
-    for name, table in (("topic", p.topic_rank), ("content", p.content_rank)):
-        for e in c.anchors + c.quotes:
-            if e in table:
-                pos = c.lower.find(e)
-                candidates.append((abs(pos - a), e, table[e], name, table))
-    if not candidates:
-        if p.audience_rank and re.search(r"\b(audience|group|persona|segment)s?\b", c.lower) and \
-                re.search(r"\b(biggest|largest|most|top|smallest|second|third)\b", c.lower) and \
-                not (c.anchors or c.quotes):
-            want = rank if rank != "last" else None
-            ok = want == p.audience_rank if want else False
-            return [Finding("supported" if ok ^ c.negated else "contradicted",
-                            f"rank {p.audience_rank} by audience size", _sentence_with(index, "by audience size"))]
-        return []
-    _, e, actual, kind, table = min(candidates)
-    for n in c.numbers:
-        if n.kind == "rank":
-            used.append(n.span)
-    ok = actual == (max(table.values()) if rank == "last" else rank)
-    if c.negated:
-        ok = not ok
-    s = _sentence_with(index, e)
-    what = f"{e!s} is {kind} number {actual} in the data"
-    return [Finding("supported" if ok else "contradicted", what, s)]
 
 
 # ---------------------------------------------------------------------------------------------- numbers
@@ -245,6 +100,9 @@ def _own_anchors(s: Sentence, index: FactIndex) -> set[str]:
 
 
 def _mentioned(anchor: str, c: Parsed) -> bool:
+    words = [w for w in anchor.split() if len(w) >= 4]
+    if len(words) > 1 and any(_has(c.lower, w) for w in words):
+        return True  # "Acme" names "Acme Corp"
     return anchor in c.lower or any(anchor in q or q in anchor for q in c.quotes) or \
         any(anchor in a or a in anchor for a in c.anchors)
 
@@ -264,10 +122,30 @@ def score_sentence(c: Parsed, s: Sentence, index: FactIndex, numbers: list[Num])
     nums = sum(1 for n in numbers if any(bound(c, s, n, m) for m in s.numbers))
     overlap = len(c.tokens & s.tokens)
     stray = sum(1 for a in _own_anchors(s, index) if not _mentioned(a, c))
-    score = 3.0 * hits + 2.0 * nums + overlap - 1.5 * min(stray, 2)
+    score = 3.0 * hits + 2.0 * nums + overlap - 2.5 * min(stray, 2)
     if c.self_ref and s.persona is not None and index.profile.name and s.persona != index.profile.name:
         score -= 3.0
     return score
+
+
+def _clean_enough(c: Parsed, s: Sentence, n: Num, index: FactIndex) -> bool:
+    """No other persona's fact, and no anchor of the claim's kind that belongs to something else."""
+    if c.self_ref and index.profile.name and s.persona not in (None, index.profile.name):
+        return False
+    owners = [s.owner(m) for m in s.numbers if bound(c, s, n, m)]
+    return any(o is None or _mentioned(o, c) for o in owners) and \
+        all(a in s.lower for a in c.anchors + c.quotes if a in index.topics or a in index.titles)
+
+
+def _clean(c: Parsed, s: Sentence, n: Num, index: FactIndex) -> bool:
+    """``s`` states the number for exactly what the claim names: all its anchors, none of another's."""
+    if c.self_ref and index.profile.name and s.persona not in (None, index.profile.name):
+        return False
+    if not all(a in s.lower for a in c.anchors + c.quotes):
+        return False
+    return any(bound(c, s, n, m) and (s.owner(m) is None or _mentioned(s.owner(m), c)) for m in s.numbers) and \
+        not any(a for a in _own_anchors(s, index) if not _mentioned(a, c)) if c.anchors or c.quotes else \
+        any(bound(c, s, n, m) for m in s.numbers) and not _own_anchors(s, index)
 
 
 def _derived(n: Num, sents: list[Sentence]) -> str | None:
@@ -300,10 +178,26 @@ def number_findings(c: Parsed, index: FactIndex, numbers: list[Num]) -> tuple[li
         if best is not None and any(bound(c, best, n, m) for m in best.numbers):
             out.append(Finding("supported", f"{n.text.strip()} matches the data", best))
             continue
+        if n.kind == "year":  # a year is a date, not a measured quantity: found or not
+            s_year = next((s for s in ranked if any(m.kind == "year" and m.value == n.value for m in s.numbers)), None)
+            out.append(Finding("supported", f"{n.text.strip()} is in the data", s_year) if s_year else
+                       Finding("unsupported", f"{n.text.strip()} is not in the data", best))
+            continue
+        # A claim with several numbers may take each from its own sentence.
+        own = sorted(ranked[:12], key=lambda s: -score_sentence(c, s, index, [n]))
+        hit = next((s for s in own[:3] if score_sentence(c, s, index, [n]) > 0
+                    and any(bound(c, s, n, m) for m in s.numbers) and _clean_enough(c, s, n, index)), None)
+        if hit is not None:
+            out.append(Finding("supported", f"{n.text.strip()} matches the data", hit))
+            continue
         between = _COMPARE.search(c.text) and len(c.anchors) >= 2 and re.search(r"\bthan\b|\bas\b.*\bas\b", c.lower)
         how = _derived(n, [s for s in ranked[:6] if any(a in s.lower for a in c.anchors)]) if between else None
         if how:
             out.append(Finding("supported", f"{n.text.strip()} is the {how}", best))
+            continue
+        clean = next((s for s in ranked[:8] if _clean(c, s, n, index)), None)
+        if clean is not None:
+            out.append(Finding("supported", f"{n.text.strip()} matches the data", clean))
             continue
         slot = next((m for m in best.numbers if same_quantity(n, m) and m.kind == n.kind
                      and best.owner(m) in (None, *c.anchors, *c.quotes)), None) if best else None
@@ -350,8 +244,11 @@ def verify(c: Parsed, index: FactIndex) -> list[Finding]:
     findings += nf
     attr_words = {x.lower() for x in (index.profile.country, index.profile.gender) if x}
     for a in c.anchors:
-        if a in index.lower_all or a in attr_words:
+        if a in index.lower_all or a in attr_words or a in index.topics or a in index.titles:
             continue
+        if (a in DEMONYMS or canonical_country(a)) and any(f.reason.startswith(("I am from", "the data says"))
+                                                            for f in findings):
+            continue  # a country the attribute check already judged
         if any(f.label == "contradicted" for f in findings):
             continue
         findings.append(Finding("unsupported", f"{a} is not in the data"))
@@ -360,19 +257,29 @@ def verify(c: Parsed, index: FactIndex) -> list[Finding]:
         best = ranked[0] if ranked else None
     # Negated content: "I never watch X" while the data shows X.
     if c.negated and not findings_have_rank(findings) and best is not None:
-        named = [a for a in c.anchors if a in best.lower]
+        named = [a for a in c.anchors if a in best.lower and (a in index.topics or a in index.titles)]
         if named and not best.negated:
             findings.append(Finding("contradicted", f"the data shows {named[0]}", best))
         elif not named and best.negated != c.negated and len(c.tokens & best.tokens) >= max(2, len(c.tokens) // 2):
             findings.append(Finding("contradicted", "the data says the opposite", best))
     # Words the data never uses: an invented detail ("... watches with subtitles on"), even next to a
     # number that happens to occur somewhere in the data.
-    novel = sorted(t for t in c.tokens - index.vocab if t not in _CUE_TOKENS and len(t) > 2)
+    novel = sorted(t for t in c.tokens if not index.knows(t) and t not in _CUE_TOKENS and len(t) > 2)
     content = [t for t in c.tokens if t not in _CUE_TOKENS]
-    if novel and (len(novel) >= 2 or len(novel) > NOVEL_SHARE * len(content)) and \
+    # Text not about a persona (a document, an email) is paraphrased more freely: there, new words count
+    # only against claims that nothing else pinned down, and need to be more of them.
+    persona = index.profile.name is not None
+    lo, share = (NOVEL_MIN, NOVEL_SHARE) if persona else (GENERIC_NOVEL_MIN, GENERIC_NOVEL_SHARE)
+    pinned = any(f.label == "supported" for f in findings)
+    if novel and (persona or not pinned) and (len(novel) >= lo or len(novel) > share * len(content)) and \
             not any(f.label == "contradicted" for f in findings):
         findings.append(Finding("unsupported", "not in the data: " + ", ".join(novel[:4]), best))
     if not findings:
+        # Nothing to bind: the claim stands if its words come from one fact sentence, or, when it names
+        # things the data names (every anchor found), from the contexts as a whole.
+        known = sum(1 for t in c.tokens if index.knows(t))
+        if c.anchors and c.tokens and known >= COVERAGE * len(c.tokens) and not c.negated:
+            return [Finding("supported", "every name and word of it is in the data", best)]
         if best is not None and c.tokens and len(c.tokens & best.tokens) >= 0.6 * len(c.tokens):
             if best.negated != c.negated:
                 findings.append(Finding("contradicted", "the data says the opposite", best))

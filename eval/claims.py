@@ -19,8 +19,8 @@ _END = re.compile(r"[.!?]+[\"”')\]]*(?=\s+|$)|\n+")
 # Clause boundaries: only where an independent clause with its own subject and verb follows.
 _CLAUSE = re.compile(r";\s+|,\s+(?:and|but|while|whereas|so)\s+|\s+(?:but|whereas|while)\s+|\s+and\s+(?=(?:I|I'm|my|we|our|it|it's|that|they|their|he|she|his|her)\b)")
 _VERB = re.compile(r"\b(is|are|was|were|am|has|have|had|make|makes|made|account|accounts|watch|watches|"
-                   r"watched|love|like|likes|prefer|enjoy|comes?|came|holds?|gets?|got|'s|'m|'re|do|does|did)\b",
-                   re.I)
+                   r"watched|love|like|likes|prefer|enjoy|comes?|came|holds?|gets?|got|do|does|did|wrote|writes|"
+                   r"said|says|live|lives|left)\b|'s\b|'m\b|'re\b", re.IGNORECASE)
 
 NO_CLAIM = re.compile(
     r"(doesn'?t|does not|don'?t|do not|can'?t|cannot|didn'?t) (tell|say|show|know|include|contain|cover|have)|"
@@ -30,7 +30,7 @@ NO_CLAIM = re.compile(
     r"good question|great question|sure|of course|nice to meet)\b|"
     r"\bdata-driven persona\b|\bnot (a|one) real (person|individual)\b|\bmade up\b|\bI (represent|stand for) "
     r"(a|many|real) (group|viewers|people)",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -109,7 +109,8 @@ def clauses(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
     prev = 0
     for s, e in cuts:
         left, right = sent[prev:s], sent[e:]
-        if _VERB.search(left) and _VERB.search(right.split(";")[0]) and len(left.split()) >= 3:
+        if sent[s:e].strip() == ";" or (_VERB.search(left) and _VERB.search(right.split(";")[0])
+                                         and len(left.split()) >= 3):
             parts.append((prev, s))
             prev = e
     parts.append((prev, len(sent)))

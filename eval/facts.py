@@ -15,12 +15,12 @@ from .claims import QUOTED, quoted_spans, sentences
 from .lexicon import GENDER_RE, GENDER_WORDS, NEGATION, STOP, canonical_country, content_tokens, country_re
 from .numbers import Num, parse_numbers
 
-_CAPS = re.compile(r"(?<![\w'])([A-Z][\w'’&-]*(?:\s+(?:(?:of|de|du|la|and|&|the)\s+)?[A-Z][\w'’&-]*)*)")
+_CAPS = re.compile(r"(?<![\w'])([A-Z][\w'’&-]*(?:\s+(?:(?:of|de|du|la|the)\s+)?[A-Z][\w'’&-]*)*)")
 _TOPIC_FACT = re.compile(r"^(.+?) is (\d[\d.,]*)% of (.+?)'s? group's ")
 _TOPIC_RANK = re.compile(r"topic number (\d+) of ")
 _CONTENT_RANK = re.compile(r"\(number (\d+) of .+?'s? top content")
 _AUDIENCE_RANK = re.compile(r"\brank (\d+) by audience size")
-_AGE = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b|\baged? (\d{1,3})\b", re.I)
+_AGE = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b|\baged? (\d{1,3})\b", re.IGNORECASE)
 _BRACKET = re.compile(r"\b(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})\b|\b(\d{2})\+")
 
 
@@ -75,6 +75,11 @@ class FactIndex:
     entities: set[str]  # every lower-case entity in the contexts
     vocab: set[str]  # every content token of the contexts
     lower_all: str
+    prefixes: set[str] = field(default_factory=set)  # 5-letter starts of the vocabulary's longer words
+
+    def knows(self, token: str) -> bool:
+        """A word the contexts use, or a form of one ('efficient' / 'efficiency', 'include' / 'included')."""
+        return token in self.vocab or (len(token) >= 6 and token[:5] in self.prefixes)
 
 
 def entities_in(text: str, masked: list[tuple[int, int]] | None = None) -> list[tuple[str, int, int]]:
@@ -184,13 +189,17 @@ def build_index(contexts: list[str], stats: dict | None = None) -> FactIndex:
             vocab |= toks
             sents.append(Sentence(t, ci, (a, b), nums, toks - _name_tokens(profile), ent_names, qs, negated,
                                   persona, t.lower()))
+    if stats:  # the words of the persona's own profile count as known
+        vocab |= content_tokens(" ".join([*topics, *titles, str(stats.get("group_label") or ""),
+                                          str(profile.country or ""), str(profile.gender or "")]))
     own = {x.lower() for x in (profile.country, profile.gender) if x}
     for st in sents:
         spans = [(e, a, b) for e, a, b in _spans(st.text, st.entities, own)]
         spans += [(t, m.start(), m.end()) for t in topics for m in re.finditer(re.escape(t), st.lower)]
         spans += [(q, m.start(), m.end()) for q in st.quotes for m in re.finditer(re.escape(q), st.lower)]
         st.anchor_spans = sorted(set(spans), key=lambda x: x[1])
-    return FactIndex(sents, profile, topics, titles, all_entities, vocab, "\n".join(contexts).lower())
+    return FactIndex(sents, profile, topics, titles, all_entities, vocab, "\n".join(contexts).lower(),
+                     {t[:5] for t in vocab if len(t) >= 6})
 
 
 def _spans(text: str, entities: list[str], own: set[str]) -> list[tuple[str, int, int]]:
@@ -208,7 +217,7 @@ def _about(text: str, name: str | None) -> bool:
 
 def _is_name(entity: str, profile: Profile) -> bool:
     e = entity.lower()
-    e = e[:-2] if e.endswith("'s") else e
+    e = e.removesuffix("'s")
     return bool(profile.name_parts) and (e in profile.name_parts or all(w in profile.name_parts for w in e.split()))
 
 

@@ -9,17 +9,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-STOP = frozenset("""
-a an the and or but of to in on at for with by from as is are was were be been being am do does did doing
-it its it's this that these those there here than then so such into onto over about which who whom whose
-what when where why how i me my mine myself we us our ours ourselves you your yours he him his she her hers
-they them their theirs one ones also really quite very just bit lot lots much many some any each every
-has have had having get gets got can could would should will shall may might must let lets let's
-i'm i've i'd we're we've you're that's there's it'll i'll like s t
-""".split())
+STOP = frozenset(["a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by", "from", "as", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "doing", "it", "its", "it's", "this", "that", "these", "those", "there", "here", "than", "then", "so", "such", "into", "onto", "over", "about", "which", "who", "whom", "whose", "what", "when", "where", "why", "how", "i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves", "you", "your", "yours", "he", "him", "his", "she", "her", "hers", "they", "them", "their", "theirs", "one", "ones", "also", "really", "quite", "very", "just", "bit", "lot", "lots", "much", "many", "some", "any", "each", "every", "has", "have", "had", "having", "get", "gets", "got", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "let", "lets", "let's", "i'm", "i've", "i'd", "we're", "we've", "you're", "that's", "there's", "it'll", "i'll", "like", "s", "t"])
 
 # Words that only point at the persona ("people like me", "my group"), never content of their own.
-SELF_WORDS = frozenset("i me my mine myself we us our ours ourselves self".split())
+SELF_WORDS = frozenset(["i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves", "self"])
 
 # Canonical forms, so that paraphrases meet the fact sentences' words. Keys are stems (see ``stem``).
 SYNONYMS = {
@@ -45,15 +38,15 @@ SYNONYMS = {
 SUPERLATIVE = re.compile(
     r"\b(favou?rite|top|most(?:ly)?|main(?:ly)?|biggest|largest|highest|primarily|best|number (?:one|1)|#1|"
     r"no\.? ?1|first|leading|least|smallest|lowest|fewest|second|third|fourth|fifth|"
-    r"number \d+|#\d+|\d+(?:st|nd|rd|th))\b",
-    re.I,
+    r"number \d+(?![\d,.])|#\d+(?![\d,.])|\d+(?:st|nd|rd|th))\b",
+    re.IGNORECASE,
 )
-LOW_SUPERLATIVE = re.compile(r"\b(least|smallest|lowest|fewest)\b", re.I)
+LOW_SUPERLATIVE = re.compile(r"\b(least|smallest|lowest|fewest)\b", re.IGNORECASE)
 
 NEGATION = re.compile(
     r"\b(not|never|no|none|neither|nor|nothing|don't|doesn't|didn't|isn't|aren't|wasn't|weren't|won't|"
     r"can't|cannot|hardly|barely|rarely|seldom)\b|n't\b",
-    re.I,
+    re.IGNORECASE,
 )
 
 GENDER_WORDS = {
@@ -62,7 +55,7 @@ GENDER_WORDS = {
     "male": "male", "man": "male", "men": "male", "guy": "male", "guys": "male", "boy": "male",
     "he": "male", "father": "male", "dad": "male", "gentleman": "male",
 }
-GENDER_RE = re.compile(r"\b(" + "|".join(sorted(GENDER_WORDS, key=len, reverse=True)) + r")\b", re.I)
+GENDER_RE = re.compile(r"\b(" + "|".join(sorted(GENDER_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 # Demonyms people use for the countries an answer is most likely to name ("I'm Brazilian").
 DEMONYMS = {
@@ -108,7 +101,7 @@ def countries() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def country_re() -> re.Pattern[str]:
     keys = sorted((k for k in countries() if len(k) > 2), key=len, reverse=True)
-    return re.compile(r"\b(" + "|".join(re.escape(k) for k in keys) + r")\b", re.I)
+    return re.compile(r"\b(" + "|".join(re.escape(k) for k in keys) + r")\b", re.IGNORECASE)
 
 
 def canonical_country(text: str) -> str | None:
@@ -123,8 +116,7 @@ _SUFFIXES = (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
 def stem(word: str) -> str:
     """A deliberately crude stemmer (plural, -ing, -ed), then synonyms: enough for fact-style sentences."""
     w = word.lower().strip("'")
-    if w.endswith("'s"):
-        w = w[:-2]
+    w = w.removesuffix("'s")
     if w in SYNONYMS:
         return SYNONYMS[w]
     base = w
@@ -143,8 +135,7 @@ def content_tokens(text: str) -> set[str]:
     out = set()
     for m in _WORD.finditer(text):
         w = m.group(0).replace("’", "'").lower().strip("'-")
-        if w.endswith("'s"):
-            w = w[:-2]
+        w = w.removesuffix("'s")
         if not w or w in STOP or w in SELF_WORDS or len(w) < 2:
             continue
         for part in w.split("-"):

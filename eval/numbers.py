@@ -8,7 +8,7 @@ Tolerance (``compatible``), with ``u`` the unit of the last digit the claim stat
 
 * plain number: ``x`` rounds to the claim at the coarser of the two stated precisions (|x - c| <= u/2);
 * ``about / around / roughly / approximately / some / ~``: |x - c| <= max(u, 2% of c);
-* ``nearly / almost / close to / just under``: x <= c + u/2 and c - x <= max(u, 10% of c);
+* ``nearly / almost / close to / just under``: x <= c and c - x <= max(u, 10% of c);
 * ``over / more than / above / at least``: c <= x <= 2c (more than twice the claim is misleading);
 * ``under / less than / fewer than / below / at most / up to``: c/2 <= x <= c;
 * fraction words (``a third``, ``half``): within 3.5 percentage points (5 with a hedge);
@@ -62,9 +62,9 @@ NUMBER_RE = re.compile(
     r"(?:\s*(?P<scale>k|thousand|million|mn|mio|m|billion|bn)\b)?"
     rf"|(?P<words>(?:(?:{_WORDNUM})[\s-]+)*(?:{'|'.join([*_ONES, *_TENS])})(?:[\s-]+(?:hundred|thousand|million|billion))*)\b)"
     r"(?P<suffix>\s*(?:%|percent\b|per cent\b|percentage points?\b|pp\b|x\b|times\b|-fold\b|fold\b))?",
-    re.I,
+    re.IGNORECASE,
 )
-_RANK_BEFORE = re.compile(r"(?:\bnumber|\brank(?:ed)?|\bno\.|#|\btop)\s*$", re.I)
+_RANK_BEFORE = re.compile(r"(?:\bnumber|\brank(?:ed)?|\bno\.|#|\btop)\s*$", re.IGNORECASE)
 _UNIT_RE = re.compile(r"\s*(?:more\s+|fewer\s+|less\s+)?([A-Za-z][A-Za-z-]*)(?:\s+([a-z]+))?")
 
 
@@ -162,7 +162,7 @@ def parse_numbers(text: str, masked: list[tuple[int, int]] | None = None) -> lis
         if suffix in ("%", "percent", "per cent") or suffix.startswith("percentage") or suffix == "pp":
             kind = "pct"
         elif suffix == "times" and not re.match(r"\s+(as|more|less|fewer|higher|bigger|larger|greater|the|that|"
-                                                r"what|over|above|below|faster|slower)\b", text[m.end():], re.I):
+                                                r"what|over|above|below|faster|slower)\b", text[m.end():], re.IGNORECASE):
             # "watched it 4,469 times" is a count of views, not a multiplier.
             kind = "num"
         elif suffix in ("x", "times", "-fold", "fold"):
@@ -175,7 +175,7 @@ def parse_numbers(text: str, masked: list[tuple[int, int]] | None = None) -> lis
         unit = ""
         um = _UNIT_RE.match(text, m.end())
         if suffix == "times" and kind == "num":
-            unit = "view" if re.search(r"\b(watch|view|play|stream)", text, re.I) else ""
+            unit = "view" if re.search(r"\b(watch|view|play|stream)", text, re.IGNORECASE) else ""
         elif um and kind in ("num", "money"):
             w = um.group(1).lower()
             if w in ("watch", "view") and um.group(2) in ("minutes", "hours", "time"):
@@ -222,7 +222,7 @@ def compatible(claim: Num, data: Num, check_units: bool = True) -> bool:
     if claim.hedge == "approx":
         return abs(x - c) <= max(u, 0.02 * abs(c)) + eps
     if claim.hedge == "nearly":
-        return x <= c + u / 2 + eps and c - x <= max(u, 0.1 * abs(c)) + eps
+        return x <= c + eps and c - x <= max(u, 0.1 * abs(c)) + eps
     if claim.hedge == "over":
         return c - eps <= x <= 2 * c + eps
     if claim.hedge == "under":
@@ -237,4 +237,9 @@ def same_quantity(claim: Num, data: Num) -> bool:
         return ok and claim.kind == data.kind
     if claim.kind != data.kind and not (claim.kind == "pct" and data.kind == "num"):
         return False
+    if claim.kind in ("money", "num") and data.value and not 1 / 3 <= claim.value / data.value <= 3 \
+            and not (claim.unit and claim.unit == data.unit):
+        return False  # "$971 million" and "$3.69" are not the same quantity, whatever the sentence
+    if claim.kind == data.kind == "money" and claim.unit == data.unit:
+        return True  # "$4.5 billion" against the "$4.2 billion" of the same sentence
     return bool(claim.unit and data.unit and claim.unit == data.unit) or claim.kind in ("pct", "mult")
