@@ -1,0 +1,90 @@
+"""The Gradio app: `python app.py [--host H] [--port P] [--auth USER:PASSWORD] [--home DIR]`.
+
+Composition only: settings -> store and services -> create_app(services) -> launch. The UI is in webapp/."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from personas.errors import PersonaError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python app.py", description="Browse, chat with, search, generate and "
+                                "evaluate data-driven personas in the browser.")
+    p.add_argument("--host", help="address to bind (default: $PERSONAS_APP_HOST or 127.0.0.1); anything but "
+                   "loopback needs --auth")
+    p.add_argument("--port", type=int, help="port (default: $PERSONAS_APP_PORT or 7860)")
+    p.add_argument("--auth", help="USER:PASSWORD to require (default: $PERSONAS_APP_AUTH)")
+    p.add_argument("--home", type=Path, help="data home (default: $PERSONAS_HOME or ~/.personas)")
+    p.add_argument("--responder", choices=("grounded", "openai", "ollama", "llamacpp"),
+                   help="default chat responder (default: $PERSONAS_RESPONDER or grounded)")
+    p.add_argument("--max-upload-mb", type=float, help="upload size limit in MB (default: $PERSONAS_MAX_UPLOAD_MB "
+                   "or 200)")
+    p.add_argument("--no-demo", action="store_true", help="do not build the demo set when the data home is empty")
+    return p
+
+
+def _terminal_progress(label: str, total: int | None) -> Callable[..., None]:
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=f"  {label}", file=sys.stderr, leave=False, dynamic_ncols=True)
+
+    def tick(n: int = 1) -> None:
+        bar.update(n)
+        if bar.total is not None and bar.n >= bar.total:
+            bar.close()
+    return tick
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from pydantic import ValidationError
+
+    args = build_parser().parse_args(argv)
+    try:
+        from personas.settings import Settings
+        from webapp.server import check_bind, parse_auth
+
+        overrides = {k: v for k, v in {
+            "home": args.home, "app_host": args.host, "app_port": args.port, "app_auth": args.auth,
+            "responder": args.responder, "max_upload_mb": args.max_upload_mb}.items() if v is not None}
+        settings = Settings(**overrides)
+        auth = parse_auth(settings.app_auth)
+        problem = check_bind(settings.app_host, auth)
+        if problem:  # before anything is built or bound
+            print(f"app: error: {problem}", file=sys.stderr)
+            return 2
+
+        from webapp.server import launch
+        from webapp.services import build_services, generate_demo, has_sets
+        from webapp.ui import create_app
+
+        services = build_services(settings)
+        if not has_sets(services) and not args.no_demo:
+            print(f"app: no persona set in {settings.home} yet: building the demo set (synthetic channel "
+                  "analytics, offline)...", file=sys.stderr)
+            t0 = time.perf_counter()
+            pset = generate_demo(services, _terminal_progress)
+            print(f"app: built {pset.ref} with {len(pset.personas)} personas in {time.perf_counter() - t0:.0f} s",
+                  file=sys.stderr)
+        app = create_app(services)
+        launch(app, services, settings.app_host, settings.app_port, auth)
+        return 0
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = "PERSONAS_" + "_".join(str(x) for x in err["loc"]).upper()
+        print(f"app: error: setting {field} is invalid ({err['msg']}); fix or unset it", file=sys.stderr)
+        return 2
+    except PersonaError as exc:
+        print(f"app: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

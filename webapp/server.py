@@ -1,0 +1,61 @@
+"""Serving the app: who may bind where, and how the Blocks are launched (used by app.py, the tests and the
+load benchmark alike)."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+import gradio as gr
+
+from personas.errors import InputError
+
+from .services import Services
+from .views import CSS
+
+LOOPBACK_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost")
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip().strip("[]").lower()
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name other than localhost may resolve anywhere
+
+
+def parse_auth(text: str | None) -> tuple[str, str] | None:
+    if not text:
+        return None
+    user, sep, password = text.partition(":")
+    if not sep or not user or not password:
+        raise InputError("--auth / PERSONAS_APP_AUTH must be USER:PASSWORD, both non-empty")
+    return user, password
+
+
+def check_bind(host: str, auth: tuple[str, str] | None) -> str | None:
+    """Why the app must not start with these settings (None: fine). Anything but loopback needs a password."""
+    if is_loopback(host) or auth is not None:
+        return None
+    return (f"refusing to serve on {host} without authentication: anyone who can reach it could read and change "
+            "your personas; add --auth USER:PASSWORD (or PERSONAS_APP_AUTH), or bind 127.0.0.1")
+
+
+def launch(app: gr.Blocks, services: Services, host: str, port: int | None, auth: tuple[str, str] | None = None,
+           block: bool = True, quiet: bool = False) -> Any:
+    """Queue and launch with the app's limits; returns what Blocks.launch returns (app, local url, share url)."""
+    s = services.settings
+    problem = check_bind(host, auth)
+    if problem:
+        raise InputError(problem)
+    (s.home / "eval").mkdir(parents=True, exist_ok=True)
+    app.queue(default_concurrency_limit=s.app_concurrency, max_size=256)
+    return app.launch(
+        server_name=host, server_port=port, auth=auth, prevent_thread_lock=not block, quiet=quiet,
+        show_error=False,  # expected failures are gr.Error messages; unexpected ones stay in the server log
+        max_file_size=int(s.max_upload_mb * 1024 * 1024),
+        allowed_paths=[str(s.home / "eval")],  # evaluation reports offered for download
+        ssr_mode=False, css=CSS, footer_links=["api"],
+    )

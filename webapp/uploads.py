@@ -1,0 +1,106 @@
+"""Uploaded data files: accepted only as CSV or Parquet, within a size limit, copied under the data home with a
+generated name (the client's file name and path are never used to write anything), and never executed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from personas.errors import InputError
+from personas.tables import column_names
+
+# Extension -> kind. TSV counts as CSV (personas.tables reads it with a tab delimiter).
+KINDS = {".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+_SNIFF = 64 * 1024
+
+
+@dataclass(frozen=True)
+class UploadPolicy:
+    folder: Path  # HOME/uploads
+    max_bytes: int
+
+    @classmethod
+    def from_mb(cls, folder: Path, max_mb: float) -> UploadPolicy:
+        return cls(folder, int(max_mb * 1024 * 1024))
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):,.1f} MB"
+
+
+def _suffix(name: str) -> str:
+    lower = name.lower()
+    for ext in KINDS:
+        if lower.endswith(ext):
+            return ext
+    raise InputError(
+        f"{Path(name).name}: only CSV (.csv, .tsv) or Parquet (.parquet) files can be uploaded; convert it first"
+    )
+
+
+def check_content(path: Path, kind: str, shown: str) -> None:
+    """The bytes must look like what the extension says: Parquet magic at both ends, or UTF-8 text."""
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(f"{shown} is empty; upload a file with a header row and data")
+    with open(path, "rb") as fh:
+        head = fh.read(_SNIFF)
+        if kind == "parquet":
+            fh.seek(max(size - 4, 0))
+            tail = fh.read(4)
+    if kind == "parquet":
+        if not (head[:4] == b"PAR1" and tail == b"PAR1"):
+            raise InputError(f"{shown} is not a Parquet file (its bytes say otherwise); upload CSV or Parquet")
+        return
+    if b"\x00" in head:
+        raise InputError(f"{shown} is not a text CSV file (it holds binary data); upload CSV or Parquet")
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # a multi-byte character cut at the sniff boundary is fine
+            raise InputError(f"{shown} is not UTF-8 text; save it as UTF-8 CSV and upload again") from None
+
+
+def accept(src: str | Path, policy: UploadPolicy, shown: str | None = None) -> Path:
+    """Validate an uploaded temporary file and copy it under ``policy.folder`` with a generated name.
+
+    Raises InputError (nothing written) when the file is not CSV/Parquet, too large, or unreadable."""
+    src = Path(src)
+    shown = shown or src.name
+    ext = _suffix(src.name)
+    if not src.is_file():
+        raise InputError(f"{shown}: the upload did not arrive; upload it again")
+    size = src.stat().st_size
+    if size > policy.max_bytes:
+        raise InputError(
+            f"{shown} is {_mb(size)}; the upload limit is {_mb(policy.max_bytes)} (PERSONAS_MAX_UPLOAD_MB)"
+        )
+    check_content(src, KINDS[ext], shown)
+    column_names(src, shown)  # the header must parse (InputError with the reader's reason otherwise)
+    policy.folder.mkdir(parents=True, exist_ok=True)
+    dest = policy.folder / f"{uuid.uuid4().hex}{ext}"
+    tmp = policy.folder / f".tmp-{uuid.uuid4().hex}{ext}"
+    try:
+        shutil.copyfile(src, tmp)
+        os.chmod(tmp, 0o600)  # data, never executable
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return dest
+
+
+def discard(paths: list[Path]) -> None:
+    for p in paths:
+        p.unlink(missing_ok=True)
+
+
+def columns_of(src: str | Path) -> list[str]:
+    """Header of an uploaded (not yet accepted) file, to offer its columns in the mapping form."""
+    path = Path(src)
+    ext = _suffix(path.name)
+    check_content(path, KINDS[ext], path.name)
+    return column_names(path, path.name)
