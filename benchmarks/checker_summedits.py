@@ -1,7 +1,8 @@
 """The faithfulness checker on SummEdits (Laban et al., 2023; Apache-2.0): three human-labelled domains.
 
 Each sample is a document and a summary (``label`` 1 = consistent). The checker gets the document as its only
-context and predicts ``faithful``; a naive baseline computed here predicts "consistent iff every number in the
+context and predicts ``faithful``; with no persona in the contexts it runs in document mode (``eval/documents.py``:
+figures, negations, opposites and names the document lacks; no model, no threshold); a naive baseline computed here predicts "consistent iff every number in the
 summary appears in the document". Balanced accuracy per domain, on a fixed hash split of the documents:
 ``dev`` (documents whose sha1(doc) starts with 0-7, where the checker's wording lists were looked at) and
 ``test`` (8-f, never looked at), and on the whole set.
@@ -78,10 +79,10 @@ def main(argv: list[str] | None = None) -> int:
                          balanced_accuracy([labels[i] for i in idx], [base[i] for i in idx]))
         rows.append((dom, res))
     lines = ["# Faithfulness checker on SummEdits", "",
-             "`python benchmarks/checker_summedits.py ../shared/benchmarks/summedits` (deterministic mode, offline; "
-             "the document is the single context, `faithful` is the prediction). Balanced accuracy (%). Split: "
-             "documents whose sha1 starts with 0-7 are `dev` (looked at while developing), 8-f are `test` (never "
-             "looked at).", "",
+             "`python benchmarks/checker_summedits.py ../shared/benchmarks/summedits` (deterministic document mode, "
+             "`eval/documents.py`, offline, no model; the document is the single context, `faithful` is the "
+             "prediction). Balanced accuracy (%). Split: documents whose sha1 starts with 0-7 are `dev` (the rules "
+             "and word lists were designed on it), 8-f are `test` (never looked at).", "",
              "| domain | samples (test / all) | ours: test | naive: test | ours: all | naive: all | QAFactEval | "
              "SummaC-Conv | GPT-4 |", "|---|---|---|---|---|---|---|---|---|"]
     for i, (dom, res) in enumerate(rows):

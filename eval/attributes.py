@@ -19,6 +19,10 @@ _DECADES = {"teens": (13, 19), "twenties": (20, 29), "thirties": (30, 39), "fort
 _RANK_WORDS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 
 
+# A claim whose subject is someone else than "I" ("Other groups that share my behaviour ...").
+_ABOUT_OTHERS = re.compile(r"\W*(?:the )?(?:other|another|others)\b", re.IGNORECASE)
+
+
 @dataclass
 class Finding:
     label: str
@@ -37,6 +41,7 @@ class Parsed:
     self_ref: bool
     negated: bool
     bare: str  # the text with quoted titles and comments blanked out
+    subject: str | None = None  # another persona the claim is about (lower case), named in it; None: "I"
 
 
 def _has(hay: str, needle: str) -> bool:
@@ -58,8 +63,8 @@ def attribute_findings(c: Parsed, index: FactIndex, used: list[tuple[int, int]])
     """Name, country, gender and age of "I"; numbers they consume are added to ``used``."""
     p = index.profile
     out: list[Finding] = []
-    if not c.self_ref:
-        return out
+    if not c.self_ref or c.subject or _ABOUT_OTHERS.match(c.bare):
+        return out  # "Other groups that share my behaviour: 25-34, male, US": their labels, not mine
     text = c.bare
     if p.name and (m := _NAME_CLAIM.search(text)) and not _is_attribute_word(m.group(1)):
         who = m.group(1).lower()
@@ -144,8 +149,14 @@ def rank_findings(c: Parsed, index: FactIndex, used: list[tuple[int, int]]) -> l
     rank, (a, _) = claimed
     if re.search(r"\bone of (my|our|the)\b|\btop \d+\b|\bamong\b", c.lower):
         return []  # "one of my top topics": membership, checked by the anchors
+    # "Personal Finance is topic number 1 of Dhruv Sarraf": a ranking belongs to the persona the claim names;
+    # the profile's rankings are those of "I" only.
+    tables = (p.topic_rank, p.content_rank)
+    who = c.subject
+    if who is not None:
+        tables = index.other_ranks.get(who, ({}, {}))
     candidates = []
-    for name, table in (("topic", p.topic_rank), ("content", p.content_rank)):
+    for name, table in (("topic", tables[0]), ("content", tables[1])):
         for e in c.anchors + c.quotes:
             if e in table:
                 pos = c.lower.find(e)
@@ -167,5 +178,5 @@ def rank_findings(c: Parsed, index: FactIndex, used: list[tuple[int, int]]) -> l
     if c.negated:
         ok = not ok
     s = _sentence_with(index, e)
-    what = f"{e!s} is {kind} number {actual} in the data"
+    what = f"{e!s} is {kind} number {actual}" + (f" of {who}" if tables[0] is not p.topic_rank else "") + " in the data"
     return [Finding("supported" if ok else "contradicted", what, s)]

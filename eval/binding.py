@@ -10,7 +10,7 @@ import re
 from itertools import combinations
 
 from .attributes import _NAME_CLAIM, Finding, Parsed, _has, attribute_findings, rank_findings
-from .claims import QUOTED, is_claimless, quoted_spans
+from .claims import META_WORDS, QUOTED, is_claimless, quoted_spans
 from .facts import FactIndex, Sentence, entities_in, find_gender
 from .lexicon import DEMONYMS, GENDER_WORDS, NEGATION, SUPERLATIVE, canonical_country, content_tokens, stem
 from .numbers import Num, compatible, parse_numbers, same_quantity
@@ -18,7 +18,7 @@ from .numbers import Num, compatible, parse_numbers, same_quantity
 _SELF = re.compile(r"\b(I|I'm|I've|me|my|mine|we|us|our|people like me)\b", re.IGNORECASE)
 _COMPARE = re.compile(r"\b(more|less|fewer|than|times|twice|half|difference|gap|ratio|combined|together|"
                       r"total|sum|share|percent|of all|of my|of our)\b|%", re.IGNORECASE)
-_CUE_TOKENS = {"top", "most", "least", "number", "rank", "only", "never", "not", "no", "also", "really", "mostly",
+_CUE_TOKENS = {"own", "persona", "driven", "real", "individual", "top", "most", "least", "number", "rank", "only", "never", "not", "no", "also", "really", "mostly",
                "love", "like", "enjoy", "into", "prefer", "lot", "huge", "big", "fan", "people", "group", "around",
                "nearly", "almost", "over", "under", "roughly", "approximately", "some", "about", "exactly", "than",
                "more", "less", "fewer", "time", "second", "third", "fourth", "fifth", "first", "place", "spot",
@@ -44,8 +44,12 @@ COVERAGE = 0.6  # share of a claim's words the contexts must use when no number 
 ORDER = {"supported": 0, "unsupported": 1, "contradicted": 2}
 
 
-def parse_claim(text: str, index: FactIndex) -> Parsed | None:
-    """The claim's parts, or None when the sentence states nothing that can be checked."""
+def parse_claim(text: str, index: FactIndex, explains_refusal: bool = False) -> Parsed | None:
+    """The claim's parts, or None when the sentence states nothing that can be checked.
+
+    ``explains_refusal``: the text follows a refusal's colon ("My data doesn't tell me why: it records what
+    my group watched, not its reasons"); it is a claim only when it names a number, a quote or an entity.
+    """
     masked = quoted_spans(text)
     lower = text.lower()
     numbers = parse_numbers(text, masked)
@@ -82,9 +86,14 @@ def parse_claim(text: str, index: FactIndex) -> Parsed | None:
                      or (negated and tokens) or _NAME_CLAIM.search(bare))
     if is_claimless(text, bool(numbers or quotes or anchors)):
         return None
-    if not checkable and not tokens:
+    if explains_refusal and not (numbers or quotes or anchors or find_gender(bare)):
         return None
-    return Parsed(text, lower, numbers, quotes, anchors, tokens, self_ref, negated, bare)
+    if not checkable and tokens <= META_WORDS:
+        return None  # a statement about the conversation, or a hedged opinion with nothing in it to check
+    # A claim that names another persona is about that persona, unless it also speaks of "my"/"our".
+    subject = None if re.search(r"\b(my|our|I|I'm|me)\b", bare) else \
+        next((o for o in index.others if _has(lower, o)), None)
+    return Parsed(text, lower, numbers, quotes, anchors, tokens, self_ref, negated, bare, subject)
 
 
 # ---------------------------------------------------------------------------------------------- numbers
@@ -111,6 +120,8 @@ def bound(c: Parsed, s: Sentence, n: Num, m: Num) -> bool:
     """``m`` in ``s`` states the claim's number ``n`` for the thing the claim talks about."""
     if not compatible(n, m):
         return False
+    if c.subject and s.persona is not None and s.persona.lower() != c.subject:
+        return False  # "Bruno's group has 45,210 views": a figure of another persona's fact
     if n.unit and not m.unit and (n.unit not in s.tokens or m.lead in _MEASURES):
         return False  # '1,739 likes' is not the bare '1,739' of a monthly series about views
     owner = s.owner(m)
@@ -124,6 +135,8 @@ def score_sentence(c: Parsed, s: Sentence, index: FactIndex, numbers: list[Num])
     stray = sum(1 for a in _own_anchors(s, index) if not _mentioned(a, c))
     score = 3.0 * hits + 2.0 * nums + overlap - 2.5 * min(stray, 2)
     if c.self_ref and s.persona is not None and index.profile.name and s.persona != index.profile.name:
+        score -= 3.0
+    if c.subject and s.persona is not None and s.persona.lower() != c.subject:
         score -= 3.0
     return score
 
@@ -204,7 +217,8 @@ def number_findings(c: Parsed, index: FactIndex, numbers: list[Num]) -> tuple[li
         if best is not None and slot is None and n.unit and n.kind == "num":
             slot = next((m for m in best.numbers if m.kind == "num" and not m.unit and best.lower.count(n.unit) and
                          abs(m.value - n.value) / max(n.value, 1) < 0.5), None)
-        elsewhere = [s for s in ranked if any(bound(c, s, n, m) or (compatible(n, m) and s.owner(m)) for m in s.numbers)]
+        elsewhere = [s for s in ranked if any(bound(c, s, n, m) or (compatible(n, m) and (
+            s.owner(m) or (c.subject and s.persona and s.persona.lower() != c.subject))) for m in s.numbers)]
         if slot is not None:
             out.append(Finding("contradicted", f"the data says {slot.text.strip()}, not {n.text.strip()}", best))
             continue
@@ -216,6 +230,9 @@ def number_findings(c: Parsed, index: FactIndex, numbers: list[Num]) -> tuple[li
             other = c.self_ref and s.persona not in (None, index.profile.name) and index.profile.name
             if other:
                 out.append(Finding("contradicted", f"{n.text.strip()} belongs to {s.persona}, not to me", s))
+            elif c.subject and s.persona is not None and s.persona.lower() != c.subject:
+                out.append(Finding("contradicted", f"{n.text.strip()} belongs to {s.persona}, not to {c.subject}",
+                                   s))
             elif stray and (c.anchors or c.quotes):
                 out.append(Finding("contradicted", f"{n.text.strip()} belongs to {stray[0]} in the data", s))
             else:
@@ -231,7 +248,49 @@ def number_findings(c: Parsed, index: FactIndex, numbers: list[Num]) -> tuple[li
 
 # ---------------------------------------------------------------------------------------------- the claim
 
+_WS = re.compile(r"\s+")
+
+
+def _norm(text: str) -> str:
+    return _WS.sub(" ", text.lower().replace("’", "'")).strip(" .;,:!")
+
+
+def restated(c: Parsed, index: FactIndex) -> Sentence | None:
+    """The fact sentence the claim repeats word for word, reading "my"/"I" as the persona's name.
+
+    A claim that copies (part of) a fact states exactly what the fact states, whatever the names, labels and
+    numbers in it are ("Other groups that share my behaviour ...: 25-34, female, US (2.6%)" restates the
+    "shared" fact: the group labels listed there are not the speaker's attributes). At least four words, and
+    not right after a negation in the fact, so that a fragment cannot flip or lose what the fact says.
+    """
+    claim = _norm(c.text)
+    if len(claim.split()) < 4:
+        return None
+    forms = {claim}
+    name = index.profile.name
+    if name and c.self_ref:
+        n = name.lower()
+        swapped = re.sub(r"\b(?:i'm|i am)\b", f"{n} is", claim)
+        swapped = re.sub(r"\b(?:my|our)\b", f"{n}'s", swapped)
+        forms.add(swapped)
+    for s in index.sentences:
+        low = _norm(s.text)
+        for f in forms:
+            at = low.find(f)
+            if at < 0:
+                continue
+            end = at + len(f)
+            if (at and low[at - 1].isalnum()) or (end < len(low) and low[end].isalnum()):
+                continue  # not on word boundaries
+            if NEGATION.search(low[max(0, at - 12):at]):
+                continue
+            return s
+    return None
+
+
 def verify(c: Parsed, index: FactIndex) -> list[Finding]:
+    if (s := restated(c, index)) is not None:
+        return [Finding("supported", "it repeats the data", s)]
     used: list[tuple[int, int]] = []
     findings = attribute_findings(c, index, used)
     findings += rank_findings(c, index, used)
@@ -246,6 +305,8 @@ def verify(c: Parsed, index: FactIndex) -> list[Finding]:
     for a in c.anchors:
         if a in index.lower_all or a in attr_words or a in index.topics or a in index.titles:
             continue
+        if index.profile.country and canonical_country(a) == canonical_country(index.profile.country):
+            continue  # "Brazilian" for a persona from Brazil
         if (a in DEMONYMS or canonical_country(a)) and any(f.reason.startswith(("I am from", "the data says"))
                                                             for f in findings):
             continue  # a country the attribute check already judged

@@ -34,10 +34,30 @@ NO_CLAIM = re.compile(
 )
 
 
+# An honest refusal: what the data does NOT cover ("My data doesn't tell me that for Germany"). It names
+# things only to say they are missing, so it is no claim about them; what follows its colon is a claim.
+REFUSAL = re.compile(
+    r"^(?:(?:but|sorry|so|no|unfortunately)\W+)?(?:(?:my|the|our) (?:data|facts|numbers)|I|it|that|this)\s+"
+    r"(?:doesn'?t|does not|don'?t|do not|can'?t|cannot|didn'?t|did not)\s+"
+    r"(?:tell|say|show|know|include|contain|cover|have|record|mention)\b|"
+    r"^(?:that|this|it)\b[^:]{0,60}\b(?:isn'?t|is not|wasn'?t|was not) (?:in|part of) (?:my|the|our) data\b",
+    re.IGNORECASE,
+)
+
+# Words of statements about the conversation itself ("I can only answer from my group's data") and of
+# hedged opinions ("Going by that, I'd probably watch it"): with nothing else in a sentence, it is no claim.
+# Stemmed forms, as ``lexicon.content_tokens`` gives them.
+META_WORDS = frozenset(["data", "answer", "only", "group", "view", "going", "go", "probably", "likely", "maybe",
+                        "perhaps", "skip", "guess", "think", "try", "ask", "question", "tell", "know", "say",
+                        "sound", "based", "judging", "judge", "way", "give", "chance", "would", "i'd", "we'd",
+                        "can", "able", "help", "reply", "respond"])
+
+
 @dataclass(frozen=True)
 class Segment:
     text: str
     span: tuple[int, int]  # in the answer as given (markers included)
+    explains_refusal: bool = False  # the part after "My data doesn't tell me that: ..."
 
 
 def strip_citations(answer: str) -> tuple[str, list[int]]:
@@ -126,7 +146,20 @@ def is_claimless(text: str, checkable: bool) -> bool:
         return True
     if NO_CLAIM.search(t) and not checkable:
         return True
-    return False
+    return bool(REFUSAL.match(t) and not re.search(r"\d", QUOTED.sub("", t)))
+
+
+def refusal_cut(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
+    """"<refusal>: <what the data does say>" -> the two parts, so that the second is checked on its own."""
+    a, b = span
+    part = text[a:b]
+    if not REFUSAL.match(part):
+        return [span]
+    quotes = quoted_spans(part)
+    colon = next((m.start() for m in re.finditer(r":\s+", part) if not _inside(quotes, m.start())), None)
+    if colon is None:
+        return [span]
+    return [(a, a + colon), (a + colon + 1, b)]
 
 
 def split_claims(answer: str) -> tuple[str, list[Segment], list[int]]:
@@ -134,7 +167,8 @@ def split_claims(answer: str) -> tuple[str, list[Segment], list[int]]:
     clean, offsets = strip_citations(answer)
     segs: list[Segment] = []
     for sent in sentences(clean):
-        for a, b in clauses(clean, sent):
+        parts = [(p, i > 0) for c in clauses(clean, sent) for i, p in enumerate(refusal_cut(clean, c))]
+        for (a, b), after in parts:
             txt = clean[a:b].strip()
             if not txt:
                 continue
@@ -142,5 +176,5 @@ def split_claims(answer: str) -> tuple[str, list[Segment], list[int]]:
             a2 = a + lead
             b2 = a2 + len(txt)
             segs.append(Segment(txt, (offsets[a2] if a2 < len(offsets) else len(answer),
-                                      offsets[b2 - 1] + 1 if b2 - 1 < len(offsets) else len(answer))))
+                                      offsets[b2 - 1] + 1 if b2 - 1 < len(offsets) else len(answer)), after))
     return clean, segs, offsets

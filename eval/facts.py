@@ -20,6 +20,7 @@ _TOPIC_FACT = re.compile(r"^(.+?) is (\d[\d.,]*)% of (.+?)'s? group's ")
 _TOPIC_RANK = re.compile(r"topic number (\d+) of ")
 _CONTENT_RANK = re.compile(r"\(number (\d+) of .+?'s? top content")
 _AUDIENCE_RANK = re.compile(r"\brank (\d+) by audience size")
+_LABELLED = re.compile(r"[:;]\s*([^:;()]{3,60}?)\s*\(\s*[\d.,]+\s*%?\s*\)")
 _AGE = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b|\baged? (\d{1,3})\b", re.IGNORECASE)
 _BRACKET = re.compile(r"\b(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})\b|\b(\d{2})\+")
 
@@ -43,12 +44,35 @@ class Sentence:
         looking back first ("Gaming (62.7%) and Travel (20.1%)"; "12 views on "Title"")."""
         if len({a for a, _, _ in self.anchor_spans}) < 2:
             return None
+        # A parenthesised aside describes what precedes it ("X's group (25-34, male, India) has 297,144
+        # views"): a name inside it owns only the numbers inside the same parentheses.
+        here = self._paren_of(n.span[0])
+        spans = [x for x in self.anchor_spans if self._paren_of(x[1]) in (None, here)]
+        if len({a for a, _, _ in spans}) < 2:
+            return None
         best, dist = None, 1e9
-        for a, s, e in self.anchor_spans:
+        for a, s, e in spans:
             d = n.span[0] - e if e <= n.span[0] else 1.5 * (s - n.span[1]) if s >= n.span[1] else 0
             if d < dist:
                 best, dist = a, d
         return best
+
+
+    def _paren_of(self, i: int) -> tuple[int, int] | None:
+        """The innermost (...) span around offset ``i``, if any."""
+        for a, b in self.parens:
+            if a < i < b:
+                return (a, b)
+        return None
+
+    @property
+    def parens(self) -> list[tuple[int, int]]:
+        return _parens(self.text)
+
+
+@lru_cache(maxsize=8192)
+def _parens(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(r"\([^()]*\)", text)]
 
 
 @dataclass
@@ -76,6 +100,9 @@ class FactIndex:
     vocab: set[str]  # every content token of the contexts
     lower_all: str
     prefixes: set[str] = field(default_factory=set)  # 5-letter starts of the vocabulary's longer words
+    others: set[str] = field(default_factory=set)  # lower-case names of the other personas the contexts name
+    # other persona (lower case) -> (topic -> rank, title -> rank), from their own fact sentences
+    other_ranks: dict[str, tuple[dict[str, int], dict[str, int]]] = field(default_factory=dict)
 
     def knows(self, token: str) -> bool:
         """A word the contexts use, or a form of one ('efficient' / 'efficiency', 'include' / 'included')."""
@@ -163,6 +190,7 @@ def build_index(contexts: list[str], stats: dict | None = None) -> FactIndex:
     all_entities: set[str] = set()
     vocab: set[str] = set()
     others: set[str] = set()
+    ranks: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
     for c in contexts:
         for m in re.finditer(r"\b([A-Z][a-zà-ÿ]+(?: [A-Z][a-zà-ÿ]+)?)'s (?:own )?group\b", c):
             if m.group(1) != name and not (name and m.group(1) in name.split()):
@@ -176,8 +204,14 @@ def build_index(contexts: list[str], stats: dict | None = None) -> FactIndex:
                 if (r := _TOPIC_RANK.search(t)) and m.group(1).lower() not in profile.topic_rank \
                         and _about(m.group(3), name):
                     profile.topic_rank[m.group(1).lower()] = int(r.group(1))
-            if (r := _CONTENT_RANK.search(t)) and qs and _about(t, name):
-                profile.content_rank.setdefault(qs[0], int(r.group(1)))
+                elif r and (who := next((o for o in others if o in m.group(3)), None)):
+                    # another persona's ranking: claims that name that persona are checked against it
+                    ranks.setdefault(who.lower(), ({}, {}))[0].setdefault(m.group(1).lower(), int(r.group(1)))
+            if (r := _CONTENT_RANK.search(t)) and qs:
+                if _about(t, name):
+                    profile.content_rank.setdefault(qs[0], int(r.group(1)))
+                elif who := next((o for o in others if o in t), None):
+                    ranks.setdefault(who.lower(), ({}, {}))[1].setdefault(qs[0], int(r.group(1)))
             titles.update(qs)
             persona = None
             if name and name.split()[0] in t:
@@ -195,11 +229,14 @@ def build_index(contexts: list[str], stats: dict | None = None) -> FactIndex:
     own = {x.lower() for x in (profile.country, profile.gender) if x}
     for st in sents:
         spans = [(e, a, b) for e, a, b in _spans(st.text, st.entities, own)]
+        # a list of labelled figures ("...: 25-34, male, US (6.9%); 25-34, female, IN (2.6%)"): each
+        # figure belongs to its label
+        spans += [(m.group(1).lower(), m.start(1), m.end(1)) for m in _LABELLED.finditer(st.text)]
         spans += [(t, m.start(), m.end()) for t in topics for m in re.finditer(re.escape(t), st.lower)]
         spans += [(q, m.start(), m.end()) for q in st.quotes for m in re.finditer(re.escape(q), st.lower)]
         st.anchor_spans = sorted(set(spans), key=lambda x: x[1])
     return FactIndex(sents, profile, topics, titles, all_entities, vocab, "\n".join(contexts).lower(),
-                     {t[:5] for t in vocab if len(t) >= 6})
+                     {t[:5] for t in vocab if len(t) >= 6}, {o.lower() for o in others}, ranks)
 
 
 def _spans(text: str, entities: list[str], own: set[str]) -> list[tuple[str, int, int]]:

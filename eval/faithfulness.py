@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .binding import ORDER, Finding, parse_claim, verify
-from .claims import split_claims
+from .claims import Segment, is_claimless, split_claims
+from .documents import aligned, document_findings, is_document
 from .facts import FactIndex, Sentence, build_index
 
 Label = Literal["supported", "contradicted", "unsupported"]
@@ -92,13 +93,33 @@ def check(answer: str, contexts: list[str], stats: dict[str, Any] | None = None,
     return deterministic_check(answer or "", contexts, stats)
 
 
+def document_claims(segments: list[Segment], index: FactIndex, contexts: list[str]) -> list[Claim]:
+    """Document mode (``eval/documents.py``): contexts that are plain documents, not persona facts."""
+    claims: list[Claim] = []
+    for seg in segments:
+        if is_claimless(seg.text, checkable=True):
+            continue
+        found = document_findings(seg.text, index)
+        if found:
+            worst = max(found, key=lambda f: ORDER[f.label])
+            claims.append(Claim(seg.text, worst.label, evidence_of(worst.sentence, contexts),  # type: ignore[arg-type]
+                                worst.reason, seg.span))
+        else:
+            best = aligned(seg.text, index)
+            claims.append(Claim(seg.text, "supported", evidence_of(best, contexts),
+                                "no number, name, negation or opposite that the document lacks", seg.span))
+    return claims
+
+
 def deterministic_check(answer: str, contexts: list[str], stats: dict[str, Any] | None = None,
                         index: FactIndex | None = None) -> FaithfulnessResult:
     index = index or build_index(contexts, stats)
     _, segments, _ = split_claims(answer)
     claims: list[Claim] = []
+    if is_document(index):
+        return result_of(document_claims(segments, index, contexts))
     for seg in segments:
-        parsed = parse_claim(seg.text, index)
+        parsed = parse_claim(seg.text, index, seg.explains_refusal)
         if parsed is None:
             continue
         decision = _decide(verify(parsed, index))

@@ -201,3 +201,17 @@ def test_plain_text_contexts_not_in_our_format() -> None:
     assert labels("Maria Lopez said the company will open 12 new stores in Canada.", doc) == ["supported"]
     assert labels("Maria Lopez said the company will open 12 new stores in Mexico.", doc) == ["contradicted"]
     assert labels("The company also plans to cut 500 jobs.", doc) == ["unsupported"]
+
+
+def test_document_mode_flags_what_minimal_edits_leave_and_lets_paraphrase_pass() -> None:
+    doc = [("Net sales grew 8% to $1.65 billion in the quarter. We expect margins to increase in 2021. "
+            "The board did not approve a buyback. Ann: Let's meet on Friday at 7:30. Mike: Fine.")]
+    # paraphrase with new words, same facts: supported
+    assert labels("Sales rose 8%, reaching a record $1.65 billion; the firm anticipates higher margins in 2021.",
+                  doc) == ["supported", "supported"]
+    assert labels("The board did not approve a buyback.", doc) == ["supported"]
+    assert labels("Net sales grew 9% to $1.65 billion.", doc) == ["contradicted"]      # a figure moved
+    assert labels("Ann and Mike meet at 7:45.", doc) == ["unsupported"]                  # a time the doc lacks
+    assert labels("We expect margins to decrease in 2021.", doc) == ["contradicted"]   # an opposite
+    assert labels("Net sales did not grow in the quarter.", doc) == ["contradicted"]   # a negation added
+    assert labels("Ann meets Peter on Friday.", doc) == ["unsupported"]                 # a name the doc lacks
