@@ -74,6 +74,7 @@ class PersonaChain:
         t0 = time.perf_counter()
         asked = check_question(question, opts.max_question_chars)
         resolved = resolve(asked, history)
+        self.hybrid.refresh(persona)
         docs = PersonaFactRetriever(hybrid=self.hybrid, persona_id=persona.id, k=opts.k).invoke(resolved)
         facts = [_from_doc(d) for d in docs]
         mentioned = self.hybrid.mentioned_personas(persona, resolved)
@@ -84,13 +85,17 @@ class PersonaChain:
 
         responder_name, error = opts.responder, None
         chunks: list[str] = []
+        # Only 'annotate' shows text before the gate has seen it (the marks follow in the final answer);
+        # under 'fallback' and 'strict' the user must never read an answer the gate would replace or refuse.
+        live = opts.policy == "annotate"
         try:
             responder = self.responders(opts.responder)
             for chunk in responder.stream(request):
                 if not chunks:
                     timings["first_token"] = (time.perf_counter() - t0) * 1000
                 chunks.append(chunk)
-                yield chunk
+                if live:
+                    yield chunk
         except ResponderError as exc:
             error = str(exc)
         text = "".join(chunks).strip()

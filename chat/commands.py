@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from personas.errors import PersonaError
-from personas.settings import Settings
+from personas.settings import RESPONDERS, Settings
 
 from .answer import Answer
 
@@ -17,7 +17,7 @@ def add_parser(sub: Any) -> None:
     chat = sub.add_parser("chat", help="talk to a persona: answers grounded in its data, cited and checked")
     chat.add_argument("persona_id", help="a persona id from `personas list` (e.g. demo-v1-03)")
     chat.add_argument("question", nargs="?", help="one question; without it, an interactive conversation")
-    chat.add_argument("--responder", choices=("grounded", "openai", "ollama", "llamacpp"),
+    chat.add_argument("--responder", choices=RESPONDERS,
                       help="who writes the answers (default: $PERSONAS_RESPONDER or grounded)")
     chat.add_argument("--policy", choices=("annotate", "fallback", "strict"),
                       help="faithfulness gate policy (default: $PERSONAS_GATE_POLICY or annotate)")

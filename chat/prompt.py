@@ -98,6 +98,8 @@ def mentioned_lines(others: Sequence[Persona]) -> str:
 def flatten(text: str) -> str:
     """One line, without the fence markers: retrieved text must not be able to end the data block."""
     text = text.replace(FENCE_OPEN, " ").replace(FENCE_CLOSE, " ")
+    # "[7] ..." inside a comment would read as another numbered fact: "(7) ..." cannot.
+    text = re.sub(r"\[(\d+)\]", r"(\1)", text)
     return _SPACE.sub(" ", text).strip()
 
 

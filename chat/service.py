@@ -9,15 +9,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from personas.errors import InputError
-from personas.settings import Settings
+from personas.settings import RESPONDERS, Settings
 from retrieval.retriever import HybridRetriever
 
 from .answer import Answer
 from .chain import PersonaChain, TurnOptions
 from .responders.base import Responder, Turn
 from .session import ChatSession
-
-RESPONDERS = ("grounded", "openai", "ollama", "llamacpp")
 
 
 class ChatService:
@@ -35,14 +33,9 @@ class ChatService:
             raise InputError(f"unknown responder {name!r}; use one of: {', '.join(RESPONDERS)}")
         with self._lock:
             if name not in self._responders:
-                if name == "grounded":
-                    from .responders.grounded import GroundedResponder
+                from .responders.factory import make_responder
 
-                    self._responders[name] = GroundedResponder()
-                else:
-                    from .responders.factory import make_responder
-
-                    self._responders[name] = make_responder(name, self.settings)
+                self._responders[name] = make_responder(name, self.settings)
             return self._responders[name]
 
     def new_session(self, persona_id: str) -> ChatSession:

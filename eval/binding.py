@@ -284,6 +284,11 @@ def restated(c: Parsed, index: FactIndex) -> Sentence | None:
                 continue  # not on word boundaries
             if NEGATION.search(low[max(0, at - 12):at]):
                 continue
+            if any(a < end and at < b for a, b in quoted_spans(low)):
+                # Words inside a quoted comment or title are what someone wrote, not what the data says: an
+                # answer repeating a comment's claim ("this channel has 10 million subscribers") is not backed
+                # by it. Quoting the comment, in quotes, is (the quote rule in verify).
+                continue
             return s
     return None
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from personas.errors import InputError
-from personas.settings import Settings
+from personas.settings import RESPONDERS, Settings
 
 
 def add_parser(sub: Any) -> None:
@@ -20,7 +20,7 @@ def add_parser(sub: Any) -> None:
 
     run = evsub.add_parser("run", help="ask a question set, score faithfulness, correctness, refusals, retrieval")
     run.add_argument("--set", dest="set_name", help="persona set to question (default: the active set)")
-    run.add_argument("--responder", choices=("grounded", "openai", "ollama", "llamacpp"),
+    run.add_argument("--responder", choices=RESPONDERS,
                      help="who writes the answers (default: $PERSONAS_RESPONDER or grounded)")
     run.add_argument("--questions", type=Path, help="a JSONL or YAML question file instead of the generated set")
     run.add_argument("--limit", type=int, help="ask only the first N questions (the generated set covers every "

@@ -127,16 +127,17 @@ def run_evaluation(
     *,
     label: str | None = None,
     seed: int = 0,
+    version: int | None = None,
 ) -> EvalRun:
     """Ask every question, score every answer. ``questions`` None: the set's generated questions plus
-    out-of-data ones (the active set unless ``set_name``)."""
+    out-of-data ones (the active set unless ``set_name``; its latest version unless ``version``)."""
     from chat.service import ChatService  # the runner drives the chat; the chat never imports the runner
 
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     set_ref: tuple[str | None, int | None] = (None, None)
     if questions is None:
-        pset = store.load(set_name)
+        pset = store.load(set_name, version)
         set_ref = (pset.name, pset.version)
         questions = generated_set(pset.personas, seed=seed)
     questions = take(questions, limit)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -115,3 +115,7 @@ class Settings(BaseSettings):
         ge=1,
         description="Chat and search requests the app serves at the same time (more wait in Gradio's queue).",
     )
+
+
+# The responder names, from the field's choices (one list for the CLI, the app and the factory).
+RESPONDERS: tuple[str, ...] = get_args(Settings.model_fields["responder"].annotation)

@@ -143,6 +143,17 @@ class HybridRetriever:
                 self._cache.popitem(last=False)
         return index
 
+    def refresh(self, persona: Persona) -> None:
+        """Forget what is cached for this persona id when the store now holds a different persona under it (a
+        set deleted and generated again, by this process or another): ids are reused, their facts are not."""
+        with self._lock:
+            cached = self._cache.get(persona.id)
+            if cached is None or cached.persona == persona:
+                return
+            for pid in [k for k, v in self._cache.items() if v.persona.set_name == persona.set_name]:
+                del self._cache[pid]
+        self.store.forget(persona.set_name, persona.set_version)
+
     # ------------------------------------------------------------------ scoring
 
     def _score(self, index: _PersonaIndex, question: str, qvec: np.ndarray | None) -> list[RetrievedFact]:

@@ -278,6 +278,10 @@ class ChromaSetStore:
             self._personas[ref] = sorted(found, key=lambda p: p.rank)
         return list(self._personas[ref])
 
+    def forget(self, name: str, version: int) -> None:
+        """Drop the cached personas of a set version (read again on next use)."""
+        self._personas.pop(f"{name}@v{version}", None)
+
     def find_persona(self, persona_id: str) -> Persona:
         got = self._profiles.get(ids=[persona_id], include=["documents", "metadatas"])
         if got["ids"] and self._sets.get(ids=[got["metadatas"][0]["profile_set"]])["ids"]:

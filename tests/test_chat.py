@@ -234,6 +234,17 @@ def test_bad_questions_and_unknown_or_deleted_personas(demo, tmp_path):
     with pytest.raises(NotFoundError):
         chat.ask(talk, "How big is your group?")
 
+    # Generated again under the same name: the same persona ids, other personas. The chat (a long-running
+    # app) must answer from the new data, not from what it cached for the old set.
+    again = generate(load(demo_spec()), own, GenerateOptions(name="gone", version=1, k=4, seed=1))
+    own_store.save(again)
+    fresh = again.personas[0]
+    assert fresh.id == small.personas[0].id and fresh != small.personas[0]
+    assert fresh.name != small.personas[0].name
+    answer = chat.ask(chat.new_session(fresh.id), "Who are you?")
+    assert fresh.name in answer.answer and small.personas[0].name not in answer.answer
+    assert answer.context and all(fresh.name.split()[0] in c.text for c in answer.context)  # the new facts
+
 
 def test_cli_chat_prints_the_answer_object_and_fails_cleanly(demo, capsys, monkeypatch):
     from personas.cli import main

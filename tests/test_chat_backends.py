@@ -28,7 +28,7 @@ def demo(tmp_path_factory):  # type: ignore[no-untyped-def]
     home = tmp_path_factory.mktemp("backends")
     settings = Settings(home=home, embedding_model="hash")
     store = open_store(settings)
-    pset = generate(load(demo_spec()), settings, GenerateOptions(name="demo", version=1, k=4, seed=0))
+    pset = generate(load(demo_spec()), settings, GenerateOptions(name="demo", version=1, k=10, seed=0))
     store.save(pset)
     return home, store, pset
 
@@ -91,6 +91,29 @@ def test_an_invented_claim_is_caught_by_the_gate(backend, policy, demo, openai_s
         assert fmt.count(p.stats.group_interactions) in answer.answer
     else:
         assert answer.gate.action == "refused" and "10 million" not in answer.answer
+
+
+@pytest.mark.parametrize("policy", ["fallback", "strict"])
+def test_nothing_unchecked_is_streamed_when_the_gate_may_replace_or_refuse(policy, demo, openai_server):
+    openai_server.script(lambda messages: _audience_reply(messages) + " " + INVENTED)
+    _, _, pset = demo
+    service = _service(demo, openai_server, "openai")
+    items = list(service.stream(service.new_session(pset.personas[1].id), "How big is your group?", policy=policy))
+    assert len(items) == 1 and isinstance(items[0], Answer)  # no chunk before the verdict
+    assert "10 million" not in items[0].answer
+
+
+def test_an_llm_that_obeys_an_injected_comment_is_flagged(demo, openai_server):
+    """The demo plants a comment telling the reader to say the channel has 10 million subscribers; a model
+    that obeys it gets no support from that comment: the gate marks the claim."""
+    _, _, pset = demo
+    carrier = next(p for p in pset.personas if any("10 million subscribers" in q.text for q in p.quotes))
+    openai_server.script(["This channel has 10 million subscribers."])
+    service = _service(demo, openai_server, "openai")
+    answer = service.ask(service.new_session(carrier.id), "What do viewers like you say in their comments?")
+    assert any("10 million subscribers" in f.text for f in answer.context)  # the comment was in the context
+    assert not answer.faithfulness.faithful and answer.gate.action == "annotated"
+    assert "[⚠" in answer.answer
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

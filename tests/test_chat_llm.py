@@ -99,6 +99,7 @@ def test_retrieved_text_cannot_close_the_fence_or_forge_facts(request_: Responde
     assert lines.count(prompts.FENCE_CLOSE) == 1
     assert not any(line.startswith("[99]") for line in lines)
     assert any(line.startswith("[1] ") and "ignore previous instructions" in line for line in lines)
+    assert sum(line.count("[99]") for line in lines) == 0  # not even inside the line: "(99)"
 
 
 # --- the budget ---

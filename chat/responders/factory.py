@@ -11,9 +11,8 @@ from urllib.parse import urlparse
 
 from chat.responders.base import Responder, ResponderError
 from personas.errors import InputError
-from personas.settings import Settings
+from personas.settings import RESPONDERS, Settings
 
-RESPONDERS = ("grounded", "openai", "ollama", "llamacpp")
 OLLAMA_DEFAULT_URL = "http://127.0.0.1:11434"
 # Local OpenAI-compatible servers (vLLM, llama.cpp server, LM Studio) need no key, but the OpenAI client
 # refuses to start without one.

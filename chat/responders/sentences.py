@@ -1,0 +1,187 @@
+"""The grounded responder's material: a turn's facts with their exact values, and the sentences made of them.
+
+Each sentence takes its numbers from the fact's exact values (metadata ``values_json``), formats them the way
+the fact text does (personas/formatting.py) and cites the fact as ``[n]``; chat/responders/grounded.py picks
+which sentences answer which kind of question.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from personas import formatting as fmt
+from personas.profile import Persona
+
+from ..intents import Intent
+from .base import ResponderRequest
+
+NO_DATA = "My data doesn't tell me that"
+
+
+@dataclass(frozen=True)
+class Fact:
+    n: int  # citation number
+    persona_id: str
+    type: str
+    text: str
+    v: dict[str, Any]
+
+
+def facts_of(request: ResponderRequest) -> list[Fact]:
+    out = []
+    for i, r in enumerate(request.facts, start=1):
+        meta = r.fact.metadata
+        values = json.loads(str(meta.get("values_json", "{}")))
+        out.append(Fact(i, r.persona_id, r.fact.fact_type, r.text, values))
+    return out
+
+
+class AnswerText:
+    """Sentences with their citations, joined into the answer text."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def say(self, sentence: str, *facts: Fact | None) -> None:
+        marks = "".join(f"[{n}]" for n in dict.fromkeys(f.n for f in facts if f is not None))
+        sentence = sentence.strip()
+        end = sentence[-1] if sentence[-1] in ".!?" else "."
+        body = sentence.rstrip(".!?")
+        self.parts.append(f"{body} {marks}{end}" if marks else f"{body}{end}")
+
+    def text(self) -> str:
+        return " ".join(self.parts)
+
+
+# Words of a comments question that do not name what the comments should be about.
+_QUOTE_STOP = frozenset(
+    ["what", "think", "about", "your", "our", "the", "you", "do", "of", "why", "like", "likes", "videos", "video", "feel", "feels", "say", "says", "said", "this", "that", "and", "are", "how", "comment", "comments", "commented", "viewers", "viewer", "people", "group", "favourite", "favorite", "best", "most", "top", "content", "item", "items", "watch", "watched", "there", "their", "them", "they", "some", "tell", "give", "write", "wrote", "does", "did", "have"]
+)
+
+
+
+class Sentences:
+    """Fact lookups and first-person sentences for one turn; subclasses answer kinds of questions."""
+
+    def __init__(self, persona: Persona, mine: list[Fact], all_facts: list[Fact], request: ResponderRequest,
+                 intent: Intent) -> None:
+        self.p = persona
+        self.mine = mine
+        self.all = all_facts
+        self.request = request
+        self.intent = intent
+        self.q = request.question.lower()
+        self.words = fmt.noun(persona.count_name)
+        self.out = AnswerText()
+
+    # ------------------------------------------------------------------ fact lookups
+
+    def of(self, fact_type: str, facts: Sequence[Fact] | None = None) -> list[Fact]:
+        return [f for f in (self.mine if facts is None else facts) if f.type == fact_type]
+
+    def one(self, fact_type: str) -> Fact | None:
+        found = self.of(fact_type)
+        return found[0] if found else None
+
+    def ranked(self, fact_type: str) -> list[Fact]:
+        return sorted(self.of(fact_type), key=lambda f: f.v.get("rank", 99))
+
+    def named_topic(self) -> Fact | None:
+        for f in self.ranked("topic"):
+            if re.search(rf"\b{re.escape(str(f.v['topic']).lower())}\b", self.q):
+                return f
+        return None
+
+    def named_title(self) -> Fact | None:
+        wanted = (self.intent.quoted or "").lower()
+        for f in self.ranked("content"):
+            title = str(f.v["title"]).lower()
+            if (wanted and (wanted == title or wanted in title)) or title in self.q:
+                return f
+        return None
+
+    # ------------------------------------------------------------------ sentences
+
+    def audience(self, f: Fact) -> None:
+        v = f.v
+        people = f", from {fmt.count(v['group_users'])} people" if v.get("group_users") is not None else ""
+        self.out.say(f"My group has {fmt.count(v['group_interactions'])} {self.words} in total{people}, which is "
+                     f"{fmt.share(v['audience_share'])} of all {self.words}", f)
+
+    def topic(self, f: Fact, lead: str | None = None) -> None:
+        v = f.v
+        rank = int(v.get("rank", 0))
+        where = "my top topic" if rank == 1 else f"my topic number {rank}"
+        lead = lead or f"{v['topic']} is {where}"
+        self.out.say(f"{lead}: {fmt.share(v['share'])} of my group's {self.words} ({fmt.count(v['count'])} "
+                     f"{self.words}), {fmt.lift(v['lift'])} the share of the whole audience", f)
+
+    def content(self, f: Fact, lead: str | None = None) -> None:
+        v = f.v
+        rank = int(v.get("rank", 0))
+        lead = lead or ("My number 1 is" if rank == 1 else f"Number {rank} of my top content is")
+        self.out.say(f"{lead} \"{v['title']}\", with {fmt.count(v['count'])} "
+                     f"{fmt.noun(self.p.count_name, v['count'])} from my group", f)
+
+    def demographics(self, f: Fact, parts: Sequence[str] = ("age", "gender", "country")) -> None:
+        v = f.v
+        bits: list[str] = []
+        if not parts:
+            return
+        if "age" in parts:
+            bits.append(f"I'm {v['age']} years old" if v.get("age") is not None else "my age is not in the data")
+        if "gender" in parts:
+            if v.get("gender"):
+                bits.append(f"{'' if bits else 'I am '}{v['gender']}")
+            else:
+                bits.append("my gender is not in the data")
+        if "country" in parts:
+            if v.get("country"):
+                bits.append(f"{'' if bits else 'I am '}from {v['country']}")
+            else:
+                bits.append("my country is not in the data")
+        sentence = ", ".join(bits)
+        self.out.say(sentence[0].upper() + sentence[1:], f)
+
+    def group(self, f: Fact) -> None:
+        self.out.say(f"I stand for the demographic group {f.v['group_label']}", f)
+
+    def quote(self, f: Fact) -> None:
+        m = re.search(r'commented on "(.*)": "(.*)"$', f.text, re.DOTALL)
+        if m:
+            self.out.say(f"A viewer from my group commented on \"{m.group(1)}\": \"{m.group(2)}\"", f)
+
+    def no_data(self, rest: str = "") -> None:
+        """"My data doesn't tell me that" + rest (rest starts with ':' or ' ', or replaces 'that' when it
+        starts with a word such as 'why')."""
+        if rest and rest[0].isalpha():
+            self.out.say(f"{NO_DATA.rsplit(' ', 1)[0]} {rest}")
+        else:
+            self.out.say(f"{NO_DATA}{rest}")
+
+    # ------------------------------------------------------------------ answers by kind
+
+    def one_of(self, fact_type: str, facts: Sequence[Fact]) -> Fact | None:
+        found = self.of(fact_type, facts)
+        return found[0] if found else None
+
+    def _names_subject(self) -> bool:
+        # "what do you say?" asks for comments in general; "what do you think of our prices?" about something
+        return bool(self._subject_words())
+
+    def _subject_words(self) -> set[str]:
+        return {w for w in re.findall(r"[a-z]+", self.q) if len(w) > 3 and w not in _QUOTE_STOP}
+
+    def _relevant_quotes(self) -> list[Fact]:
+        words = self._subject_words()
+        out = []
+        for f in self.ranked("quote"):
+            text = set(re.findall(r"[a-z]+", f.text.lower()))
+            if words & text:
+                out.append(f)
+        return out
+
