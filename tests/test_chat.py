@@ -265,3 +265,23 @@ def test_cli_chat_prints_the_answer_object_and_fails_cleanly(demo, capsys, monke
     assert len(err) == 1 and "no persona with id" in err[0]
     assert main(["--home", home, "chat", p.id, "", "--json"]) == 2
     assert "empty" in capsys.readouterr().err
+
+
+def test_cli_chat_without_a_question_is_a_conversation_with_history(demo, capsys, monkeypatch):
+    import io
+
+    from personas.cli import main
+
+    settings, _, pset = demo
+    p = pset.personas[2]
+    monkeypatch.delenv("PERSONAS_EMBEDDING_MODEL")
+    lines = ["Which of our videos did you like best?", "what about the second one?", "", "/new", "/quit"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    capsys.readouterr()
+    assert main(["--home", str(settings.home), "chat", p.id]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Talking to {p.name}")
+    second = p.stats.top_content[1].title
+    assert out.count(f'"{second}"') >= 2  # listed in the first answer, then the follow-up's answer
+    assert "(new conversation)" in out and out.count("you> ") == len(lines)
+    assert "faithfulness 1.00 (faithful)" in out
