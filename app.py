@@ -1,4 +1,4 @@
-"""The Gradio app: `python app.py [--host H] [--port P] [--auth USER:PASSWORD] [--home DIR]`.
+"""The Gradio app: `python app.py [--host H] [--port P] [--auth USER:PASSWORD] [--home DIR] [--chroma-host H]`.
 
 Composition only: settings -> store and services -> create_app(services) -> launch. The UI is in webapp/."""
 
@@ -9,11 +9,17 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from personas.errors import PersonaError
 
+if TYPE_CHECKING:
+    from personas.settings import Settings
+
 
 def build_parser() -> argparse.ArgumentParser:
+    from chat.service import RESPONDERS
+
     p = argparse.ArgumentParser(prog="python app.py", description="Browse, chat with, search, generate and "
                                 "evaluate data-driven personas in the browser.")
     p.add_argument("--host", help="address to bind (default: $PERSONAS_APP_HOST or 127.0.0.1); anything but "
@@ -21,10 +27,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, help="port (default: $PERSONAS_APP_PORT or 7860)")
     p.add_argument("--auth", help="USER:PASSWORD to require (default: $PERSONAS_APP_AUTH)")
     p.add_argument("--home", type=Path, help="data home (default: $PERSONAS_HOME or ~/.personas)")
-    p.add_argument("--responder", choices=("grounded", "openai", "ollama", "llamacpp"),
+    p.add_argument("--responder", choices=RESPONDERS,
                    help="default chat responder (default: $PERSONAS_RESPONDER or grounded)")
     p.add_argument("--max-upload-mb", type=float, help="upload size limit in MB (default: $PERSONAS_MAX_UPLOAD_MB "
                    "or 200)")
+    p.add_argument("--chroma-host", help="Chroma server to use instead of the embedded store under the data home "
+                   "(default: $PERSONAS_CHROMA_HOST; unset: embedded)")
+    p.add_argument("--chroma-port", type=int, help="Chroma server port (default: $PERSONAS_CHROMA_PORT or 8000)")
     p.add_argument("--no-demo", action="store_true", help="do not build the demo set when the data home is empty")
     return p
 
@@ -41,18 +50,26 @@ def _terminal_progress(label: str, total: int | None) -> Callable[..., None]:
     return tick
 
 
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The one settings object: environment variables, overridden by the flags given."""
+    from personas.settings import Settings
+
+    flags: dict[str, Any] = {
+        "home": args.home, "app_host": args.host, "app_port": args.port, "app_auth": args.auth,
+        "responder": args.responder, "max_upload_mb": args.max_upload_mb, "chroma_host": args.chroma_host,
+        "chroma_port": args.chroma_port,
+    }
+    return Settings(**{k: v for k, v in flags.items() if v is not None})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from pydantic import ValidationError
 
     args = build_parser().parse_args(argv)
     try:
-        from personas.settings import Settings
         from webapp.server import check_bind, parse_auth
 
-        overrides = {k: v for k, v in {
-            "home": args.home, "app_host": args.host, "app_port": args.port, "app_auth": args.auth,
-            "responder": args.responder, "max_upload_mb": args.max_upload_mb}.items() if v is not None}
-        settings = Settings(**overrides)
+        settings = settings_from(args)
         auth = parse_auth(settings.app_auth)
         problem = check_bind(settings.app_host, auth)
         if problem:  # before anything is built or bound

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pandas as pd
@@ -17,7 +20,7 @@ from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 
 from personas.errors import InputError
-from webapp import uploads
+from webapp import handlers, uploads
 from webapp.server import check_bind, is_loopback, parse_auth
 
 pytestmark = pytest.mark.slow
@@ -164,13 +167,89 @@ def test_generate_from_uploaded_csv(client: Client, server: Running, audience_cs
     assert len(new) == 2 and all(len(n.split(".")[0]) == 32 and n.endswith(".csv") for n in new)  # generated names
     assert not any("my" in n for n in uploaded(server.home))
     assert [p["id"] for p in client.predict("shop", api_name="/list_personas")] == [p["id"] for p in res["personas"]]
-    server.services.store.activate("demo", 1)  # the other tests talk to the demo set
 
 
 def test_generate_guesses_columns(client: Client, server: Running, audience_csvs: dict[str, Path]) -> None:
     res = client.predict(handle_file(str(audience_csvs["interactions"])), k="2", api_name="/generate")
     assert res["set"].startswith("my-interactions@v") and len(res["personas"]) == 2
-    server.services.store.activate("demo", 1)
+
+
+def test_generated_set_does_not_change_what_other_users_see(server: Running, audience_csvs: dict[str, Path]) -> None:
+    """B6: one user's upload must not switch the active set of every other user (and of the CLI)."""
+    demo_ids = [p["id"] for p in Client(server.url, verbose=False).predict(api_name="/list_personas")]
+    uploader, other = Client(server.url, verbose=False), Client(server.url, verbose=False)
+    res = uploader.predict(handle_file(str(audience_csvs["interactions"])), k="2", name="mine", api_name="/generate")
+    assert res["set"].startswith("mine@v")
+    assert [p["id"] for p in other.predict(api_name="/list_personas")] == demo_ids
+    assert [p["id"] for p in uploader.predict(api_name="/list_personas")] == demo_ids
+    assert server.services.store.active_ref() == ("demo", 1)
+    # The page that generated it shows the new set in its own dropdown, which is per session.
+    name, version = res["set"].split("@v")
+    text, _ = handlers.generated_summary(server.services.store.load(name, int(version)))
+    assert "unchanged" in text and "active set" not in text
+
+
+def test_concurrent_generations_with_one_name_get_their_own_versions(
+        server: Running, audience_csvs: dict[str, Path]) -> None:
+    """B4: two builds of the same set name at once: both succeed, each with its own version and personas."""
+    results: list[dict[str, Any]] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def build() -> None:
+        try:
+            c = Client(server.url, verbose=False)
+            barrier.wait(timeout=30)
+            results.append(c.predict(handle_file(str(audience_csvs["interactions"])), k="2", name="twin",
+                                     api_name="/generate"))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=build) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert not errors, errors
+    assert sorted(r["set"] for r in results) == ["twin@v1", "twin@v2"]
+    for r in results:
+        ids = [p["id"] for p in r["personas"]]
+        version = r["set"].split("@v")[1]
+        assert len(ids) == 2 and all(i.startswith(f"twin-v{version}-") for i in ids)
+        assert [p.id for p in server.services.store.personas("twin", int(version))] == ids
+    assert server.services._building == set()  # reservations are released
+
+
+@pytest.fixture(scope="module")
+def demo_v2(server: Running, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A second version of the demo set (a different audience), so that 'demo' alone means demo@v2."""
+    path = tmp_path_factory.mktemp("v2") / "audience.csv"
+    small_audience()["interactions"].to_csv(path, index=False)
+    res = Client(server.url, verbose=False).predict(handle_file(str(path)), k="2", name="demo", api_name="/generate")
+    assert res["set"].startswith("demo@v") and res["set"] != "demo@v1"
+    return res["set"]
+
+
+def test_search_honours_the_picked_version(client: Client, server: Running, demo_v2: str) -> None:
+    """B3: with demo@v1 picked while a later demo version exists, the search runs on v1 and its hits have cards."""
+    old = client.predict("women who like cooking", 5, "demo@v1", api_name="/search")
+    assert old["set"] == "demo@v1" and old["hits"]
+    assert all(h["persona_id"].startswith("demo-v1-") for h in old["hits"])
+    assert client.predict("women", 5, "demo", api_name="/search")["set"] == demo_v2  # the name alone: latest
+    cards, note = handlers.ui_search(server.services, "women who like cooking", 5, "demo@v1")
+    assert cards and "demo@v1" in note
+    assert all(c["persona_id"].startswith("demo-v1-") and 'class="persona-card"' in c["html"] for c in cards)
+
+
+def test_evaluation_honours_the_picked_version(server: Running, demo_v2: str) -> None:
+    """B3: the Evaluate tab evaluates the version picked in the set dropdown, not the latest one."""
+    from webapp import evaluate
+
+    no_progress = lambda label, total: (lambda n=1: None)
+    result, paths = evaluate.run(server.services, "demo@v1", "grounded", 4, no_progress)
+    assert (result.set_name, result.set_version) == ("demo", 1)
+    assert all(r.question.persona_id.startswith("demo-v1-") for r in result.results if r.question.persona_id)
+    assert paths.html.is_file()
 
 
 def bad_upload(client: Client, server: Running, path: Path, match: str, **kwargs: str) -> None:
@@ -242,20 +321,48 @@ def test_upload_policy_checks_size_type_and_content(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------- detect
 
 
-def test_detect_endpoint(client: Client, server: Running, tmp_path: Path) -> None:
-    pytest.importorskip("personas.detect")
+def cached_copies(data: bytes) -> list[Path]:
+    """Files in Gradio's upload cache holding exactly these bytes."""
+    cache = uploads.gradio_cache()
+    if not cache.exists():
+        return []
+    return [p for p in cache.rglob("*") if p.is_file() and p.stat().st_size == len(data) and p.read_bytes() == data]
+
+
+def test_detect_endpoint_keeps_nothing_about_individuals(client: Client, server: Running, tmp_path: Path) -> None:
     persona = server.services.store.find_persona("demo-v1-04")
-    rows = [("u1", c.content_id, c.count) for c in persona.stats.top_content]
+    person = f"u-{uuid.uuid4().hex}"  # makes this upload's bytes unique in Gradio's cache
+    rows = [(person, c.content_id, c.count) for c in persona.stats.top_content]
     path = tmp_path / "people.csv"
     pd.DataFrame(rows, columns=["user", "video_id", "views"]).to_csv(path, index=False)
     before = uploaded(server.home)
     found = client.predict(handle_file(str(path)), "video_id", "views", "user", api_name="/detect")
-    assert found[0]["id"] == "u1" and found[0]["personas"][0]["persona_id"] == "demo-v1-04"
-    assert uploaded(server.home) == before  # nothing about individuals is kept
+    assert found[0]["id"] == person and found[0]["personas"][0]["persona_id"] == "demo-v1-04"
+    assert uploaded(server.home) == before  # no copy under the data home
+    assert cached_copies(path.read_bytes()) == []  # nor Gradio's own cached upload (B5)
     text = tmp_path / "people.txt"
     text.write_text(path.read_text())
     with pytest.raises(AppError, match="only CSV"):
         client.predict(handle_file(str(text)), "video_id", api_name="/detect")
+    assert cached_copies(text.read_bytes()) == []  # refused uploads are deleted too
+
+
+def test_forget_upload_deletes_only_inside_gradios_cache(tmp_path: Path) -> None:
+    outside = tmp_path / "keep.csv"
+    outside.write_text("a\n1\n")
+    assert not uploads.forget_upload(outside) and outside.exists()
+    assert not uploads.forget_upload(uploads.gradio_cache() / ".." / outside.name)
+    folder = uploads.gradio_cache() / f"test-{uuid.uuid4().hex}"
+    folder.mkdir(parents=True)
+    inside = folder / "people.csv"
+    inside.write_text("a\n1\n")
+    link = folder.parent / f"link-{uuid.uuid4().hex}.csv"
+    link.symlink_to(outside)
+    try:
+        assert not uploads.forget_upload(link) and outside.exists()  # a link out of the cache is not followed
+    finally:
+        link.unlink()
+    assert uploads.forget_upload(inside) and not inside.exists() and not folder.exists()
 
 
 # ---------------------------------------------------------------------------- binding
@@ -287,6 +394,47 @@ def test_cli_refuses_public_bind_without_auth(tmp_path: Path) -> None:
     assert run.returncode == 2 and "USER:PASSWORD" in run.stderr and "Traceback" not in run.stderr
 
 
+def test_cli_flags_reach_the_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import app
+
+    monkeypatch.delenv("PERSONAS_CHROMA_HOST", raising=False)
+    args = app.build_parser().parse_args(["--home", str(tmp_path), "--chroma-host", "127.0.0.1", "--chroma-port",
+                                          "8123", "--responder", "grounded", "--port", "7001"])
+    s = app.settings_from(args)
+    assert (s.chroma_host, s.chroma_port, s.home, s.app_port, s.responder) == ("127.0.0.1", 8123, tmp_path, 7001,
+                                                                               "grounded")
+    assert app.settings_from(app.build_parser().parse_args(["--home", str(tmp_path)])).chroma_host is None
+
+
+def test_cli_uses_the_chroma_server_it_is_given(tmp_path: Path) -> None:
+    port = free_port()  # nothing listens there: the app must say so in one line instead of using its own store
+    env = {"PATH": "/usr/bin:/bin", "PERSONAS_HOME": str(tmp_path / "home"), "PERSONAS_EMBEDDING_MODEL": "hash"}
+    run = subprocess.run([sys.executable, "app.py", "--chroma-host", "127.0.0.1", "--chroma-port", str(port),
+                          "--port", str(free_port())], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+                         check=False)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert f"Chroma server at 127.0.0.1:{port} is not reachable" in run.stderr
+
+
+# ---------------------------------------------------------------------------- unexpected errors
+
+
+def test_unexpected_errors_show_a_reference_not_their_text(
+        client: Client, server: Running, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """S3: an unexpected error's text (here a server path) never reaches the page; its reference is logged."""
+    def boom(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("cannot open /srv/secret/personas/chroma.sqlite3")
+
+    monkeypatch.setattr(server.services.chat, "ask", boom)
+    with caplog.at_level(logging.ERROR, logger="webapp"), pytest.raises(AppError) as err:
+        client.predict("demo-v1-01", "How many views do you have?", api_name="/chat")
+    message = str(err.value)
+    assert "secret" not in message and "RuntimeError" not in message
+    ref = message.split("reference ")[1][:8]
+    logged = [r for r in caplog.records if ref in r.getMessage()]
+    assert logged and logged[0].exc_info and "secret" in str(logged[0].exc_info[1])
+
+
 # ---------------------------------------------------------------------------- how answers look
 
 
@@ -307,3 +455,49 @@ def test_answer_shows_badge_sources_and_highlights_unsupported_claims() -> None:
     ok = Answer("demo-v1-01", "q", "q", "My group has 312,056 views [1].", answer.citations,
                 faithfulness=check("My group has 312,056 views [1].", [fact], None))
     assert "FAITHFUL" in answer_markdown(ok) and "NOT FAITHFUL" not in answer_markdown(ok)
+
+
+def _answer_with(text: str, fact: str = "Joshua Cook's group has 312,056 views in total, 6.9% of all views.") -> Any:
+    from chat.answer import Answer, Citation
+    from eval.faithfulness import check
+
+    return Answer("demo-v1-01", "q", "q", text, [Citation("demo-v1-01:audience:x", fact, 1)],
+                  faithfulness=check(text, [fact], None))
+
+
+def test_answers_cannot_inject_images_links_or_html() -> None:
+    """S1: answer text, claims and cited facts carry untrusted words (comments, LLM output): shown as text."""
+    import markdown_it
+
+    from webapp.views import answer_markdown
+
+    evil = '![x](http://example.invalid/p.png) <span class="badge-ok">FAITHFUL</span> [click](http://example.invalid)'
+    answer = _answer_with(f"My group has 312,056 views [1]. {evil} I have 5 million fans.",
+                          fact=f"A viewer wrote: {evil}")
+    shown = answer_markdown(answer)
+    assert '<span class="badge-ok">FAITHFUL</span>' not in shown
+    assert shown.count('<span class="badge') == 1  # the real badge only
+    rendered = markdown_it.MarkdownIt("commonmark").render(shown)  # what the chatbot's Markdown makes of it
+    assert "<img" not in rendered and "<a " not in rendered and 'class="badge-ok">FAITHFUL</span>' not in rendered
+    assert "[1]" in rendered and "![x](http://example.invalid/p.png)" in rendered  # readable as text
+    assert "&lt;span class=&quot;badge-ok&quot;&gt;FAITHFUL&lt;/span&gt;" in rendered
+
+
+def test_badge_says_no_factual_claims_for_a_refusal() -> None:
+    from webapp.views import faithfulness_badge
+
+    badge = faithfulness_badge(_answer_with("Sorry, my data does not say anything about that."))
+    assert "no factual claims" in badge and "0 of 0" not in badge
+
+
+def test_chat_tab_shows_a_placeholder_until_a_gated_answer_arrives(server: Running) -> None:
+    """Under 'strict' and 'fallback' the chat streams no text before the gate: the turn shows a placeholder."""
+    steps = list(handlers.chat_turn(server.services, "How many views do you have?", "demo-v1-03", "grounded",
+                                    "strict", None, []))
+    messages = [step[0][-1]["content"] for step in steps]
+    assert "Checking the answer" in messages[0]
+    assert "FAITHFUL" in messages[-1] and "Sources" in messages[-1]
+    assert all("Sources" not in m and "[1]" not in m for m in messages[:-1])  # nothing unchecked is shown
+    annotate = list(handlers.chat_turn(server.services, "How many views do you have?", "demo-v1-03", "grounded",
+                                       "annotate", None, []))
+    assert len(annotate) > 2  # placeholder, streamed pieces, the checked answer

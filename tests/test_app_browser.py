@@ -1,10 +1,12 @@
 """The real page in headless Chromium (Debian's chromium package driven by Playwright; no browser download):
 browse personas, open a profile, chat with a streamed, cited answer, search and open the chat from a hit.
-Screenshots of every tab are saved: the chat tab and a profile to docs/screenshots/ (shown in the README),
-the rest to a temporary folder (printed at the end of the test)."""
+Screenshots of every tab are saved as test artifacts in a temporary folder (printed at the end of the test).
+With PERSONAS_UPDATE_SCREENSHOTS=1 the chat tab and a profile go to docs/screenshots/ instead, for the README;
+without it the test never touches tracked files."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -19,7 +21,8 @@ pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+README_SHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+UPDATE_README_SHOTS = os.environ.get("PERSONAS_UPDATE_SCREENSHOTS") == "1"
 TIMEOUT = 30_000
 
 # Records every text the last assistant message shows, to prove that the answer arrives in pieces.
@@ -59,7 +62,8 @@ def test_browse_chat_and_search_in_the_browser(server: Running, browser: object,
     from playwright.sync_api import expect
 
     shots = tmp_path_factory.mktemp("screenshots")
-    DOCS.mkdir(parents=True, exist_ok=True)
+    docs = README_SHOTS if UPDATE_README_SHOTS else shots  # the README's pictures only when asked for
+    docs.mkdir(parents=True, exist_ok=True)
     personas = server.services.store.load().personas
     first, other = personas[0], personas[5]
     page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
@@ -76,7 +80,7 @@ def test_browse_chat_and_search_in_the_browser(server: Running, browser: object,
     page.get_by_text("Underlying data").click()  # the data behind the profile, as a table
     expect(page.locator("#content-table")).to_contain_text(personas[1].stats.top_content[0].content_id)
     page.wait_for_timeout(1000)  # plots draw
-    page.locator("#profile-section").screenshot(path=str(DOCS / "persona_profile.png"))
+    page.locator("#profile-section").screenshot(path=str(docs / "persona_profile.png"))
 
     # Chat: the card's Chat button opens the chat with that persona; the answer streams in, then its sources.
     page.get_by_role("button", name=f"Chat with {first.name}").click()
@@ -94,7 +98,7 @@ def test_browse_chat_and_search_in_the_browser(server: Running, browser: object,
     final = chatbot.inner_text()
     assert "What do you watch most?" in final and re.search(r"\[\d+\]", final)
     assert f"{first.id}:" in final  # cited fact ids of this persona
-    page.screenshot(path=str(DOCS / "chat.png"), full_page=True)
+    page.screenshot(path=str(docs / "chat.png"), full_page=True)
     page.locator("#new-conversation").click()
     page.wait_for_function("!document.querySelector('#chatbot').innerText.includes('Sources')")
 
@@ -124,7 +128,13 @@ def test_browse_chat_and_search_in_the_browser(server: Running, browser: object,
     expect(page.locator("#generate-status")).to_contain_text("Built", timeout=120_000)
     expect(page.locator("#generate-status")).to_contain_text("views@v1")
     page.screenshot(path=str(shots / "generate.png"), full_page=True)
-    server.services.store.activate(personas[0].set_name, personas[0].set_version)
+    # The new set is this page's only: picked in its dropdown, while the active set (everyone's default) stays.
+    expect(page.locator("#set-dd input")).to_have_value(re.compile(r"views@v1"))
+    assert server.services.store.active_ref() == (personas[0].set_name, personas[0].set_version)
+    page.locator("#set-dd input").click()
+    demo_ref = f"{personas[0].set_name}@v{personas[0].set_version}"
+    page.get_by_role("option", name=re.compile(re.escape(demo_ref))).first.click()
+    expect(page.locator("#set-dd input")).to_have_value(re.compile(re.escape(demo_ref)))
     page.locator("button[role=tab]:has-text('Evaluate')").first.click()
     page.locator("#evaluate-go").click()  # 40 generated questions through the grounded chat
     expect(page.locator("#evaluate-status")).to_contain_text("Evaluated", timeout=120_000)
@@ -135,8 +145,8 @@ def test_browse_chat_and_search_in_the_browser(server: Running, browser: object,
     assert report.status_code == 200 and "faithfulness" in report.text.lower()  # the download is served
     page.wait_for_timeout(1000)  # plots draw
     page.screenshot(path=str(shots / "evaluate.png"), full_page=True)
-    print(f"screenshots: {DOCS} (chat, profile) and {shots} (all tabs)")
+    print(f"screenshots: {shots} (all tabs)" + (f"; README pictures: {docs}" if UPDATE_README_SHOTS else ""))
     for f in ("chat.png", "persona_profile.png"):
-        assert (DOCS / f).stat().st_size > 10_000
+        assert (docs / f).stat().st_size > 10_000
     for f in ("personas.png", "search.png", "generate.png", "evaluate.png"):
         assert (shots / f).stat().st_size > 10_000

@@ -6,9 +6,10 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
@@ -18,21 +19,27 @@ from personas.errors import InputError, PersonaError
 from . import uploads, views
 from .services import GenerateRequest, Progress, Services, generate_set
 
+if TYPE_CHECKING:
+    from chat.session import ChatSession
+    from personas.sets import PersonaSet
+
 log = logging.getLogger("webapp")
 
 
 def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Expected failures become a one-line gr.Error (a message in the page, an AppError in gradio_client);
-    anything else is logged with its traceback on the server and reported in one line."""
+    anything else is logged with its traceback on the server under a short reference, and the page shows only
+    that reference: an unexpected error's text can reveal server paths or data."""
 
     def translate(exc: Exception) -> gr.Error:
         if isinstance(exc, gr.Error):
             return exc
         if isinstance(exc, PersonaError):
             return gr.Error(str(exc), print_exception=False)
-        log.exception("unexpected error in %s", fn.__name__)
-        return gr.Error(f"Something went wrong ({type(exc).__name__}: {exc}); the server log has the details",
-                        print_exception=False)
+        ref = uuid.uuid4().hex[:8]
+        log.error("unexpected error (reference %s) in %s", ref, fn.__name__, exc_info=exc)
+        return gr.Error(f"Something went wrong on the server (reference {ref}); the server log has the details "
+                        "under that reference", print_exception=False)
 
     if inspect.isgeneratorfunction(fn):
         @functools.wraps(fn)
@@ -88,7 +95,8 @@ def refresh_sets(services: Services, selected: str | None) -> dict[str, Any]:
 def activate_set(services: Services, ref: str) -> tuple[dict[str, Any], str]:
     name, version = services.store.resolve(*parse_ref(ref))
     services.store.activate(name, version)
-    return set_dropdown(services, f"{name}@v{version}"), f"{name}@v{version} is now the active set."
+    note = f"{name}@v{version} is now the default set for everyone: every user of this app and the `personas` CLI."
+    return set_dropdown(services, f"{name}@v{version}"), note
 
 
 @friendly
@@ -128,8 +136,8 @@ def api_show_persona(services: Services, persona_id: str) -> dict[str, Any]:
 def run_search(services: Services, query: str, k: int = 5, set_ref: str = "") -> Any:
     from retrieval.search import search_personas
 
-    name, _ = parse_ref(set_ref)
-    return search_personas(services.store, query, k=int(k), set_name=name)
+    name, version = parse_ref(set_ref)
+    return search_personas(services.store, query, k=int(k), set_name=name, version=version)
 
 
 def api_search(services: Services, query: str, k: int = 5, set_name: str = "") -> dict[str, Any]:
@@ -140,7 +148,7 @@ def api_search(services: Services, query: str, k: int = 5, set_name: str = "") -
 @friendly
 def ui_search(services: Services, query: str, k: float, set_ref: str) -> tuple[list[dict[str, Any]], str]:
     result = run_search(services, query, int(k), set_ref)
-    by_id = {p.id: p for p in personas_of(services, set_ref)} if result.hits else {}
+    by_id = {p.id: p for p in personas_of(services, result.set_ref)} if result.hits else {}
     cards = [{"persona_id": h.persona_id, "name": h.name,
               "html": views.hit_card(h, by_id.get(h.persona_id), i)} for i, h in enumerate(result.hits, 1)]
     note = result.message or f"{len(cards)} persona{'s' if len(cards) != 1 else ''} found in {result.set_ref}."
@@ -151,7 +159,7 @@ def ui_search(services: Services, query: str, k: float, set_ref: str) -> tuple[l
 
 
 @friendly
-def start_chat(services: Services, persona_id: str | None) -> tuple[Any, list[dict[str, str]], str]:
+def start_chat(services: Services, persona_id: str | None) -> tuple[ChatSession | None, list[dict[str, str]], str]:
     """A new conversation (new persona, or the 'New conversation' button)."""
     if not persona_id:
         return None, [], "Pick a persona to talk to."
@@ -162,26 +170,31 @@ def start_chat(services: Services, persona_id: str | None) -> tuple[Any, list[di
 
 @friendly
 def chat_turn(services: Services, question: str, persona_id: str | None, responder: str, policy: str,
-              session: Any, history: list[dict[str, Any]] | None) -> Iterator[tuple[Any, ...]]:
-    """Streams one turn into the chatbot: the question, the growing answer, then the checked, cited answer."""
+              session: ChatSession | None, history: list[dict[str, Any]] | None) -> Iterator[tuple[Any, ...]]:
+    """Streams one turn into the chatbot: the question, the growing answer, then the checked, cited answer.
+
+    Under the 'fallback' and 'strict' gate policies the chat sends no text before the gate has checked it, so
+    the turn shows a placeholder until the final answer arrives."""
     if not persona_id:
         raise InputError("pick a persona first (Chat tab, 'Persona')")
     if session is None or session.persona_id != persona_id:
         session, history = services.chat.new_session(persona_id), []
     history = list(history or [])
     shown = [*history, {"role": "user", "content": question}]
+    yield [*shown, {"role": "assistant", "content": views.pending_markdown(policy or services.settings.gate_policy)}
+           ], session, ""
     text = ""
     for item in services.chat.stream(session, question, responder or None, policy or None):
         if isinstance(item, str):
             text += item
-            yield [*shown, {"role": "assistant", "content": text}], session, ""
+            yield [*shown, {"role": "assistant", "content": views.streaming_markdown(text)}], session, ""
         else:
             yield [*shown, {"role": "assistant", "content": views.answer_markdown(item)}], session, ""
 
 
 @friendly
 def api_chat(services: Services, persona_id: str, question: str, responder: str, policy: str,
-             session: Any) -> tuple[dict[str, Any], Any]:
+             session: ChatSession | None) -> tuple[dict[str, Any], ChatSession]:
     """One turn, answered whole. The conversation lives in the caller's session (gr.State): each gradio_client
     Client (and each browser tab) has its own. Changing persona starts a new conversation."""
     if not persona_id:
@@ -197,7 +210,7 @@ def api_chat(services: Services, persona_id: str, question: str, responder: str,
 
 
 @friendly
-def api_reset_chat(session: Any) -> tuple[str, Any]:
+def api_reset_chat(session: ChatSession | None) -> tuple[str, ChatSession | None]:
     if session is not None:
         session.reset()
     return "conversation cleared", session
@@ -272,7 +285,7 @@ def generate_from_form(
     services: Services, progress: Progress, interactions: str | None, content: str | None, users: str | None,
     comments: str | None, group_by: str | list[str] | None, content_col: str | None, count_col: str | None,
     extra_counts: str | list[str] | None, user_col: str | None, k: str | float | None, name: str | None,
-) -> Any:
+) -> PersonaSet:
     """Accept the uploads, build the set, and keep the files only when the set was built."""
     if not interactions:
         raise InputError("upload an interactions file (CSV or Parquet) first")
@@ -308,10 +321,11 @@ def generate_from_form(
         raise
 
 
-def generated_summary(pset: Any) -> tuple[str, Any]:
+def generated_summary(pset: PersonaSet) -> tuple[str, Any]:
     notes = "".join(f"\n- {n}" for n in pset.notes)
-    text = (f"Built **{pset.ref}** with {len(pset.personas)} personas; it is now the active set "
-            f"(stability {pset.quality.get('stability', 0):.2f}).{notes}")
+    text = (f"Built **{pset.ref}** with {len(pset.personas)} personas (stability "
+            f"{pset.quality.get('stability', 0):.2f}); this page now shows it. The default set of other users "
+            f"and of the CLI is unchanged.{notes}")
     table = views.pd.DataFrame([views.persona_summary(p) for p in pset.personas]).drop(columns=["description"])
     return text, table
 
@@ -332,8 +346,10 @@ def ui_generate(
 def api_generate(services: Services, interactions: str | None, content: str | None = None, users: str | None = None,
                  comments: str | None = None, group_by: str = "", content_col: str = "", count_col: str = "",
                  extra_counts: str = "", user_col: str = "user_id", k: str = "10", name: str = "") -> dict[str, Any]:
-    """Upload files and build a persona set (it becomes the active set). Empty column names are guessed from
-    the header (age/gender/country groups, content id, count); count_col 'none': each row counts once."""
+    """Upload files and build a persona set (a new version when the name exists; the active set, which other
+    users and the CLI see by default, stays as it is: pass the returned set to the other endpoints). Empty column
+    names are guessed from the header (age/gender/country groups, content id, count); count_col 'none': each row
+    counts once."""
     no_progress: Progress = lambda label, total: (lambda n=1: None)
     count = None if not count_col else ("" if count_col.strip().lower() == "none" else count_col)
     pset = generate_from_form(services, no_progress, interactions, content, users, comments, group_by,
@@ -344,12 +360,6 @@ def api_generate(services: Services, interactions: str | None, content: str | No
 # ---------------------------------------------------------------------------- detect
 
 
-def detection_available() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("personas.detect") is not None
-
-
 @friendly
 def api_detect(services: Services, interactions: str | None, content_col: str = "content_id", count_col: str = "",
                id_col: str = "", set_name: str = "") -> list[dict[str, Any]]:
@@ -358,11 +368,11 @@ def api_detect(services: Services, interactions: str | None, content_col: str = 
 
     if not interactions:
         raise InputError("upload the interactions of the people to detect (CSV or Parquet)")
-    path = uploads.accept(interactions, services.uploads)
-    try:  # detection stores nothing about the individuals: the copy is removed when done
+    try:  # detection keeps nothing about the individuals: read in place, Gradio's cached upload deleted after
+        path = uploads.check(interactions, services.uploads)
         name, version = parse_ref(set_name)
         found = detect(services.store, path, content_col or "content_id", count_col or None, id_col or None,
                        set_name=name, version=version)
     finally:
-        path.unlink(missing_ok=True)
+        uploads.forget_upload(interactions)
     return [d.to_json() for d in found]

@@ -1,17 +1,26 @@
 """What the app needs, built once per process from the settings: the store, the chat service, the upload policy.
 
-Nothing here holds per-user state; conversations live in each browser session's gr.State."""
+Nothing here holds per-user state; conversations live in each browser session's gr.State. The only shared
+mutable state is the set of persona-set versions being built right now, so that two builds with the same name
+(two users, or two API calls) never get the same version."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from personas.settings import Settings
 
 from .uploads import UploadPolicy
+
+if TYPE_CHECKING:
+    from chat.service import ChatService
+    from personas.sets import PersonaSet
+    from retrieval.store import ChromaSetStore
 
 Progress = Callable[[str, int | None], Callable[..., None]]  # personas.pipeline's progress factory
 
@@ -19,9 +28,28 @@ Progress = Callable[[str, int | None], Callable[..., None]]  # personas.pipeline
 @dataclass
 class Services:
     settings: Settings
-    store: Any  # retrieval.store.ChromaSetStore
-    chat: Any  # chat.service.ChatService
+    store: ChromaSetStore
+    chat: ChatService
     uploads: UploadPolicy
+    _building: set[tuple[str, int]] = field(default_factory=set, repr=False)  # (name, version) being built
+    _versions: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @contextmanager
+    def new_version(self, name: str) -> Iterator[int]:
+        """A version of set ``name`` that no saved set and no build in progress uses, held until the block ends.
+
+        The store's next_version alone is not enough: a build takes minutes between choosing its version and
+        saving, and the persona and fact ids carry the version, so it must be fixed before the build starts."""
+        with self._versions:
+            version = self.store.next_version(name)
+            while (name, version) in self._building:
+                version += 1
+            self._building.add((name, version))
+        try:
+            yield version
+        finally:
+            with self._versions:
+                self._building.discard((name, version))
 
 
 def build_services(settings: Settings) -> Services:
@@ -59,8 +87,11 @@ class GenerateRequest:
     source: str = "upload"
 
 
-def generate_set(services: Services, req: GenerateRequest, progress: Progress) -> Any:
-    """Build, index and activate a persona set from files, with the same library calls as `personas generate`."""
+def generate_set(services: Services, req: GenerateRequest, progress: Progress) -> PersonaSet:
+    """Build and index a persona set from files, with the same library calls as `personas generate`.
+
+    The new set is not made the active one: the active set is shared by every user of the app and by the CLI,
+    so one user's upload must not change what the others see. The page shows the new set in its own dropdown."""
     from personas.data import InputSpec
     from personas.sets import check_set_name
 
@@ -70,25 +101,27 @@ def generate_set(services: Services, req: GenerateRequest, progress: Progress) -
         extra_count_cols=req.extra_counts, users=req.users, user_col=req.user_col, content=req.content,
         comments=req.comments, source=req.source,
     )
-    return _build(services, spec, name, req.k, progress)
+    return _build(services, spec, name, req.k, progress, activate=False)
 
 
-def generate_demo(services: Services, progress: Progress) -> Any:
-    """The built-in synthetic demo set (first run with an empty data home)."""
+def generate_demo(services: Services, progress: Progress) -> PersonaSet:
+    """The built-in synthetic demo set (first run with an empty data home); it becomes the active set, being
+    the only one."""
     from personas import datasets
 
-    return _build(services, datasets.demo_spec(), "demo", services.settings.k, progress)
+    return _build(services, datasets.demo_spec(), "demo", services.settings.k, progress, activate=True)
 
 
-def _build(services: Services, spec: Any, name: str, k: int | None, progress: Progress) -> Any:
+def _build(services: Services, spec: Any, name: str, k: int | None, progress: Progress,
+           activate: bool) -> PersonaSet:
     from personas.data import load
     from personas.pipeline import GenerateOptions, generate
 
     tick = progress("reading data", None)
     data = load(spec)
     tick(1)
-    store = services.store
-    opts = GenerateOptions(name=name, version=store.next_version(name), k=k, seed=services.settings.seed)
-    pset = generate(data, services.settings, opts, progress)
-    store.save(pset, progress=progress("indexing facts", None))
+    with services.new_version(name) as version:
+        opts = GenerateOptions(name=name, version=version, k=k, seed=services.settings.seed)
+        pset = generate(data, services.settings, opts, progress)
+        services.store.save(pset, activate=activate, progress=progress("indexing facts", None))
     return pset

@@ -11,15 +11,18 @@ from typing import Any
 
 import gradio as gr
 
+from chat.gate import POLICIES
+from chat.service import RESPONDERS
+
 from . import evaluate, handlers, views
 from .handlers import friendly
 from .services import Services
 
 HELP = ("Personas made from audience analytics with NMF (APG-style). Every number in a profile or an answer "
         "comes from the data; answers cite the facts they use and are checked for faithfulness.")
-RESPONDERS = ["grounded", "openai", "ollama", "llamacpp"]
-POLICIES = ["annotate", "fallback", "strict"]
 FILE_TYPES = [".csv", ".tsv", ".parquet", ".pq"]
+# Builds are CPU-heavy (NMF restarts): at most this many at a time, UI and API together; the rest queue.
+GENERATE_CONCURRENCY = 2
 
 
 def create_app(services: Services) -> gr.Blocks:
@@ -29,8 +32,11 @@ def create_app(services: Services) -> gr.Blocks:
         gr.Markdown(f"# Data-driven personas\n{HELP}")
         with gr.Row(equal_height=False):
             set_dd = gr.Dropdown(label="Persona set", choices=[], interactive=True, scale=5, elem_id="set-dd")
-            activate_btn = gr.Button("Make this the active set", scale=1, size="sm", min_width=120)
-        set_note = gr.Markdown()
+            activate_btn = gr.Button("Make default for everyone", scale=1, size="sm", min_width=120,
+                                     elem_id="activate-set")
+        set_note = gr.Markdown("The set picked here is for this page only. *Make default for everyone* changes "
+                               "the set that every user of this app and the `personas` CLI get by default.",
+                               elem_id="set-note")
         # Rendered inside their tabs below; made first so that cards and search hits can open the chat.
         chat_dd = gr.Dropdown(label="Persona", choices=[], interactive=True, elem_id="chat-dd", render=False)
         profile_dd = gr.Dropdown(label="Profile of", choices=[], interactive=True, elem_id="profile-dd",
@@ -189,7 +195,8 @@ def _generate_tab(services: Services, set_dd: gr.Dropdown) -> None:
         f.change(offer, [inter, users], [groups, content_col, count_col, extra, user_col], api_visibility="private")
     go.click(partial(handlers.ui_generate, services),
              [inter, content, users, comments, groups, content_col, count_col, extra, user_col, k, name],
-             [status, table, set_dd], api_visibility="private")
+             [status, table, set_dd], api_visibility="private", concurrency_limit=GENERATE_CONCURRENCY,
+             concurrency_id="generate")
 
 
 # ---------------------------------------------------------------------------- API for gradio_client
@@ -240,7 +247,7 @@ def _api(services: Services, limit: int) -> None:
                    [answer, state], api_name="chat", concurrency_limit=limit, concurrency_id="chat")
     reset_btn.click(handlers.api_reset_chat, [state], [cleared, state], api_name="new_conversation")
     gen_btn.click(partial(handlers.api_generate, services),
-                  [*files, group_by, content_col, count_col, extra, user_col, k, name], result, api_name="generate")
-    if handlers.detection_available():
-        det_btn.click(partial(handlers.api_detect, services), [files[0], content_col, count_col, id_col, set_name],
-                      result, api_name="detect")
+                  [*files, group_by, content_col, count_col, extra, user_col, k, name], result, api_name="generate",
+                  concurrency_limit=GENERATE_CONCURRENCY, concurrency_id="generate")
+    det_btn.click(partial(handlers.api_detect, services), [files[0], content_col, count_col, id_col, set_name],
+                  result, api_name="detect")

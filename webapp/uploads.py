@@ -64,10 +64,10 @@ def check_content(path: Path, kind: str, shown: str) -> None:
             raise InputError(f"{shown} is not UTF-8 text; save it as UTF-8 CSV and upload again") from None
 
 
-def accept(src: str | Path, policy: UploadPolicy, shown: str | None = None) -> Path:
-    """Validate an uploaded temporary file and copy it under ``policy.folder`` with a generated name.
+def check(src: str | Path, policy: UploadPolicy, shown: str | None = None) -> Path:
+    """Validate an uploaded temporary file where it is: CSV or Parquet, within the size limit, readable header.
 
-    Raises InputError (nothing written) when the file is not CSV/Parquet, too large, or unreadable."""
+    Raises InputError when it is not; returns the path."""
     src = Path(src)
     shown = shown or src.name
     ext = _suffix(src.name)
@@ -80,6 +80,15 @@ def accept(src: str | Path, policy: UploadPolicy, shown: str | None = None) -> P
         )
     check_content(src, KINDS[ext], shown)
     column_names(src, shown)  # the header must parse (InputError with the reader's reason otherwise)
+    return src
+
+
+def accept(src: str | Path, policy: UploadPolicy, shown: str | None = None) -> Path:
+    """Validate an uploaded temporary file and copy it under ``policy.folder`` with a generated name.
+
+    Raises InputError (nothing written) when the file is not CSV/Parquet, too large, or unreadable."""
+    src = check(src, policy, shown)
+    ext = _suffix(src.name)
     policy.folder.mkdir(parents=True, exist_ok=True)
     dest = policy.folder / f"{uuid.uuid4().hex}{ext}"
     tmp = policy.folder / f".tmp-{uuid.uuid4().hex}{ext}"
@@ -91,6 +100,37 @@ def accept(src: str | Path, policy: UploadPolicy, shown: str | None = None) -> P
         tmp.unlink(missing_ok=True)
         raise
     return dest
+
+
+def gradio_cache() -> Path:
+    """Where Gradio keeps uploaded files (GRADIO_TEMP_DIR, or the system temp folder's gradio/)."""
+    from gradio.utils import get_upload_folder
+
+    return Path(get_upload_folder()).resolve()
+
+
+def forget_upload(src: str | Path | None) -> bool:
+    """Delete Gradio's cached copy of an upload now rather than when its cache expires (hours later).
+
+    Only a file inside Gradio's upload cache is ever removed (with its per-upload folder when that is left
+    empty); any other path is left alone. True when something was deleted."""
+    if not src:
+        return False
+    cache = gradio_cache()
+    try:
+        path = Path(src).resolve()
+    except OSError:
+        return False
+    if path == cache or not path.is_relative_to(cache) or not path.is_file():
+        return False
+    path.unlink(missing_ok=True)
+    folder = path.parent
+    if folder != cache and folder.is_relative_to(cache):
+        try:
+            folder.rmdir()  # Gradio's per-upload folder; only when empty
+        except OSError:
+            pass
+    return True
 
 
 def discard(paths: list[Path]) -> None:

@@ -4,6 +4,7 @@ library's result objects; no decisions about the data are made here."""
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 import pandas as pd
@@ -28,6 +29,17 @@ CSS = """
 
 def _e(text: Any) -> str:
     return html.escape(str(text), quote=True)
+
+
+# Markdown punctuation that can make links, images (tracking beacons), emphasis, code, headings, tables or
+# formulas. Answers and fact texts carry untrusted words (comment bodies become quotes; an LLM can echo them).
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]()!#|~$:])")
+
+
+def md_text(text: Any) -> str:
+    """Untrusted text for a Markdown message: HTML escaped and every Markdown construct backslash-escaped, so it
+    shows as the characters it is. Citation markers like [1] still read as [1] on the page."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
 
 
 def demographics(p: Persona) -> str:
@@ -150,34 +162,54 @@ def faithfulness_badge(answer: Any) -> str:
     score = getattr(result, "score", None)
     score_text = f" (score {score:.2f})" if isinstance(score, (int, float)) else ""
     if getattr(result, "faithful", False):
+        if not claims:  # a refusal or small talk: nothing to check, nothing unsupported
+            return '<span class="badge-ok">FAITHFUL: no factual claims</span>'
         return f'<span class="badge-ok">FAITHFUL{score_text}: {len(claims)} of {len(claims)} claims supported</span>'
     return (f'<span class="badge-bad">NOT FAITHFUL{score_text}: {len(bad)} of {len(claims)} claims '
             "unsupported or contradicted</span>")
 
 
 def _highlight(text: str, answer: Any) -> str:
+    """The answer as safe Markdown, its failing claims marked (both escaped alike, so a claim is found again)."""
+    shown = md_text(text)
     for claim in _claims(answer.faithfulness):
         label = getattr(claim, "label", "supported")
-        ctext = getattr(claim, "text", "")
-        if label != "supported" and ctext and ctext in text:
-            text = text.replace(ctext, f"<mark title=\"{_e(label)}\">{ctext}</mark>", 1)
-    return text
+        ctext = md_text(getattr(claim, "text", ""))
+        if label != "supported" and ctext and ctext in shown:
+            shown = shown.replace(ctext, f"<mark title=\"{_e(label)}\">{ctext}</mark>", 1)
+    return shown
+
+
+def pending_markdown(policy: str) -> str:
+    """What a turn shows before any text arrives: under 'fallback' and 'strict' nothing is shown before the
+    faithfulness gate has checked the whole answer."""
+    if policy in ("fallback", "strict"):
+        return f"*Checking the answer against the facts ({md_text(policy)} gate)…*"
+    return "*Thinking…*"
+
+
+def streaming_markdown(text: str) -> str:
+    """The answer while it streams in, not checked yet."""
+    return md_text(text)
 
 
 def answer_markdown(answer: Any) -> str:
-    """One assistant message: the answer (failing claims highlighted), a badge, notes and the cited facts."""
+    """One assistant message: the answer (failing claims highlighted), a badge, notes and the cited facts.
+    Every text that comes from the data or a model is escaped (see md_text); only our own markup is live."""
     parts = [_highlight(answer.answer, answer), "", faithfulness_badge(answer)]
     if answer.gate is not None and answer.gate.note and answer.gate.action != "passed":
-        parts.append(f"\n*Gate ({answer.gate.policy}): {answer.gate.action} — {answer.gate.note}*")
+        parts.append(f"\n*Gate ({md_text(answer.gate.policy)}): {md_text(answer.gate.action)} — "
+                     f"{md_text(answer.gate.note)}*")
     if answer.error:
-        parts.append(f"\n*The {answer.responder or 'configured'} responder failed: {answer.error}*")
+        parts.append(f"\n*The {md_text(answer.responder or 'configured')} responder failed: {md_text(answer.error)}*")
     bad = [c for c in _claims(answer.faithfulness) if getattr(c, "label", "supported") != "supported"]
     for c in bad:
         reason = getattr(c, "reason", "")
-        parts.append(f"\n- <mark>{c.label}</mark>: {c.text}" + (f" — {reason}" if reason else ""))
+        parts.append(f"\n- <mark>{md_text(c.label)}</mark>: {md_text(c.text)}"
+                     + (f" — {md_text(reason)}" if reason else ""))
     if answer.citations:
         parts.append("\n**Sources**")
-        parts += [f"\n<small>[{c.marker}] {html.escape(c.text, quote=False)} <code>{c.id}</code></small>"
+        parts += [f"\n<small>[{int(c.marker)}] {md_text(c.text)} <code>{_e(c.id)}</code></small>"
                   for c in answer.citations]
     else:
         parts.append("\n*No facts cited.*")
