@@ -58,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--title-col", help="title column of the content file (default: title)")
     gen.add_argument("--topics-col", help="topics column of the content file (default: topics)")
     gen.add_argument("--topic-sep", default="|", help="separator of multiple topics (default: |)")
-    gen.add_argument("--date-col", help="date column of the content file (default: date or published)")
+    gen.add_argument("--date-col", help="date column of the content file (default: date or published); with "
+                     "--window/--since/--until/--half-life and no --event-date-col, also the interactions' dates")
     gen.add_argument("--event-date-col", help="date column of the interactions (monthly trend)")
     gen.add_argument("--comment-content-col", help="content id column of the comments (default: --content-col)")
     gen.add_argument("--comment-text-col", default="text", help="text column of the comments (default: text)")

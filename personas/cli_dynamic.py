@@ -14,17 +14,21 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .sets import parse_set_ref
 from .settings import Settings
+
+_NEEDS_DATES = "needs --event-date-col, or --date-col naming a column of the interactions"
 
 
 def add_window_args(gen: argparse.ArgumentParser) -> None:
-    """Options of ``personas generate`` for windows and recency weighting (they need --event-date-col)."""
+    """Options of ``personas generate`` for windows and recency weighting (they need the interactions' dates)."""
     gen.add_argument("--window", help="one persona set per window of the interactions' dates: 'month', or 30d, 2w "
-                     "(needs --event-date-col; sets are named NAME-2025-01 or NAME-2025-01-01)")
-    gen.add_argument("--since", help="only interactions on or after this day (ISO date; needs --event-date-col)")
-    gen.add_argument("--until", help="only interactions on or before this day (ISO date; needs --event-date-col)")
-    gen.add_argument("--half-life", help="weight interactions by recency: a count one half-life older counts half "
-                     "(30d, 2w; needs --event-date-col)")
+                     f"({_NEEDS_DATES}; sets are named NAME-2025-01 or NAME-2025-01-01)")
+    gen.add_argument("--since", help=f"only interactions on or after this day (ISO date; {_NEEDS_DATES})")
+    gen.add_argument("--until", help=f"only interactions on or before this day (ISO date; {_NEEDS_DATES})")
+    gen.add_argument("--half-life", help="weight interactions by recency in the factorisation: a count one "
+                     "half-life older weighs half in the behaviours found; every number shown stays the data's "
+                     f"own count (30d, 2w; {_NEEDS_DATES})")
 
 
 def _add_input_args(p: argparse.ArgumentParser) -> None:
@@ -68,29 +72,42 @@ def add_dynamic_parsers(sub: Any) -> None:
     up = sub.add_parser("update", help="fold new data into a set: a new version, warm-started from the last one")
     up.add_argument("--set", dest="set_name", required=True, help="the set to update, NAME or NAME@vN")
     _add_input_args(up)
-    up.add_argument("--since", help="only interactions on or after this day (needs --event-date-col)")
-    up.add_argument("--until", help="only interactions on or before this day (needs --event-date-col)")
-    up.add_argument("--half-life", help="weight interactions by recency (30d; needs --event-date-col)")
+    up.add_argument("--since", help=f"only interactions on or after this day ({_NEEDS_DATES})")
+    up.add_argument("--until", help=f"only interactions on or before this day ({_NEEDS_DATES})")
+    up.add_argument("--half-life", help=f"weight interactions by recency in the factorisation (30d; {_NEEDS_DATES})")
     up.add_argument("--no-progress", action="store_true", help="no progress bars")
 
 
-def parse_ref(text: str | None) -> tuple[str | None, int | None]:
-    """'demo' -> ('demo', None); 'demo@v2' -> ('demo', 2)."""
-    if text is None:
-        return None, None
-    if "@" not in text:
-        return text, None
-    name, _, ver = text.rpartition("@")
-    digits = ver[1:] if ver[:1] in ("v", "V") else ver
-    if not name or not digits.isdigit():
-        raise InputError(f"set {text!r}: expected NAME or NAME@vN, such as demo@v2")
-    return name, int(digits)
-
-
 def _store(settings: Settings):  # type: ignore[no-untyped-def]
-    from retrieval.factory import open_store
+    from .cli import _store as open_cli_store  # the one place the CLI opens the store
 
-    return open_store(settings)
+    return open_cli_store(settings)
+
+
+def with_event_dates(spec: Any, date_col: str | None) -> Any:
+    """``spec`` with the interactions' date column for windows and recency weighting.
+
+    ``--event-date-col`` names it; ``--date-col`` is the content file's date column, but a user who writes
+    ``--date-col date --window 30d`` means the interactions' dates, so when the interactions have that column
+    it is used as such (one note on stderr). The content file keeps it as its date column when it has it."""
+    if spec.event_date_col or not date_col:
+        return spec
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from .tables import column_names
+
+    def columns(src: Any, role: str) -> list[str]:
+        return [str(c) for c in src.columns] if isinstance(src, pd.DataFrame) else column_names(Path(src), role)
+
+    if date_col not in columns(spec.interactions, "interactions"):
+        raise InputError(f"--date-col {date_col!r} is the content file's date column and the interactions have no "
+                         f"column {date_col!r}; pass --event-date-col with the interactions' date column")
+    in_content = spec.content is not None and date_col in columns(spec.content, "content")
+    print(f"note: using --date-col {date_col!r} as the interactions' date column (--event-date-col {date_col})",
+          file=sys.stderr)
+    return replace(spec, event_date_col=date_col, date_col=date_col if in_content else None)
 
 
 def _csv_list(text: str | None) -> tuple[str, ...]:
@@ -103,7 +120,7 @@ def _csv_list(text: str | None) -> tuple[str, ...]:
 def cmd_detect(args: argparse.Namespace, settings: Settings) -> int:
     from .detect import detect
 
-    name, version = parse_ref(args.set_name)
+    name, version = parse_set_ref(args.set_name)
     found = detect(_store(settings), args.interactions, args.content_col, args.count_col, args.id_col, name, version)
     if args.json:
         print(json.dumps([d.to_json() for d in found], ensure_ascii=False, indent=2))
@@ -122,7 +139,7 @@ def cmd_drift(args: argparse.Namespace, settings: Settings) -> int:
     from .drift import compare_sets
 
     store = _store(settings)
-    sets = [store.load(*parse_ref(ref), with_model=True) for ref in (args.before, args.after)]
+    sets = [store.load(*parse_set_ref(ref), with_model=True) for ref in (args.before, args.after)]
     report = compare_sets(*sets)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
@@ -148,13 +165,15 @@ def generate_dynamic(
     progress: Callable[..., Any],
 ) -> int:
     """``personas generate`` with --window / --since / --until / --half-life: every window is loaded and checked
-    before any set is generated, and every set is generated before any is saved, so bad input writes nothing."""
-    from .data import load
+    before any set is generated, every set is generated before any is saved, and if a save fails the sets this
+    run saved are deleted again (the active set stays what it was), so a failed run writes nothing."""
     from .pipeline import GenerateOptions, check_k, generate
     from .sets import check_set_name
-    from .windows import WindowPlan, window_specs
+    from .windows import WindowPlan, load_window, window_specs
 
     plan = WindowPlan(args.window, args.since, args.until, args.half_life)
+    if not (args.demo or args.dataset):
+        spec = with_event_dates(spec, args.date_col)
     date_col = spec.event_date_col
     if not date_col:
         what = "the demo data has no interaction dates (see `personas demo-data --drift`)" if args.demo else \
@@ -168,13 +187,13 @@ def generate_dynamic(
             short.append(f"{label} (no interactions)")
             continue
         try:
-            data = load(w.spec)
+            data, weighted = load_window(w)
             if k is not None:
                 check_k(k, data)
         except InputError as exc:
             short.append(f"{label} ({w.rows} rows: {str(exc).split(';')[0]})")
             continue
-        loaded.append((w, data))
+        loaded.append((w, data, weighted))
     if short:
         need = f"{k} personas" if k is not None else "personas"
         raise InputError(f"window{'s' if len(short) > 1 else ''} {', '.join(short)} "
@@ -182,25 +201,61 @@ def generate_dynamic(
                          "use a longer --window, a wider --since/--until or a smaller -k")
     store = _store(settings)
     built = []
-    for w, data in loaded:
+    for w, data, weighted in loaded:
         set_name = check_set_name(f"{name}-{w.label}" if w.label else name)
         opts = GenerateOptions(
             name=set_name, version=store.next_version(set_name), k=k, seed=seed,
             roles={"gender": args.gender_col, "age": args.age_col, "country": args.country_col}
-            if not (args.demo or args.dataset) else None,
+            if not (args.demo or args.dataset) else None, nmf_matrix=weighted,
         )
         pset = generate(data, settings, opts, progress)
         pset.params["window"] = {"start": w.start, "end": w.end, "rows": w.rows, "date_col": date_col,
                                  "window": plan.window, "half_life": plan.half_life}
+        if plan.half_life:
+            pset.notes.append(half_life_note(plan.half_life, data.count_name))
         built.append((pset, data))
+    save_all(store, [pset for pset, _ in built], progress)
     for pset, data in built:
-        store.save(pset, progress=progress("indexing facts", None))
         window = pset.params["window"]
-        weighted = f", recency-weighted (half-life {plan.half_life})" if plan.half_life else ""
+        weighted_note = f"; behaviours weighted by recency, half-life {plan.half_life}" if plan.half_life else ""
         print(f"{pset.ref}: {len(pset.personas)} personas from {data.matrix.sum():,.0f} {data.count_name} "
-              f"({window['start']} to {window['end']}{weighted})")
+              f"({window['start']} to {window['end']}{weighted_note})")
     print(f"active set: {built[-1][0].ref}; compare windows with `personas drift A B`")
     return 0
+
+
+def half_life_note(half_life: str, count_name: str) -> str:
+    return (f"NMF factorised {count_name} weighted by recency (half-life {half_life}: a count one half-life older "
+            f"weighs half in the behaviours); every number of the personas is the data's own {count_name}")
+
+
+def save_all(store: Any, sets: list[Any], progress: Callable[..., Any]) -> None:
+    """Save ``sets`` and make the last one active, or none of them: on any failure the sets saved so far are
+    deleted again and the active set stays what it was."""
+    previous = store.active_ref()
+    saved: list[Any] = []
+    try:
+        for pset in sets:
+            store.save(pset, activate=False, progress=progress("indexing facts", None))
+            saved.append(pset)
+        store.activate(sets[-1].name, sets[-1].version)
+    except BaseException:
+        for pset in reversed(saved):
+            _discard_saved(store, pset)
+        if previous is not None and store.active_ref() != previous:
+            store.activate(*previous)
+        raise
+
+
+def _discard_saved(store: Any, pset: Any) -> None:
+    """Delete one set version that this run saved."""
+    if pset.version == 1:  # the run created the name: remove it whole, through the store's own API
+        store.delete_set(pset.name)
+        return
+    # Earlier versions of the name stay. The store has no public per-version delete yet: hide the version
+    # (its row in the sets collection), then drop its facts, profiles and model file as delete_set does.
+    store._sets.delete(ids=[pset.ref])
+    store._discard(pset.name, pset.version)
 
 
 # ---------------------------------------------------------------------------- update
@@ -211,10 +266,10 @@ def cmd_update(args: argparse.Namespace, settings: Settings) -> int:
     from .nmf import scale_matrix
     from .pipeline import GenerateOptions, check_k, generate
     from .update import carry_identities, warm_start
-    from .windows import WindowPlan, window_specs
+    from .windows import WindowPlan, load_window, window_specs
 
     store = _store(settings)
-    name, version = parse_ref(args.set_name)
+    name, version = parse_set_ref(args.set_name)
     prev = store.load(name, version, with_model=True)
     if prev.model is None:
         raise InputError(f"persona set {prev.ref} has no stored model to start from; regenerate it instead")
@@ -234,18 +289,22 @@ def cmd_update(args: argparse.Namespace, settings: Settings) -> int:
         event_date_col=args.event_date_col, bins=bins, source=f"files: {args.interactions.name} (update of {prev.ref})",
     )
     plan = WindowPlan(None, args.since, args.until, args.half_life)
+    weighted = None
     if plan.active:
-        if not args.event_date_col:
+        spec = with_event_dates(spec, args.date_col)
+        if not spec.event_date_col:
             raise InputError("--since, --until and --half-life need --event-date-col, the interactions' date column")
-        spec = window_specs(spec, args.event_date_col, plan)[0].spec
-    data = load(spec)
+        data, weighted = load_window(window_specs(spec, spec.event_date_col, plan)[0])
+    else:
+        data = load(spec)
     k = int(prev.quality["k"])
     check_k(k, data)
     params = prev.params
     tuned = settings.model_copy(update={
         key: params[key] for key in ("scaling", "impact_rule", "min_support", "min_users", "max_iter") if key in params
     })
-    X, row_scale, column_scale = scale_matrix(data.matrix, tuned.scaling)
+    # The warm start lives in the space NMF factorises: the recency-weighted matrix with --half-life.
+    X, row_scale, column_scale = scale_matrix(data.matrix if weighted is None else weighted, tuned.scaling)
     W0, H0, known_groups, known_content = warm_start(
         prev.model, data.groups.to_numpy(dtype=str), data.content["content_id"].to_numpy(dtype=str), X,
         row_scale, column_scale,
@@ -253,6 +312,7 @@ def cmd_update(args: argparse.Namespace, settings: Settings) -> int:
     opts = GenerateOptions(
         name=prev.name, version=store.next_version(prev.name), k=k, seed=int(params.get("seed", settings.seed)),
         roles={"gender": args.gender_col, "age": args.age_col, "country": args.country_col}, warm_start=(W0, H0),
+        nmf_matrix=weighted,
     )
     progress = _progress(not args.no_progress)
     pset = generate(data, tuned, opts, progress)
@@ -260,6 +320,8 @@ def cmd_update(args: argparse.Namespace, settings: Settings) -> int:
     pset.params["updated_from"] = prev.ref
     pset.notes.append(f"updated from {prev.ref}: NMF warm-started from its factors ({known_groups} of "
                       f"{data.matrix.shape[0]} groups and {known_content} of {data.matrix.shape[1]} content items known)")
+    if plan.half_life:
+        pset.notes.append(half_life_note(plan.half_life, data.count_name))
     store.save(pset, progress=progress("indexing facts", None))
     kept = [c for c in carried if c.previous_id]
     print(f"{pset.ref}: updated from {prev.ref} ({known_groups}/{data.matrix.shape[0]} groups, "

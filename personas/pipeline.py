@@ -35,6 +35,9 @@ class GenerateOptions:
     roles: dict[str, str | None] | None = None
     # (W0 (g, k), H0 (k, c)) in this data's scaled space: start NMF there (personas update, personas/update.py)
     warm_start: tuple[Any, Any] | None = None
+    # (g, c) aligned with data.matrix: what NMF factorises instead of it (recency-weighted counts, --half-life,
+    # personas/windows.py). Every statistic still comes from data, so the numbers shown are the data's own.
+    nmf_matrix: Any | None = None
 
 
 def check_k(k: int, data: AudienceData) -> None:
@@ -52,14 +55,15 @@ def generate(
     data: AudienceData, settings: Settings, opts: GenerateOptions, progress: Progress = _no_progress
 ) -> PersonaSet:
     V = data.matrix
+    F = V if opts.nmf_matrix is None else opts.nmf_matrix  # what NMF sees
     seeds = [opts.seed + 1 + i for i in range(settings.stability_seeds - 1)]
     k_report = None
     if opts.k is None:
         lo, hi = settings.k_auto_range
-        hi = min(hi, min(V.shape))
+        hi = min(hi, min(F.shape))
         ks = list(range(min(lo, hi), hi + 1))
         tick = progress("choosing k", len(ks))
-        choice = choose_k(V, ks, settings.scaling, seeds, settings.max_iter, opts.seed, progress=tick)
+        choice = choose_k(F, ks, settings.scaling, seeds, settings.max_iter, opts.seed, progress=tick)
         k = choice.k
         k_report = {
             "rule": choice.rule,
@@ -77,7 +81,7 @@ def generate(
 
         model = WarmStartNMF(k, scaling=settings.scaling, max_iter=settings.max_iter, random_state=opts.seed,
                              W_init=opts.warm_start[0], H_init=opts.warm_start[1])
-    stab = fit_with_stability(V, model, seeds, progress=tick)  # the fit and the re-runs, side by side
+    stab = fit_with_stability(F, model, seeds, progress=tick)  # the fit and the re-runs, side by side
 
     elig = eligible_groups(data.group_totals, data.group_users, k, settings.min_support, settings.min_users)
     notes = list(data.notes)

@@ -64,3 +64,25 @@ def check_set_name(name: str) -> str:
             f"set name {name!r} is not allowed; use letters, digits, '.', '_' or '-' (up to 64 characters)"
         )
     return name
+
+
+def parse_set_ref(text: str | None) -> tuple[str | None, int | None]:
+    """A reference to a persona set, as the CLI and the app take it.
+
+    Grammar: ``NAME`` (the latest version of that set) or ``NAME@vN`` (version N; the ``v`` is optional and
+    case-insensitive: ``demo@v2``, ``demo@V2`` and ``demo@2`` are the same). ``None`` or blank text means the
+    active set: ``(None, None)``. NAME is split at the last ``@``; raises InputError for anything else.
+
+    >>> parse_set_ref("demo"), parse_set_ref("demo@V2"), parse_set_ref(None)
+    (('demo', None), ('demo', 2), (None, None))
+    """
+    text = (text or "").strip()
+    if not text:
+        return None, None
+    if "@" not in text:
+        return text, None
+    name, _, ver = text.rpartition("@")
+    digits = ver[1:] if ver[:1] in ("v", "V") else ver
+    if not name or not digits.isdigit():
+        raise InputError(f"set {text!r}: expected NAME or NAME@vN, such as demo@v2")
+    return name, int(digits)

@@ -6,12 +6,15 @@ content file's ``--date-col`` is a different thing: when an item was published) 
 * which rows a window holds: ``--window month`` (calendar months, sets named NAME-2025-01), ``--window 30d`` or
   ``--window 2w`` (fixed windows of that many days from the first date or ``--since``, sets named by their first
   day, NAME-2025-01-01), optionally inside ``--since``/``--until`` (inclusive days);
-* how much a row weighs with ``--half-life 30d``: every count (primary and extra) is multiplied by
-  ``0.5 ** (age / half_life)``, age measured back from the last date (or ``--until``), so an interaction one
-  half-life older counts half as much.
+* how much a row weighs in the factorisation with ``--half-life 30d``: NMF factorises a matrix whose primary
+  counts are multiplied by ``0.5 ** (age / half_life)``, age measured back from the last date (or ``--until``),
+  so an interaction one half-life older weighs half as much in the behaviours found. Only NMF sees that
+  matrix: every number shown (group interactions, shares, top content counts, topics, rates, trend) is the
+  data's own count, so a persona never states decayed values under the count's name.
 
 Each window becomes an ordinary :class:`InputSpec` over a frame of its rows, so loading, validation and
-generation are exactly those of a whole data set.
+generation are exactly those of a whole data set; with a half-life a second spec over the same rows carries
+the weighted primary count, and :func:`load_window` aligns its matrix with the raw one.
 """
 
 from __future__ import annotations
@@ -23,12 +26,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import scipy.sparse as sp
 
-from .data import InputSpec
+from .data import AudienceData, InputSpec, load
 from .errors import InputError
 from .tables import column_names, read_columns
 
-WEIGHT_COL = "_recency_weight"  # the count column of event rows that count once each, when weighted
+WEIGHT_COL = "_recency_weighted"  # the weighted primary count, in the spec that only NMF sees
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([dw])\s*$", re.IGNORECASE)
 
 
@@ -50,7 +54,8 @@ class Window:
     start: str  # first day, ISO
     end: str  # last day, ISO (inclusive)
     rows: int
-    spec: InputSpec
+    spec: InputSpec  # the window's rows, counts as in the data: every statistic comes from it
+    weighted: InputSpec | None = None  # with --half-life: the same rows, primary count recency-weighted (for NMF)
 
 
 def parse_duration(text: str, option: str) -> float:
@@ -103,7 +108,8 @@ def _frame(spec: InputSpec) -> pd.DataFrame:
 
 
 def window_specs(spec: InputSpec, date_col: str, plan: WindowPlan) -> list[Window]:
-    """One spec per window (or one for the whole range), rows filtered and counts recency-weighted."""
+    """One spec per window (or one for the whole range), rows filtered; with a half-life each window also
+    carries the recency-weighted spec that NMF factorises (:func:`load_window`)."""
     frame = _frame(spec)
     if frame.empty:
         raise InputError("the interactions file has no data rows; nothing to build personas from")
@@ -125,12 +131,21 @@ def window_specs(spec: InputSpec, date_col: str, plan: WindowPlan) -> list[Windo
             f"{date_col!r} run from {dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}"
         )
     frame, dates = frame[keep].reset_index(drop=True), dates[keep].reset_index(drop=True)
+    weighted: pd.DataFrame | None = None
     if plan.half_life:
-        frame, spec = _weighted(frame, dates, spec, parse_duration(plan.half_life, "--half-life"),
-                                hi + pd.Timedelta(days=1) if hi is not None else dates.max())
+        weighted = _weighted(frame, dates, spec, parse_duration(plan.half_life, "--half-life"),
+                             hi + pd.Timedelta(days=1) if hi is not None else dates.max())
+
+    def window(label: str, start: str, end: str, rows: np.ndarray | None) -> Window:
+        part = frame if rows is None else frame[rows]
+        heavy = None
+        if weighted is not None:
+            heavy = _weighted_spec(spec, weighted if rows is None else weighted[rows], label, plan.half_life)
+        return Window(label, start, end, len(part), _sub(spec, part, label), heavy)
+
     if not plan.window:
         start, end = (lo or dates.min().normalize()), (hi or dates.max().normalize())
-        return [Window("", f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}", len(frame), _sub(spec, frame, ""))]
+        return [window("", f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}", None)]
     if plan.window.strip().lower() in ("month", "monthly", "1m"):
         periods = dates.dt.to_period("M")
         first, last = (lo or dates.min()).to_period("M"), (hi or dates.max()).to_period("M")
@@ -139,8 +154,7 @@ def window_specs(spec: InputSpec, date_col: str, plan: WindowPlan) -> list[Windo
             rows = (periods == period).to_numpy()
             start = max(period.start_time.normalize(), lo) if lo is not None else period.start_time.normalize()
             end = min(period.end_time.normalize(), hi) if hi is not None else period.end_time.normalize()
-            out.append(Window(str(period), f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}", int(rows.sum()),
-                              _sub(spec, frame[rows], str(period))))
+            out.append(window(str(period), f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}", rows))
         return out
     days = parse_duration(plan.window, "--window")
     origin = lo if lo is not None else dates.min().normalize()
@@ -154,28 +168,62 @@ def window_specs(spec: InputSpec, date_col: str, plan: WindowPlan) -> list[Windo
         end = min(start + step - pd.Timedelta(days=1), last_day)
         rows = codes == i
         label = f"{start:%Y-%m-%d}"
-        out.append(Window(label, label, f"{end:%Y-%m-%d}", int(rows.sum()), _sub(spec, frame[rows], label)))
+        out.append(window(label, label, f"{end:%Y-%m-%d}", rows))
     return out
 
 
 def _weighted(frame: pd.DataFrame, dates: pd.Series, spec: InputSpec, half_life: float,
-              reference: pd.Timestamp) -> tuple[pd.DataFrame, InputSpec]:
-    """Counts x 0.5 ** (age in days / half-life); event rows that count once get a weight column."""
+              reference: pd.Timestamp) -> pd.DataFrame:
+    """The rows' group/user and content columns with WEIGHT_COL = primary count x 0.5 ** (age in days / half-life)
+    (event rows that count once: the weight itself). The raw counts stay untouched in ``frame``."""
     age = ((reference - dates) / pd.Timedelta(days=1)).clip(lower=0).to_numpy()
     weight = np.power(0.5, age / half_life)
-    frame = frame.copy()
+    first = [spec.user_col] if spec.users is not None else list(spec.group_by)
+    out = frame[list(dict.fromkeys([*first, spec.content_col]))].copy()
     if spec.count_col is None:
-        frame[WEIGHT_COL] = weight
-        spec = replace(spec, count_col=WEIGHT_COL, count_name=spec.count_name or "interactions")
-    for col in (spec.count_col, *spec.extra_count_cols):
-        if col == WEIGHT_COL:
-            continue
-        values = pd.to_numeric(frame[col], errors="coerce")
-        if values.isna().any():
-            bad = frame[col][values.isna()].iloc[0]
-            raise InputError(f"interactions column {col!r} must be numeric but holds {bad!r}; fix the values")
-        frame[col] = values.to_numpy(dtype=np.float64) * weight
-    return frame, replace(spec, source=f"{spec.source}, recency-weighted (half-life {half_life:g} days)")
+        out[WEIGHT_COL] = weight
+        return out
+    values = pd.to_numeric(frame[spec.count_col], errors="coerce")
+    if values.isna().any():
+        bad = frame[spec.count_col][values.isna()].iloc[0]
+        raise InputError(f"interactions column {spec.count_col!r} must be numeric but holds {bad!r}; fix the values")
+    out[WEIGHT_COL] = values.to_numpy(dtype=np.float64) * weight
+    return out
+
+
+def _weighted_spec(spec: InputSpec, frame: pd.DataFrame, label: str, half_life: str | None) -> InputSpec:
+    """What NMF factorises: the weighted primary count only (no extras, content, comments or dates)."""
+    source = f"{spec.source}, window {label}" if label else spec.source
+    return replace(spec, interactions=frame.reset_index(drop=True), count_col=WEIGHT_COL, extra_count_cols=(),
+                   content=None, comments=None, event_date_col=None, count_name="recency-weighted count",
+                   source=f"{source}, recency-weighted (half-life {half_life})")
+
+
+def load_window(w: Window) -> tuple[AudienceData, sp.csr_matrix | None]:
+    """The window's data (counts as in the data) and, with a half-life, the recency-weighted matrix aligned
+    with its rows and columns: pass it to generation as ``GenerateOptions.nmf_matrix``."""
+    data = load(w.spec)
+    if w.weighted is None:
+        return data, None
+    return data, align_matrix(load(w.weighted), data)
+
+
+def align_matrix(weighted: AudienceData, data: AudienceData) -> sp.csr_matrix:
+    """``weighted.matrix`` reindexed to ``data``'s groups (rows) and content ids (columns); absent cells are 0
+    (a weight can underflow to 0 for rows many half-lives old, and load() drops all-zero rows and columns)."""
+    def keys(groups: pd.DataFrame) -> list[tuple[str, ...]]:
+        return list(groups.astype(str).itertuples(index=False, name=None))
+
+    row_of = {k: i for i, k in enumerate(keys(data.groups))}
+    col_of = {str(c): i for i, c in enumerate(data.content["content_id"])}
+    rows = np.array([row_of.get(k, -1) for k in keys(weighted.groups[list(data.groups.columns)])], dtype=np.int64)
+    cols = np.array([col_of.get(str(c), -1) for c in weighted.content["content_id"]], dtype=np.int64)
+    coo = weighted.matrix.tocoo()
+    r, c = rows[coo.row], cols[coo.col]
+    ok = (r >= 0) & (c >= 0)
+    out = sp.csr_matrix((coo.data[ok], (r[ok], c[ok])), shape=data.matrix.shape, dtype=np.float64)
+    out.sum_duplicates()
+    return out
 
 
 def _sub(spec: InputSpec, frame: pd.DataFrame, label: str) -> InputSpec:

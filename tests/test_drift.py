@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -14,7 +16,7 @@ from personas.data import load
 from personas.demo_drift import drift_spec, make_drift_demo, write_drift_demo
 from personas.pipeline import GenerateOptions, generate
 from personas.settings import Settings
-from personas.windows import WindowPlan, window_specs
+from personas.windows import WindowPlan, load_window, window_specs
 
 DEMO = make_drift_demo()
 
@@ -84,6 +86,14 @@ def test_drift_between_different_group_columns_is_explained(monthly_home, tmp_pa
     assert snapshot(monthly_home) == before
 
 
+def _unscaled_H(pset, content_ids) -> np.ndarray:
+    """The set's behaviours (rows of H, column scaling undone) on the given content ids, each row unit length."""
+    m = pset.model
+    pos = pd.Index(m.content_ids).get_indexer(content_ids)
+    H = (m.H / m.column_scale[None, :])[:, pos]
+    return H / np.linalg.norm(H, axis=1, keepdims=True)
+
+
 def test_update_keeps_persona_identities(drift_files, home, capsys):
     assert _run(home, capsys, *_gen(drift_files, "--until", "2025-01-31"))[0] == 0
     code, out, err = _run(home, capsys, "update", "--set", "dd", "--interactions", str(drift_files["interactions"]),
@@ -94,28 +104,83 @@ def test_update_keeps_persona_identities(drift_files, home, capsys):
     store = open_test_store(home)
     v1, v2 = store.load("dd", 1, with_model=True), store.load("dd", 2, with_model=True)
     assert v2.params["updated_from"] == "dd@v1"
-    by_group_v1 = {tuple(p.group.values()): p.id.rsplit("-", 1)[1] for p in v1.personas}
+    by_group_v1 = {tuple(p.group.values()): p for p in v1.personas}
     kept = [p for p in v2.personas if tuple(p.group.values()) in by_group_v1]
     assert len(kept) >= DEMO.k - 1  # February still holds every January behaviour (the fading one at 2/3)
     for p in kept:  # the same persona number for the same behaviour: dd-v1-03 continues as dd-v2-03
-        assert p.id.rsplit("-", 1)[1] == by_group_v1[tuple(p.group.values())], (p.id, p.group)
+        assert p.id.rsplit("-", 1)[1] == by_group_v1[tuple(p.group.values())].id.rsplit("-", 1)[1], (p.id, p.group)
     assert "continues dd-v1-" in out
     assert store.active_ref() == ("dd", 2)
+    # The warm start itself keeps the behaviours in place, before any re-matching by carry_identities:
+    # behaviour j of the update is behaviour j of before (same NMF row, same group, nearly the same content).
+    shared = np.intersect1d(v1.model.content_ids, v2.model.content_ids)
+    H1, H2 = _unscaled_H(v1, shared), _unscaled_H(v2, shared)
+    same_row = np.sum(H1 * H2, axis=1)  # cosine of row j before and after, no matching
+    for p in kept:
+        before = by_group_v1[tuple(p.group.values())]
+        assert p.behaviour == before.behaviour, (p.id, p.behaviour, before.behaviour)
+        assert same_row[p.behaviour] >= 0.9, (p.id, same_row)
+    # A cold start on the same February data finds the behaviours in another order (rows >= 2 move), so the
+    # rows above staying put is the warm start at work, not luck.
+    (w,) = window_specs(drift_spec(DEMO), "date", WindowPlan(since="2025-02-01", until="2025-02-28"))
+    cold = generate(load(w.spec), Settings(embedding_model="hash"), GenerateOptions("cold", 1, DEMO.k, 7))
+    cold_row = np.sum(H1 * _unscaled_H(cold, shared), axis=1)
+    assert (cold_row < 0.9).sum() >= 2, cold_row
 
 
-def test_half_life_weights_recent_behaviour_up():
+def test_half_life_weights_the_behaviours_not_the_numbers():
+    """--half-life changes what NMF finds, never the numbers a persona states: those are the data's counts."""
     settings = Settings(embedding_model="hash")
 
     def personas(half_life: str | None):
         (w,) = window_specs(drift_spec(DEMO), "date", WindowPlan(half_life=half_life))
-        pset = generate(load(w.spec), settings, GenerateOptions("hl", 1, DEMO.k, 0))
-        return {tuple(p.group.values()): p.stats.audience_share for p in pset.personas}
+        data, weighted = load_window(w)
+        assert (weighted is None) == (half_life is None)
+        pset = generate(data, settings, GenerateOptions("hl", 1, DEMO.k, 0, nmf_matrix=weighted))
+        m = pset.model  # the fitted counts per group, back in the count space NMF saw
+        fitted = ((m.W @ m.H) / m.row_scale[:, None] / m.column_scale[None, :]).sum(axis=1)
+        fitted_share = dict(zip(map(tuple, m.group_values), fitted / fitted.sum()))
+        return {tuple(p.group.values()): p for p in pset.personas}, fitted_share
 
-    plain, recent = personas(None), personas("14d")
+    (plain, plain_fit), (recent, recent_fit) = personas(None), personas("14d")
     fading, emerging = tuple(DEMO.fading_group.values()), tuple(DEMO.emerging_group.values())
-    assert fading in plain and emerging in plain  # over the whole range both behaviours stand
-    assert fading not in recent  # weighted to recent months, the fading behaviour is gone
-    assert recent[emerging] > plain[emerging]  # and the emerging one weighs more
+    # The behaviours move the expected way: over the whole range both stand; weighted to recent months the
+    # fading one is gone, and the emerging group holds more of what the factorisation explains.
+    assert fading in plain and emerging in plain
+    assert fading not in recent and emerging in recent
+    assert recent_fit[emerging] > 1.3 * plain_fit[emerging] and recent_fit[fading] < plain_fit[fading]
+    # The numbers are the data's own, not decayed: group totals, shares, top content counts, topics, trend.
+    raw = DEMO.interactions.groupby(["age", "gender", "country"])["views"].sum()
+    per_video = DEMO.interactions.groupby(["age", "gender", "country", "video_id"])["views"].sum()
+    for group, p in recent.items():
+        assert p.count_name == "views"
+        assert p.stats.group_interactions == pytest.approx(raw[group])
+        assert p.stats.audience_share == pytest.approx(raw[group] / raw.sum())
+        for c in p.stats.top_content:
+            assert c.count == pytest.approx(per_video[(*group, c.content_id)])
+        assert sum(t.count for t in p.stats.trend) == pytest.approx(raw[group])
+        if group in plain:  # the same group states the same numbers with or without a half-life
+            assert p.stats.group_interactions == plain[group].stats.group_interactions
+            assert [(t.topic, t.count) for t in p.stats.topics] == [
+                (t.topic, t.count) for t in plain[group].stats.topics]
+
+
+def test_half_life_keeps_every_count_column_raw():
+    """Extra counts (likes) and event rows without a count column are not decayed either."""
+    frame = DEMO.interactions.assign(likes=DEMO.interactions["views"] // 10)
+    spec = replace(drift_spec(DEMO), interactions=frame, extra_count_cols=("likes",))
+    (w,) = window_specs(spec, "date", WindowPlan(half_life="7d"))
+    data, weighted = load_window(w)
+    raw = frame.groupby(["age", "gender", "country"])[["views", "likes"]].sum()
+    keys = list(map(tuple, data.groups.to_numpy(dtype=str)))
+    assert data.group_totals == pytest.approx(raw.loc[keys, "views"].to_numpy())
+    assert data.extra_totals["likes"] == pytest.approx(raw.loc[keys, "likes"].to_numpy())
+    assert weighted.shape == data.matrix.shape and weighted.sum() < 0.9 * data.matrix.sum()
+    # event rows that count once each: the raw matrix counts rows, the weighted one their weights
+    (w,) = window_specs(replace(spec, count_col=None, extra_count_cols=()), "date", WindowPlan(half_life="7d"))
+    data, weighted = load_window(w)
+    assert data.matrix.sum() == len(frame) and data.count_name == "interactions"
+    assert 0 < weighted.sum() < len(frame)
 
 
 def _assert_refused(home: Path, capsys, args: list[str], *phrases: str) -> str:
@@ -167,3 +232,70 @@ def test_update_bad_input(drift_files, home, capsys):
     _assert_refused(home, capsys, [*base, "--group-by", "age,gender"], "differs from dd@v1's groups")
     _assert_refused(home, capsys, [*base, "--half-life", "30d"], "--event-date-col")
     _assert_refused(home, capsys, ["update", "--set", "nope", *base[3:]], "no persona set named 'nope'")
+
+
+def test_a_failed_save_leaves_no_window_behind(drift_files, home, capsys, monkeypatch):
+    """Windows are saved one by one: when the third save fails, the two saved before it are deleted again and the
+    active set stays what it was, both for new names and for new versions of existing ones."""
+    from retrieval.store import ChromaSetStore
+
+    assert _run(home, capsys, *_gen(drift_files, "--until", "2025-01-31"))[0] == 0  # dd@v1, active
+    store = open_test_store(home)
+    before_sets, before_active = [(s["name"], s["version"]) for s in store.list_sets()], store.active_ref()
+    models_before = sorted(p.relative_to(home) for p in (home / "models").rglob("*.npz"))
+    real_save, calls = ChromaSetStore.save, []
+
+    def failing_save(self, pset, *args, **kwargs):
+        calls.append(pset.ref)
+        if len(calls) == 3:
+            raise OSError("disk full")
+        return real_save(self, pset, *args, **kwargs)
+
+    monkeypatch.setattr(ChromaSetStore, "save", failing_save)
+    with pytest.raises(OSError, match="disk full"):
+        main(["--home", str(home), *_gen(drift_files, "--window", "month")])
+    assert len(calls) == 3
+    store = open_test_store(home)
+    assert [(s["name"], s["version"]) for s in store.list_sets()] == before_sets
+    assert store.active_ref() == before_active == ("dd", 1)
+    assert sorted(p.relative_to(home) for p in (home / "models").rglob("*.npz")) == models_before
+    assert not store._profiles.get(where={"profile_set": "dd-2025-01@v1"})["ids"]
+
+    # Existing names: the failed run's new versions go, the earlier versions and the active set stay.
+    monkeypatch.setattr(ChromaSetStore, "save", real_save)
+    assert _run(home, capsys, *_gen(drift_files, "--window", "month"))[0] == 0
+    store = open_test_store(home)
+    before_sets, before_active = [(s["name"], s["version"]) for s in store.list_sets()], store.active_ref()
+    calls.clear()
+    monkeypatch.setattr(ChromaSetStore, "save", failing_save)
+    with pytest.raises(OSError, match="disk full"):
+        main(["--home", str(home), *_gen(drift_files, "--window", "month")])
+    store = open_test_store(home)
+    assert calls[0] == "dd-2025-01@v2"
+    assert [(s["name"], s["version"]) for s in store.list_sets()] == before_sets
+    assert store.active_ref() == before_active == (f"dd-{DEMO.months[-1]}", 1)
+    assert store.load("dd-2025-01", 1).personas  # the earlier version is whole
+    assert not store._profiles.get(where={"profile_set": "dd-2025-01@v2"})["ids"]
+
+
+def test_date_col_of_the_interactions_works_as_in_the_issue(drift_files, home, capsys):
+    """`--date-col COL --window month` (the issue's command): COL is a column of the interactions, so it is used as
+    their date column, with one note; the content file's own date column is still found."""
+    args = ["--date-col" if a == "--event-date-col" else a for a in _gen(drift_files, "--window", "month")]
+    code, _, err = _run(home, capsys, *args)
+    assert code == 0, err
+    note = "note: using --date-col 'date' as the interactions' date column (--event-date-col date)"
+    assert err.strip().splitlines() == [note]
+    store = open_test_store(home)
+    sets = store.list_sets()
+    assert [s["name"] for s in sets] == [f"dd-{m}" for m in DEMO.months]
+    assert sets[0]["params"]["window"]["date_col"] == "date"
+    persona = store.load(f"dd-{DEMO.months[0]}").personas[0]
+    assert [t.period for t in persona.stats.trend] == [DEMO.months[0]]  # the interactions' months
+
+
+def test_date_col_that_is_not_in_the_interactions_asks_for_event_date_col(drift_files, home, capsys):
+    args = _gen(drift_files, "--window", "month")
+    i = args.index("--event-date-col")
+    args[i:i + 2] = ["--date-col", "published"]  # the content file's column, not the interactions'
+    _assert_refused(home, capsys, args, "--date-col 'published'", "no column 'published'", "pass --event-date-col")
