@@ -248,14 +248,8 @@ def save_all(store: Any, sets: list[Any], progress: Callable[..., Any]) -> None:
 
 
 def _discard_saved(store: Any, pset: Any) -> None:
-    """Delete one set version that this run saved."""
-    if pset.version == 1:  # the run created the name: remove it whole, through the store's own API
-        store.delete_set(pset.name)
-        return
-    # Earlier versions of the name stay. The store has no public per-version delete yet: hide the version
-    # (its row in the sets collection), then drop its facts, profiles and model file as delete_set does.
-    store._sets.delete(ids=[pset.ref])
-    store._discard(pset.name, pset.version)
+    """Delete one set version that this run saved (earlier versions of the name stay)."""
+    store.delete_version(pset.name, pset.version)
 
 
 # ---------------------------------------------------------------------------- update

@@ -199,6 +199,16 @@ class ChromaSetStore:
             self._discard(name, int(m["version"]))
         return len(got["ids"])
 
+    def delete_version(self, name: str, version: int) -> None:
+        """Delete one version of a set (the other versions stay); the active set is unset if it was this one."""
+        ref = f"{name}@v{version}"
+        if not self._sets.get(ids=[ref])["ids"]:
+            raise NotFoundError(f"no persona set {ref}; see `personas list --sets`")
+        if self.active_ref() == (name, version):
+            self._sets.delete(ids=[ACTIVE])
+        self._sets.delete(ids=[ref])  # invisible from here on; the rest is cleanup
+        self._discard(name, version)
+
     def _discard(self, name: str, version: int) -> None:
         try:
             self.client.delete_collection(facts_collection_name(name, version))

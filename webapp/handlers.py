@@ -15,6 +15,7 @@ import gradio as gr
 
 from personas.demographics import detect_roles
 from personas.errors import InputError, PersonaError
+from personas.sets import parse_set_ref
 
 from . import uploads, views
 from .services import GenerateRequest, Progress, Services, generate_set
@@ -64,13 +65,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def parse_ref(ref: str | None) -> tuple[str | None, int | None]:
     """'demo@v2' -> ('demo', 2); 'demo' -> ('demo', None); '' -> (None, None): the active set."""
-    ref = (ref or "").strip()
-    if not ref:
-        return None, None
-    name, _, version = ref.partition("@v")
-    if version and not version.isdigit():
-        raise InputError(f"set {ref!r} is not NAME or NAME@vN; see the set list")
-    return name, int(version) if version else None
+    return parse_set_ref(ref)
 
 
 def personas_of(services: Services, ref: str | None) -> list[Any]:
