@@ -10,6 +10,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from langchain_core.documents import Document
 
@@ -62,10 +63,11 @@ def citations(text: str, facts: Sequence[RetrievedFact]) -> list[Citation]:
 
 
 class PersonaChain:
-    def __init__(self, hybrid: HybridRetriever, responders: Callable[[str], Responder], judge: object = None) -> None:
+    def __init__(self, hybrid: HybridRetriever, responders: Callable[[str], Responder],
+                 judge: Callable[[], Any] = lambda: None) -> None:
         self.hybrid = hybrid
         self.responders = responders
-        self.judge = judge
+        self.judge = judge  # the gate's optional LLM judge, built on first use
 
     def run(self, persona: Persona, question: str, history: Sequence[Turn], opts: TurnOptions) -> Iterator[str | Answer]:
         """Yields the answer's text chunks as the responder writes them, then the final Answer."""
@@ -106,10 +108,11 @@ class PersonaChain:
 
         contexts = [f.text for f in facts]
         stats = gate.persona_stats(persona)
+        judge = self.judge()
         if error is not None:
             if opts.policy == "fallback" and opts.responder != "grounded":
                 text, responder_name = self._grounded(request), "grounded"
-                outcome = gate.apply(text, contexts, stats, opts.policy, "grounded", self.judge)
+                outcome = gate.apply(text, contexts, stats, opts.policy, "grounded", judge)
                 verdict = GateVerdict(opts.policy, "fallback", f"The {opts.responder} responder failed ({error}), "
                                       "so this is the answer composed from the facts instead.")
                 outcome = gate.GateOutcome(outcome.text, verdict, outcome.result, False)
@@ -118,10 +121,10 @@ class PersonaChain:
                 outcome = gate.GateOutcome(text, GateVerdict(opts.policy, "unchecked", "no answer to check"),
                                            None, False)
         else:
-            outcome = gate.apply(text, contexts, stats, opts.policy, opts.responder, self.judge)
+            outcome = gate.apply(text, contexts, stats, opts.policy, opts.responder, judge)
             if outcome.replace:
                 grounded_text = self._grounded(request)
-                again = gate.apply(grounded_text, contexts, stats, "annotate", "grounded", self.judge)
+                again = gate.apply(grounded_text, contexts, stats, "annotate", "grounded", judge)
                 outcome = gate.GateOutcome(again.text, outcome.verdict, again.result, False)
                 responder_name = "grounded"
         t3 = time.perf_counter()

@@ -25,7 +25,7 @@ class ChatService:
         self.hybrid = hybrid or HybridRetriever(store, max_question_chars=settings.max_question_chars)
         self._responders: dict[str, Responder] = {}
         self._lock = threading.Lock()
-        self.chain = PersonaChain(self.hybrid, self.responder)
+        self.chain = PersonaChain(self.hybrid, self.responder, self.judge)
 
     def responder(self, name: str) -> Responder:
         """The responder called ``name``, built once per process (an LLM client or model is reused)."""
@@ -37,6 +37,16 @@ class ChatService:
 
                 self._responders[name] = make_responder(name, self.settings)
             return self._responders[name]
+
+    def judge(self) -> Any:
+        """The gate's LLM judge: the configured responder's chat model when ``gate_judge`` is on, else None."""
+        if not self.settings.gate_judge:
+            return None
+        model = getattr(self.responder(self.settings.responder), "chat_model", None)
+        if model is None:
+            raise InputError("PERSONAS_GATE_JUDGE needs an LLM responder (PERSONAS_RESPONDER=openai, ollama or "
+                             "llamacpp) to judge with; the grounded responder has no model")
+        return model
 
     def new_session(self, persona_id: str) -> ChatSession:
         self.store.find_persona(persona_id)  # NotFoundError, with what to do, for an unknown persona

@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         description="What the faithfulness gate does with an answer that fails the check: 'annotate' marks its "
         "unsupported or contradicted claims, 'fallback' replaces it with the grounded answer, 'strict' refuses.",
     )
+    gate_judge: bool = Field(
+        False,
+        description="Also let the configured LLM (the 'openai', 'ollama' or 'llamacpp' responder's model) judge "
+        "each claim in the gate, RAGAS-style; the rules still veto what they can prove wrong. Slower.",
+    )
     chat_facts: int = Field(8, ge=1, le=50, description="Facts retrieved for each chat turn.")
     chat_history_turns: int = Field(6, ge=0, description="Previous turns kept in the conversation (before budgeting).")
     max_question_chars: int = Field(1000, ge=10, description="Longer questions are refused with a clear message.")

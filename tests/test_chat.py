@@ -192,7 +192,7 @@ class _Inventing:
 def test_the_gate_policy_decides_what_an_unfaithful_answer_becomes(demo, policy):
     settings, store, pset = demo
     service = ChatService(settings, store)
-    service._responders["openai"] = _Inventing()  # noqa: SLF001 - the plumbing under the real gate
+    service._responders["openai"] = _Inventing()
     p = pset.personas[1]
     answer = service.ask(service.new_session(p.id), "How big is your group?", responder="openai", policy=policy)
     labels = [c.label for c in answer.faithfulness.claims]

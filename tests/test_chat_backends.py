@@ -44,7 +44,7 @@ def _audience_reply(messages: list[dict]) -> str:
     """What a faithful model would say: the audience fact of the prompt, in the first person, cited."""
     prompt = "\n".join(str(m.get("content", "")) for m in messages)
     m = re.search(r"^\[(\d+)\] .*?'s group \(.*?\) has ([\d,.]+) views in total.*?which is ([\d.]+%) of all views",
-                  prompt, re.M)
+                  prompt, re.MULTILINE)
     assert m, "the prompt holds the numbered audience fact"
     return f"My group has {m.group(2)} views in total, which is {m.group(3)} of all views [{m.group(1)}]."
 
@@ -162,3 +162,48 @@ def test_smollm2_answers_through_the_chat_and_the_gate_flags_what_it_invents(dem
             if invented:
                 assert claim.label != "supported", (question, claim.text, invented)
     assert flagged_answers >= 1  # SmolLM2 (135M parameters) invents, and the gate says so
+
+
+def test_the_gate_can_also_ask_the_configured_llm_to_judge(demo, openai_server):
+    """PERSONAS_GATE_JUDGE: the responder's own model also judges each claim (RAGAS-style): its two prompts
+    reach the configured endpoint after the answer, and its verdicts and reasons label the claims."""
+    import json
+
+    _, _, pset = demo
+    p = pset.personas[0]
+    invented = "I also love knitting videos."
+
+    def reply(messages: list[dict]) -> str:
+        last = str(messages[-1].get("content", ""))
+        system = str(messages[0].get("content", ""))
+        if "<<<FACTS" in last:  # the chat turn
+            return _audience_reply(messages) + " " + invented
+        if system.startswith("Split"):  # the judge: claims
+            return json.dumps([_audience_reply(messages_of_turn[0]).split(" [")[0] + ".", invented])
+        return json.dumps([
+            {"statement": "audience", "verdict": "supported", "fact": 1, "reason": "the audience fact"},
+            {"statement": invented, "verdict": "unsupported", "fact": None, "reason": "no fact mentions knitting"},
+        ])
+
+    messages_of_turn: list[list[dict]] = []
+
+    def scripted(messages: list[dict]) -> str:
+        if "<<<FACTS" in str(messages[-1].get("content", "")):
+            messages_of_turn.append(messages)
+        return reply(messages)
+
+    openai_server.script(scripted)
+    service = _service(demo, openai_server, "openai", gate_judge=True)
+    answer = service.ask(service.new_session(p.id), "How big is your group?")
+    posts = [r for r in openai_server.requests if r.method == "POST"]
+    assert len(posts) == 3  # the answer, then the judge's two prompts
+    assert any(c.label == "unsupported" and "knitting" in c.text for c in answer.faithfulness.claims)
+    assert "no fact mentions knitting" in json.dumps(answer.faithfulness.to_json())
+    assert not answer.faithfulness.faithful and answer.gate.action == "annotated"
+
+
+def test_judging_needs_an_llm_responder(demo, openai_server):
+    home, store, pset = demo
+    service = ChatService(Settings(home=home, embedding_model="hash", gate_judge=True), store)
+    with pytest.raises(Exception, match="PERSONAS_GATE_JUDGE needs an LLM responder"):
+        service.ask(service.new_session(pset.personas[0].id), "How big is your group?")
