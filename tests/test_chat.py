@@ -79,7 +79,7 @@ KINDS = {
 
 
 def test_every_question_kind_answers_with_the_personas_own_numbers_and_passes_the_gate(demo, service):
-    _, store, pset = demo
+    _, _, pset = demo
     for i, p in enumerate(pset.personas):
         other = pset.personas[(i + 1) % len(pset.personas)]
         for kind, template in KINDS.items():
