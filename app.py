@@ -92,9 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         launch(app, services, settings.app_host, settings.app_port, auth)
         return 0
     except ValidationError as exc:
-        err = exc.errors()[0]
-        field = "PERSONAS_" + "_".join(str(x) for x in err["loc"]).upper()
-        print(f"app: error: setting {field} is invalid ({err['msg']}); fix or unset it", file=sys.stderr)
+        from personas.settings import invalid_setting
+
+        print(f"app: error: {invalid_setting(exc)}", file=sys.stderr)
         return 2
     except PersonaError as exc:
         print(f"app: error: {exc}", file=sys.stderr)

@@ -321,9 +321,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = _settings(args)
         return COMMANDS[args.command](args, settings)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        field = "PERSONAS_" + "_".join(str(x) for x in err["loc"]).upper()
-        print(f"personas: error: setting {field} is invalid ({err['msg']}); fix or unset it", file=sys.stderr)
+        from personas.settings import invalid_setting
+
+        print(f"personas: error: {invalid_setting(exc)}", file=sys.stderr)
         return 2
     except PersonaError as exc:
         print(f"personas: error: {exc}", file=sys.stderr)

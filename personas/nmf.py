@@ -100,7 +100,7 @@ class PersonaNMF(BaseEstimator):
         # The fit runs in float32: the sparse products that dominate it move half the bytes (25-30 % faster);
         # the personas, their groups and content lists are the same as with float64 and stability agrees to
         # 1e-5 (benchmarks/nmf_precision.py). What leaves the fit is float64 again, the error computed in float64.
-        W = model.fit_transform(X.astype(np.float32) if X.dtype == np.float64 else X)
+        W = self._fit_transform(model, X.astype(np.float32) if X.dtype == np.float64 else X)
         self.W_ = W.astype(np.float64)
         self.H_ = model.components_.astype(np.float64)
         norm_sq = float(X.multiply(X).sum()) if sp.issparse(X) else float(np.vdot(X, X))
@@ -109,6 +109,10 @@ class PersonaNMF(BaseEstimator):
         self.relative_error_ = self.reconstruction_err_ / norm if norm else 0.0
         self.n_iter_ = int(model.n_iter_)
         return self
+
+    def _fit_transform(self, model: NMF, X32: sp.csr_matrix) -> np.ndarray:
+        """The sklearn fit itself (a warm start overrides it to pass its initial factors)."""
+        return model.fit_transform(X32)
 
     def behaviour_profiles(self) -> np.ndarray:
         """(p, c) H mapped back to unscaled content space, rows normalised to sum 1."""

@@ -124,3 +124,10 @@ class Settings(BaseSettings):
 
 # The responder names, from the field's choices (one list for the CLI, the app and the factory).
 RESPONDERS: tuple[str, ...] = get_args(Settings.model_fields["responder"].annotation)
+
+
+def invalid_setting(exc: Exception) -> str:
+    """One line for a pydantic ValidationError of the settings: which variable, what is wrong, what to do."""
+    err = exc.errors()[0]  # type: ignore[attr-defined]
+    name = "PERSONAS_" + "_".join(str(x) for x in err["loc"]).upper()
+    return f"setting {name} is invalid ({err['msg']}); fix or unset it"

@@ -18,16 +18,14 @@ similarity and threshold); a matched persona keeps the previous persona's number
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.decomposition import NMF
-from sklearn.exceptions import ConvergenceWarning
 
 from .drift import THRESHOLD, compare_sets
-from .nmf import PersonaNMF, _frobenius_error
+from .nmf import PersonaNMF
 from .sets import PersonaSet, SetModel
 
 _NUMBER = re.compile(r"-(\d+)$")
@@ -51,24 +49,9 @@ class WarmStartNMF(PersonaNMF):
         self.W_init = W_init
         self.H_init = H_init
 
-    def _fit_scaled(self, X: sp.csr_matrix, *, quiet: bool = True) -> WarmStartNMF:
-        if quiet:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ConvergenceWarning)
-                return self._fit_scaled(X, quiet=False)
+    def _fit_transform(self, model: NMF, X32: sp.csr_matrix) -> np.ndarray:
         assert self.W_init is not None and self.H_init is not None, "WarmStartNMF needs W_init and H_init"
-        model = NMF(n_components=self.n_components, init="custom", solver="cd", max_iter=self.max_iter,
-                    tol=self.tol, random_state=self.random_state)
-        X32 = X.astype(np.float32) if X.dtype == np.float64 else X  # as PersonaNMF: float32 fit, float64 out
-        W = model.fit_transform(X32, W=self.W_init.astype(X32.dtype), H=self.H_init.astype(X32.dtype))
-        self.W_ = W.astype(np.float64)
-        self.H_ = model.components_.astype(np.float64)
-        norm_sq = float(X.multiply(X).sum()) if sp.issparse(X) else float(np.vdot(X, X))
-        self.reconstruction_err_ = _frobenius_error(X, self.W_, self.H_, norm_sq)
-        norm = float(np.sqrt(norm_sq))
-        self.relative_error_ = self.reconstruction_err_ / norm if norm else 0.0
-        self.n_iter_ = int(model.n_iter_)
-        return self
+        return model.fit_transform(X32, W=self.W_init.astype(X32.dtype), H=self.H_init.astype(X32.dtype))
 
 
 def warm_start(
