@@ -161,7 +161,7 @@ class _Composer(Sentences):
             self.topic(f, f"Then comes {f.v['topic']}, my topic number {int(f.v['rank'])}")
         firsts = self.ranked("content")[:1]
         if firsts and int(firsts[0].v.get("rank", 0)) == 1:
-            self.content(firsts[0])
+            self.content(firsts[0], "The item my group watches most is")
 
     def k_topic(self) -> None:
         f = self.named_topic()
