@@ -127,7 +127,7 @@ _AMBIGUOUS_NAMES = {"turkey", "chad", "jordan", "georgia", "china", "jersey", "g
                     "togo", "cuba", "peru", "oman", "israel", "monaco", "panama"}
 # Upper-case tokens that are ISO codes but usually mean something else in a query.
 _CODE_EXCEPTIONS = {"AI", "TV", "IT", "PR", "AM", "PM", "MA", "BA", "MS", "CV", "HR", "IO", "FM", "AS", "AT",
-                    "BE", "BY", "DO", "GO", "IS", "ME", "MY", "NO", "SO", "TO", "OR", "AN", "ST", "UM"}
+                    "BE", "BY", "DO", "GO", "IS", "ME", "MY", "NO", "SO", "TO", "OR", "AN", "ST", "UM", "IN"}
 
 # Canonical topic (lower case) -> words that mean it. Used only for topics the set has.
 TOPIC_SYNONYMS: dict[str, tuple[str, ...]] = {

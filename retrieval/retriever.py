@@ -46,7 +46,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "audience": ("how many", "how much", "how big", "size", "audience", "people", "total", "share of all",
                  "biggest", "largest", "smallest", "count", "number of"),
     "demographics": ("who are you", "how old", "age", "where", "from", "country", "live", "gender", "man", "woman",
-                     "occupation", "job", "group"),
+                     "occupation", "job", "for a living", "profession", "work as", "group"),
     "profile": ("who are you", "about yourself", "describe", "introduce", "tell me about"),
     "topic": ("topic", "interest", "into", "like", "love", "enjoy", "genre", "category", "kind of", "favourite",
               "favorite", "watch", "care about"),
@@ -227,10 +227,27 @@ class HybridRetriever:
         for other in self.store.personas(persona.set_name, persona.set_version):
             if other.id == persona.id:
                 continue
-            first = other.name.split()[0].lower()
-            if other.name.lower() in q or re.search(rf"\b{re.escape(first)}\b", q):
+            if other.name.lower() in q or _names_first(other.name.split()[0], question):
                 out.append(other)
         return out
+
+
+# First names that are also everyday words ("Will you ...?", "May I ask ..."): such a name counts only when it
+# is capitalised and not the sentence's first word, so the word is not mistaken for the persona.
+_WORD_NAMES = _STOP | frozenset(
+    "may can hope grace joy faith rose mark bill pat sue art guy june april august summer amber dawn destiny "
+    "ivy iris jack frank ray sky".split())
+
+
+def _names_first(first: str, question: str) -> bool:
+    """Whether the question names a persona by its first name, as a whole word."""
+    if first.lower() not in _WORD_NAMES:
+        return re.search(rf"\b{re.escape(first.lower())}\b", question.lower()) is not None
+    for m in re.finditer(rf"\b{re.escape(first)}\b", question):
+        before = question[:m.start()].rstrip(" \"'“‘(")
+        if before and before[-1] not in ".!?":
+            return True
+    return False
 
 
 def _top(results: list[RetrievedFact], k: int) -> list[RetrievedFact]:

@@ -107,3 +107,19 @@ def test_router_reads_the_question_kind():
     assert "trend" in route("How did this change over time?")
     assert "quote" in route("What did you say about it?")
     assert route("xyzzy") == {}
+
+
+@pytest.mark.parametrize("first, question, named", [
+    ("Will", "Will you watch a video about Japan?", False),  # the verb, not the persona
+    ("Will", "How are you different from Will?", True),
+    ("Will", "will you watch cooking?", False),
+    ("May", "May I ask how old you are?", False),
+    ("May", "Do you and May like the same videos?", True),
+    ("Ana", "ana, how are you different?", True),  # an ordinary name counts in any case and place
+    ("Ana", "How are you different from ana?", True),
+    ("Ana", "Do you like banana bread?", False),
+])
+def test_first_names_that_are_everyday_words(first, question, named):
+    from retrieval.retriever import _names_first
+
+    assert _names_first(first, question) is named

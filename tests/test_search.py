@@ -78,7 +78,7 @@ def test_age_pronoun_also_says_gender() -> None:
     ("Brazil or Mexico", ("Brazil", "Mexico")), ("United Kingdom", ("United Kingdom",)),
     ("what do us guys like", ()), ("things in india", ("India",)), ("living in a city", ()),
     ("cooking turkey", ()), ("from Turkey", None), ("AI videos", ()), ("IT workers", ()),
-    ("WOMEN IN GERMANY", ("Germany",)),
+    ("WOMEN IN GERMANY", ("Germany",)), ("Women IN Germany", ("Germany",)), ("IN", ()),
 ])
 def test_countries(text: str, countries: tuple[str, ...] | None) -> None:
     got = parse(text).countries
