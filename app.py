@@ -50,16 +50,18 @@ def _terminal_progress(label: str, total: int | None) -> Callable[..., None]:
     return tick
 
 
+# Settings field -> the flag that sets it (for error messages that name what the user typed)
+FLAGS = {"home": "--home", "app_host": "--host", "app_port": "--port", "app_auth": "--auth",
+         "responder": "--responder", "max_upload_mb": "--max-upload-mb", "chroma_host": "--chroma-host",
+         "chroma_port": "--chroma-port"}
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
     """The one settings object: environment variables, overridden by the flags given."""
     from personas.settings import Settings
 
-    flags: dict[str, Any] = {
-        "home": args.home, "app_host": args.host, "app_port": args.port, "app_auth": args.auth,
-        "responder": args.responder, "max_upload_mb": args.max_upload_mb, "chroma_host": args.chroma_host,
-        "chroma_port": args.chroma_port,
-    }
-    return Settings(**{k: v for k, v in flags.items() if v is not None})
+    given: dict[str, Any] = {field: getattr(args, flag[2:].replace("-", "_")) for field, flag in FLAGS.items()}
+    return Settings(**{k: v for k, v in given.items() if v is not None})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -67,11 +69,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     try:
-        from webapp.server import check_bind, parse_auth
+        from webapp.server import check_bind, check_port, parse_auth
 
         settings = settings_from(args)
         auth = parse_auth(settings.app_auth)
-        problem = check_bind(settings.app_host, auth)
+        problem = check_bind(settings.app_host, auth) or check_port(settings.app_host, settings.app_port)
         if problem:  # before anything is built or bound
             print(f"app: error: {problem}", file=sys.stderr)
             return 2
@@ -94,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         from personas.settings import invalid_setting
 
-        print(f"app: error: {invalid_setting(exc)}", file=sys.stderr)
+        print(f"app: error: {invalid_setting(exc, FLAGS)}", file=sys.stderr)
         return 2
     except PersonaError as exc:
         print(f"app: error: {exc}", file=sys.stderr)

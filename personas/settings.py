@@ -126,8 +126,12 @@ class Settings(BaseSettings):
 RESPONDERS: tuple[str, ...] = get_args(Settings.model_fields["responder"].annotation)
 
 
-def invalid_setting(exc: Exception) -> str:
-    """One line for a pydantic ValidationError of the settings: which variable, what is wrong, what to do."""
+def invalid_setting(exc: Exception, flags: dict[str, str] | None = None) -> str:
+    """One line for a pydantic ValidationError of the settings: which variable (and the command-line flag that
+    sets it, when ``flags`` maps the field to one), what is wrong, what to do."""
     err = exc.errors()[0]  # type: ignore[attr-defined]
-    name = "PERSONAS_" + "_".join(str(x) for x in err["loc"]).upper()
+    field = "_".join(str(x) for x in err["loc"])
+    name = "PERSONAS_" + field.upper()
+    if flags and field in flags:
+        name = f"{flags[field]} / {name}"
     return f"setting {name} is invalid ({err['msg']}); fix or unset it"

@@ -43,6 +43,24 @@ def check_bind(host: str, auth: tuple[str, str] | None) -> str | None:
             "your personas; add --auth USER:PASSWORD (or PERSONAS_APP_AUTH), or bind 127.0.0.1")
 
 
+def check_port(host: str, port: int) -> str | None:
+    """Why the app cannot listen on host:port (None: it can), found before the demo set is built."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        return f"cannot resolve --host {host} ({exc.strerror or exc}); give an address such as 127.0.0.1"
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            return (f"cannot listen on {host}:{port} ({exc.strerror or exc}): another program may hold it; "
+                    "choose another --port (or PERSONAS_APP_PORT)")
+    return None
+
+
 def launch(app: gr.Blocks, services: Services, host: str, port: int | None, auth: tuple[str, str] | None = None,
            block: bool = True, quiet: bool = False) -> Any:
     """Queue and launch with the app's limits; returns what Blocks.launch returns (app, local url, share url)."""
@@ -52,10 +70,14 @@ def launch(app: gr.Blocks, services: Services, host: str, port: int | None, auth
         raise InputError(problem)
     (s.home / "eval").mkdir(parents=True, exist_ok=True)
     app.queue(default_concurrency_limit=s.app_concurrency, max_size=256)
-    return app.launch(
-        server_name=host, server_port=port, auth=auth, prevent_thread_lock=not block, quiet=quiet,
-        show_error=False,  # expected failures are gr.Error messages; unexpected ones stay in the server log
-        max_file_size=int(s.max_upload_mb * 1024 * 1024),
-        allowed_paths=[str(s.home / "eval")],  # evaluation reports offered for download
-        ssr_mode=False, css=CSS, footer_links=["api"],
-    )
+    try:
+        return app.launch(
+            server_name=host, server_port=port, auth=auth, prevent_thread_lock=not block, quiet=quiet,
+            show_error=False,  # expected failures are gr.Error messages; unexpected ones stay in the server log
+            max_file_size=int(s.max_upload_mb * 1024 * 1024),
+            allowed_paths=[str(s.home / "eval")],  # evaluation reports offered for download
+            ssr_mode=False, css=CSS, footer_links=["api"],
+        )
+    except OSError as exc:  # the port was taken after check_port
+        raise InputError(f"cannot listen on {host}:{port}: another program holds it; choose another --port "
+                         "(or PERSONAS_APP_PORT)") from exc

@@ -1,0 +1,80 @@
+"""`python app.py` as a user starts it: the first run on an empty data home, authentication, a taken port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from app_fixtures import free_port
+from gradio_client import Client
+from gradio_client.exceptions import AuthenticationError
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _env(home: Path) -> dict[str, str]:
+    # hashing embeddings: this is about start-up, not retrieval quality
+    return {**os.environ, "PERSONAS_HOME": str(home), "PERSONAS_EMBEDDING_MODEL": "hash"}
+
+
+def _wait_for_page(url: str, proc: subprocess.Popen[str], timeout: float = 240) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise AssertionError(f"the app exited with {proc.returncode}: {proc.stderr.read() if proc.stderr else ''}")
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    raise AssertionError(f"the app did not serve {url} within {timeout:.0f} s")
+
+
+def test_first_run_builds_the_demo_set_and_serves_it_behind_auth(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--auth", "ann:s3cret"], cwd=ROOT,
+                            env=_env(home), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for_page(url, proc)
+        with pytest.raises(AuthenticationError):
+            Client(url, verbose=False)
+        with pytest.raises((AuthenticationError, ValueError), match="Could not login"):  # gradio answers 400 here
+            Client(url, auth=("ann", "wrong"), verbose=False)
+        assert httpx.post(f"{url}gradio_api/call/list_personas", json={"data": []}, timeout=10).status_code == 401
+        rows = Client(url, auth=("ann", "s3cret"), verbose=False).predict(api_name="/list_personas")
+        assert len(rows) == 10 and rows[0]["id"] == "demo-v1-01"
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=60)
+    assert "building the demo set" in err and "app: built demo@v1 with 10 personas" in err
+    assert "Traceback" not in err
+
+
+def test_a_taken_port_is_one_line_before_anything_is_built(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = subprocess.run([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=_env(tmp_path / "home"),
+                             capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"cannot listen on 127.0.0.1:{port}" in lines[0] and "--port" in lines[0]
+    assert not (tmp_path / "home").exists()
+
+
+def test_an_invalid_flag_value_names_the_flag(tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, "app.py", "--port", "70000"], cwd=ROOT, env=_env(tmp_path / "home"),
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--port / PERSONAS_APP_PORT" in lines[0]
