@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .cli_dynamic import add_dynamic_parsers, add_window_args, cmd_detect, cmd_drift, cmd_update
 from .errors import InputError, PersonaError
+from .sets import parse_set_ref
 from .settings import Settings
 
 
@@ -74,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_window_args(gen)  # --window, --since, --until, --half-life (personas/cli_dynamic.py)
 
     lst = sub.add_parser("list", help="personas of the active set (or --set), or all sets with --sets")
-    lst.add_argument("--set", dest="set_name", help="persona set name (default: the active set)")
+    lst.add_argument("--set", dest="set_name", help="persona set, NAME or NAME@vN (default: the active set)")
     lst.add_argument("--sets", action="store_true", help="list persona sets instead")
 
     show = sub.add_parser("show", help="one persona's profile")
@@ -83,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", help="export a persona set")
     exp.add_argument("--format", choices=("json", "csv", "md"), default="json")
-    exp.add_argument("--set", dest="set_name", help="persona set name (default: the active set)")
+    exp.add_argument("--set", dest="set_name", help="persona set, NAME or NAME@vN (default: the active set)")
     exp.add_argument("--version", type=int, help="set version (default: latest)")
     exp.add_argument("--out", type=Path, help="write to this file instead of standard output")
 
@@ -104,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     search = sub.add_parser("search", help="find personas by a description in plain words")
     search.add_argument("query", help='what you look for, e.g. "women over 45 in Germany who watch cooking"')
     search.add_argument("-k", type=int, default=5, help="at most this many personas (default: 5)")
-    search.add_argument("--set", dest="set_name", help="persona set name (default: the active set)")
+    search.add_argument("--set", dest="set_name", help="persona set, NAME or NAME@vN (default: the active set)")
     search.add_argument("--json", action="store_true", help="a JSON array, best first")
     add_dynamic_parsers(sub)  # detect, drift, update (personas/cli_dynamic.py)
     from chat.commands import add_parser as add_chat_parser  # the CLI composes every layer
@@ -193,7 +194,7 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     if args.sets:
         print_sets(store.list_sets())
         return 0
-    print_persona_table(store.load(args.set_name))
+    print_persona_table(store.load(*parse_set_ref(args.set_name)))
     return 0
 
 
@@ -213,7 +214,8 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from .report import export_text
 
-    pset = _store(settings).load(args.set_name, args.version)
+    name, version = parse_set_ref(args.set_name)
+    pset = _store(settings).load(name, args.version or version)
     text = export_text(pset, args.format)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
@@ -264,7 +266,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
     from retrieval.search import search_personas
 
-    result = search_personas(_store(settings), args.query, k=args.k, set_name=args.set_name)
+    name, version = parse_set_ref(args.set_name)
+    result = search_personas(_store(settings), args.query, k=args.k, set_name=name, version=version)
     if result.truncated:
         print(f"personas: note: the query is longer than {len(result.query)} characters; searched its first "
               f"{len(result.query)}", file=sys.stderr)

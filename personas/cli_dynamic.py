@@ -17,6 +17,9 @@ from .errors import InputError
 from .sets import parse_set_ref
 from .settings import Settings
 
+# A window with fewer interaction rows than this per persona is refused: NMF would still return k personas,
+# but each would rest on a handful of rows (a 47-row month gave 7 "personas" of a few hundred views each).
+MIN_ROWS_PER_PERSONA = 20
 _NEEDS_DATES = "needs --event-date-col, or --date-col naming a column of the interactions"
 
 
@@ -32,7 +35,10 @@ def add_window_args(gen: argparse.ArgumentParser) -> None:
 
 
 def _add_input_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--interactions", type=Path, required=True, help="CSV/Parquet of the new interactions")
+    p.add_argument("--interactions", type=Path, nargs="+", required=True,
+                   help="CSV/Parquet files of the interactions the new version stands for, read as one table: "
+                   "the earlier files and the new one to fold new rows into all the data, or only recent files to "
+                   "follow the latest behaviour (a set keeps no raw rows)")
     p.add_argument("--users", type=Path, help="users table (event-level data): user id + group columns")
     p.add_argument("--content", type=Path, help="content metadata: id, title, topics, date")
     p.add_argument("--comments", type=Path, help="comments: content id, text, optional group columns")
@@ -147,9 +153,11 @@ def cmd_drift(args: argparse.Namespace, settings: Settings) -> int:
     print(f"{report.before} -> {report.after}: change rate {report.change_rate:.1%} (personas whose demographic "
           f"group is new or gone), behaviour change rate {report.behaviour_change_rate:.1%}")
     for m in report.matched:
-        state = "unchanged" if m.unchanged else "changed"
-        print(f"  {m.before} -> {m.after}  {m.name_after}: {state}, similarity {m.similarity:.2f}, audience share "
-              f"{m.share_before:.1%} -> {m.share_after:.1%}, topics {', '.join(m.topics_after)}")
+        state = "unchanged" if m.unchanged else "changed" + ("" if m.same_group else ", on another group")
+        names = m.name_after if m.name_after == m.name_before else f"{m.name_before} -> {m.name_after}"
+        print(f"  {m.before} -> {m.after}  {names}: {state}, similarity {m.similarity:.2f}, audience share "
+              f"{m.share_before:.1%} -> {m.share_after:.1%}, topics {', '.join(m.topics_before)} -> "
+              f"{', '.join(m.topics_after)}")
     for p in report.disappeared:
         print(f"  disappeared: {p.persona_id} {p.name} ({', '.join(p.group.values())}; {', '.join(p.top_topics)})")
     for p in report.appeared:
@@ -185,6 +193,9 @@ def generate_dynamic(
         label = w.label or f"{w.start}..{w.end}"
         if w.rows == 0:
             short.append(f"{label} (no interactions)")
+            continue
+        if w.rows < MIN_ROWS_PER_PERSONA * (k or 1):
+            short.append(f"{label} ({w.rows} rows, fewer than {MIN_ROWS_PER_PERSONA} per persona)")
             continue
         try:
             data, weighted = load_window(w)
@@ -275,12 +286,14 @@ def cmd_update(args: argparse.Namespace, settings: Settings) -> int:
     for b in args.bins:
         bins.update(parse_bins(b))
     spec = InputSpec(
-        interactions=args.interactions, group_by=group_by, content_col=args.content_col, count_col=args.count_col,
+        interactions=_one_table(args.interactions, [*group_by, args.content_col, args.user_col]),
+        group_by=group_by, content_col=args.content_col, count_col=args.count_col,
         extra_count_cols=_csv_list(args.extra_counts), users=args.users, user_col=args.user_col,
         content=args.content, content_id_col=args.content_id_col, title_col=args.title_col,
         topics_col=args.topics_col, topic_sep=args.topic_sep, date_col=args.date_col, comments=args.comments,
         comment_content_col=args.comment_content_col, comment_text_col=args.comment_text_col,
-        event_date_col=args.event_date_col, bins=bins, source=f"files: {args.interactions.name} (update of {prev.ref})",
+        event_date_col=args.event_date_col, bins=bins,
+        source=f"files: {', '.join(p.name for p in args.interactions)} (update of {prev.ref})",
     )
     plan = WindowPlan(None, args.since, args.until, args.half_life)
     weighted = None
@@ -325,6 +338,28 @@ def cmd_update(args: argparse.Namespace, settings: Settings) -> int:
         print(f"  {c.persona_id}  " + (f"continues {c.previous_id} (similarity {c.similarity:.2f})"
                                        if c.previous_id else "new"))
     return 0
+
+
+def _one_table(paths: list[Path], id_columns: list[str]) -> Any:
+    """One interactions file as it is; several (with the same columns) as one frame, in the order given, with
+    the id and group columns read as text in every file, so that 7 in one file and "7" in another are one id."""
+    if len(paths) == 1:
+        return paths[0]
+    import pandas as pd
+    import pyarrow as pa
+
+    from .tables import column_names, read_columns
+
+    first = column_names(paths[0], "interactions")
+    frames = []
+    for path in paths:
+        names = column_names(path, "interactions")
+        if sorted(names) != sorted(first):
+            raise InputError(f"{path.name} has columns {', '.join(names)}, unlike {paths[0].name} "
+                             f"({', '.join(first)}); give files with the same columns")
+        types = {n: pa.string() for n in id_columns if n in names}
+        frames.append(read_columns(path, "interactions", names, types).to_pandas())
+    return pd.concat(frames, ignore_index=True)
 
 
 def _progress(enabled: bool) -> Callable[..., Any]:

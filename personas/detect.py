@@ -220,9 +220,12 @@ def read_interactions(
     if count_col:
         counts = pd.to_numeric(frame[count_col], errors="coerce")
         bad = frame[count_col][counts.isna()]
+        empty = int(bad.isna().sum())
+        if empty:
+            raise InputError(f"interactions column {count_col!r} has {empty} empty values; fill or drop those rows")
         if len(bad):
             raise InputError(f"interactions column {count_col!r} must be numeric but holds "
-                             f"{bad.iloc[0]!r} ({len(bad)} such values); fix the values or map another column")
+                             f"{str(bad.iloc[0])!r} ({len(bad)} such values); fix the values or map another column")
         if (counts < 0).any() or np.isinf(counts).any():
             raise InputError(f"interactions column {count_col!r} has negative or infinite values; "
                              "counts must be 0 or more")

@@ -11,8 +11,9 @@ together so that ||W0 H0|| matches ||X'||. NMF started there (sklearn ``init='cu
 previous behaviours where the data still holds them, so behaviour j of the update is behaviour j of before.
 
 Identity. Each persona of the update is matched to the previous set's personas (personas/drift.py's
-similarity and threshold); a matched persona keeps the previous persona's number (``NAME-v2-03`` continues
-``NAME-v1-03``), a persona with no match gets a number the previous set did not use.
+similarity and threshold); a matched persona on the same group, or with a behaviour cosine of at least
+``STAY_COSINE``, keeps the previous persona's number (``NAME-v2-03`` continues ``NAME-v1-03``); any other persona
+gets a number the previous set did not use.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.decomposition import NMF
 
-from .drift import THRESHOLD, compare_sets
+from .drift import STAY_COSINE, THRESHOLD, compare_sets
 from .nmf import PersonaNMF
 from .sets import PersonaSet, SetModel
 
@@ -94,7 +95,9 @@ def carry_identities(prev: PersonaSet, new: PersonaSet, threshold: float = THRES
     report = compare_sets(prev, new, threshold=threshold)
     number_of = {p.id: _number(p.id, p.rank) for p in prev.personas}
     taken = set(number_of.values())
-    continues = {m.after: (m.before, m.similarity) for m in report.matched}
+    # A match continues an identity only where the behaviour persists: on the same group, or with nearly the
+    # same content (a weak match on another group is a new persona, not the old one renamed).
+    continues = {m.after: (m.before, m.similarity) for m in report.matched if m.same_group or m.cosine >= STAY_COSINE}
     next_free = max(taken, default=0) + 1
     renamed, carried = [], []
     mapping: dict[str, str] = {}

@@ -186,7 +186,10 @@ def _weighted(frame: pd.DataFrame, dates: pd.Series, spec: InputSpec, half_life:
     values = pd.to_numeric(frame[spec.count_col], errors="coerce")
     if values.isna().any():
         bad = frame[spec.count_col][values.isna()].iloc[0]
-        raise InputError(f"interactions column {spec.count_col!r} must be numeric but holds {bad!r}; fix the values")
+        if pd.isna(bad):
+            raise InputError(f"interactions column {spec.count_col!r} has {int(values.isna().sum())} empty values; "
+                             "fill or drop those rows")
+        raise InputError(f"interactions column {spec.count_col!r} must be numeric but holds {str(bad)!r}; fix the values")
     out[WEIGHT_COL] = values.to_numpy(dtype=np.float64) * weight
     return out
 

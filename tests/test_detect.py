@@ -142,7 +142,8 @@ def _refused(home: Path, capsys, args: list[str], *phrases: str) -> str:
 @pytest.mark.parametrize("text, phrase", [
     ("user,video_id,n\n", "no data rows"),
     ("", "Empty CSV file"),
-    ("user,video_id,n\nu1,v0001,abc\n", "must be numeric"),
+    ("user,video_id,n\nu1,v0001,abc\n", "must be numeric but holds 'abc'"),
+    ("user,video_id,n\nu1,v0001,\nu1,v0002,3\n", "'n' has 1 empty values"),
     ("user,video_id,n\nu1,v0001,-2\n", "negative"),
 ])
 def test_detect_bad_files(demo_home, tmp_path, capsys, text, phrase):

@@ -72,6 +72,18 @@ def test_drift_finds_exactly_the_planted_change(monthly_home, capsys):
     assert code == 0 and out.count("  disappeared: ") == 1 and out.count("  appeared: ") == 1
 
 
+def test_drift_text_names_both_personas_of_a_pair_on_another_group(monthly_home, capsys):
+    """A weak match on another group must not read as the same persona: the text names both and says so."""
+    before, after = f"dd-{DEMO.months[2]}", f"dd-{DEMO.months[3]}"
+    report = json.loads(_run(monthly_home, capsys, "drift", before, after, "--json")[1])
+    moved = [m for m in report["matched"] if not m["same_group"]]
+    assert moved  # the fading behaviour's persona is matched to a persona of another group in the last month
+    out = _run(monthly_home, capsys, "drift", before, after)[1]
+    for m in moved:
+        line = next(ln for ln in out.splitlines() if f"{m['before']} -> {m['after']}" in ln)
+        assert f"{m['name_before']} -> {m['name_after']}: changed, on another group" in line
+
+
 def test_drift_between_different_group_columns_is_explained(monthly_home, tmp_path, capsys):
     frame = DEMO.interactions[DEMO.interactions["date"] < "2025-02"]
     path = tmp_path / "jan.csv"
@@ -126,6 +138,49 @@ def test_update_keeps_persona_identities(drift_files, home, capsys):
     cold = generate(load(w.spec), Settings(embedding_model="hash"), GenerateOptions("cold", 1, DEMO.k, 7))
     cold_row = np.sum(H1 * _unscaled_H(cold, shared), axis=1)
     assert (cold_row < 0.9).sum() >= 2, cold_row
+
+
+def test_update_gives_a_persona_on_another_group_a_new_number(drift_files, home, capsys):
+    """March -> April: the fading behaviour's best match is a weak one on another group; it is a new persona."""
+    march = ("--since", f"{DEMO.months[2]}-01", "--until", f"{DEMO.months[2]}-31")
+    assert _run(home, capsys, *_gen(drift_files, *march))[0] == 0
+    code, out, err = _run(home, capsys, "update", "--set", "dd", "--interactions", str(drift_files["interactions"]),
+                          "--content", str(drift_files["content"]), "--content-col", "video_id", "--count-col",
+                          "views", "--event-date-col", "date", "--since", f"{DEMO.months[3]}-01", "--no-progress")
+    assert code == 0, err
+    store = open_test_store(home)
+    v1, v2 = store.load("dd", 1), store.load("dd", 2)
+    groups_v1 = {p.id.rsplit("-", 1)[1]: p.group for p in v1.personas}
+    for p in v2.personas:  # a number carried over always stands for the same group
+        number = p.id.rsplit("-", 1)[1]
+        if number in groups_v1:
+            assert groups_v1[number] == p.group, (p.id, p.group, groups_v1[number])
+    assert any(p.group == DEMO.emerging_group for p in v2.personas)
+    assert out.count(" new") >= 1
+
+
+def test_update_folds_new_files_into_the_earlier_ones(drift_files, home, tmp_path, capsys):
+    """Several --interactions files are read as one table: the new version stands for January and February."""
+    frame = DEMO.interactions
+    jan, feb = tmp_path / "jan.csv", tmp_path / "feb.csv"
+    frame[frame["date"] < "2025-02"].to_csv(jan, index=False)
+    frame[(frame["date"] >= "2025-02") & (frame["date"] < "2025-03")].to_csv(feb, index=False)
+    args = ["--content", str(drift_files["content"]), "--group-by", "age,gender,country", "--content-col", "video_id",
+            "--count-col", "views", "--no-progress"]
+    assert _run(home, capsys, "generate", "--interactions", str(jan), *args, "-k", str(DEMO.k), "--name", "dd")[0] == 0
+    code, out, err = _run(home, capsys, "update", "--set", "dd", "--interactions", str(jan), str(feb), *args[:-1],
+                          "--no-progress")
+    assert code == 0, err
+    v2 = open_test_store(home).load("dd", 2)
+    both = frame[frame["date"] < "2025-03"]
+    for p in v2.personas:  # every persona's views are January's plus February's, exactly
+        mask = np.logical_and.reduce([both[c].astype(str) == v for c, v in p.group.items()])
+        assert p.stats.group_interactions == both.loc[mask, "views"].sum(), p.id
+    assert "jan.csv, feb.csv" in v2.source
+    bad = tmp_path / "other.csv"
+    frame.head(20).drop(columns=["date"]).to_csv(bad, index=False)
+    _assert_refused(home, capsys, ["update", "--set", "dd", "--interactions", str(jan), str(bad), *args[:-1]],
+                    "other.csv has columns")
 
 
 def test_half_life_weights_the_behaviours_not_the_numbers():
@@ -208,14 +263,15 @@ def test_date_column_that_does_not_parse_names_the_values(drift_files, home, cap
 
 def test_windows_with_too_little_data_are_named(drift_files, home, capsys, tmp_path):
     frame = pd.read_csv(drift_files["interactions"], dtype=str)
-    feb = frame["date"].str.startswith("2025-02")
-    frame = pd.concat([frame[~feb], frame[feb].head(5)])
-    frame = frame[~frame["date"].str.startswith("2025-03")]
+    month = frame["date"].str[:7]
+    # February: 5 rows (fewer than k groups); April: 100 rows, enough to fit k but under 20 rows per persona
+    frame = pd.concat([frame[month == "2025-01"], frame[month == "2025-02"].head(5), frame[month == "2025-04"].head(100)])
     thin = tmp_path / "thin.csv"
     frame.to_csv(thin, index=False)
     line = _assert_refused(home, capsys, _gen({**drift_files, "interactions": thin}, "--window", "month"),
-                           "2025-02 (5 rows", "2025-03 (no interactions)", f"too little data for {DEMO.k} personas")
-    assert "2025-01" not in line and "2025-04" not in line
+                           "2025-02 (5 rows", "2025-03 (no interactions)", "2025-04 (100 rows, fewer than 20 per persona",
+                           f"too little data for {DEMO.k} personas")
+    assert "2025-01" not in line
 
 
 def test_window_options_need_event_dates(drift_files, home, capsys, audience_files):
@@ -299,3 +355,16 @@ def test_date_col_that_is_not_in_the_interactions_asks_for_event_date_col(drift_
     i = args.index("--event-date-col")
     args[i:i + 2] = ["--date-col", "published"]  # the content file's column, not the interactions'
     _assert_refused(home, capsys, args, "--date-col 'published'", "no column 'published'", "pass --event-date-col")
+
+
+def test_list_export_and_search_take_a_versioned_set_ref(monthly_home, capsys):
+    ref = f"dd-{DEMO.months[0]}@v1"
+    code, out, err = _run(monthly_home, capsys, "list", "--set", ref)
+    assert code == 0, err
+    assert f"dd-{DEMO.months[0]}-v1-01" in out and f"dd-{DEMO.months[-1]}-v1" not in out
+    code, out, err = _run(monthly_home, capsys, "export", "--set", ref)
+    assert code == 0 and all(p["id"].startswith(f"dd-{DEMO.months[0]}-v1-") for p in json.loads(out))
+    code, out, err = _run(monthly_home, capsys, "search", "gamers", "--set", ref, "--json")
+    assert code == 0 and json.loads(out)[0]["persona_id"].startswith(f"dd-{DEMO.months[0]}-v1-")
+    code, out, err = _run(monthly_home, capsys, "list", "--set", f"dd-{DEMO.months[0]}@v9")
+    assert code == 2 and "no persona set" in err
