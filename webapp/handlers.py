@@ -356,9 +356,10 @@ def api_generate(services: Services, interactions: str | None, content: str | No
 
 
 @friendly
-def api_detect(services: Services, interactions: str | None, content_col: str = "content_id", count_col: str = "",
+def api_detect(services: Services, interactions: str | None, content_col: str = "", count_col: str = "",
                id_col: str = "", set_name: str = "") -> list[dict[str, Any]]:
-    """Which persona of a set (default: the active one) each individual in the file resembles."""
+    """Which persona of a set (default: the active one) each individual in the file resembles; empty column
+    names are guessed as /generate guesses them."""
     from personas.detect import detect
 
     if not interactions:
@@ -366,7 +367,9 @@ def api_detect(services: Services, interactions: str | None, content_col: str = 
     try:  # detection keeps nothing about the individuals: read in place, Gradio's cached upload deleted after
         path = uploads.check(interactions, services.uploads)
         name, version = parse_ref(set_name)
-        found = detect(services.store, path, content_col or "content_id", count_col or None, id_col or None,
+        columns = uploads.columns_of(str(path))
+        content_col = content_col or _guess(columns, _CONTENT_GUESS) or "content_id"
+        found = detect(services.store, path, content_col, count_col or None, id_col or None,
                        set_name=name, version=version)
     finally:
         uploads.forget_upload(interactions)
