@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -53,6 +54,11 @@ def _from_doc(doc: Document) -> RetrievedFact:
                          float(doc.metadata["vector"]), float(doc.metadata["lexical"]))
 
 
+def _topic_of(f: RetrievedFact) -> str:
+    """A topic fact's topic (a NUL, which no question contains, for a fact without one)."""
+    return str(json.loads(str(f.fact.metadata.get("values_json", "{}"))).get("topic", "")) or "\0"
+
+
 def citations(text: str, facts: Sequence[RetrievedFact]) -> list[Citation]:
     out: dict[int, Citation] = {}
     for m in _MARKER.finditer(text):
@@ -80,9 +86,10 @@ class PersonaChain:
         docs = PersonaFactRetriever(hybrid=self.hybrid, persona_id=persona.id, k=opts.k).invoke(resolved)
         facts = [_from_doc(d) for d in docs]
         mentioned = self.hybrid.mentioned_personas(persona, resolved)
-        facts += self._pinned(persona, resolved, mentioned, {f.id for f in facts})
+        everyone = tuple(self.hybrid.store.personas(persona.set_name, persona.set_version))
+        facts += self._pinned(persona, resolved, mentioned, everyone, {f.id for f in facts})
         t1 = time.perf_counter()
-        request = ResponderRequest(persona, resolved, facts, tuple(history), tuple(mentioned))
+        request = ResponderRequest(persona, resolved, facts, tuple(history), tuple(mentioned), everyone)
         timings = {"retrieve": (t1 - t0) * 1000}
 
         responder_name, error = opts.responder, None
@@ -144,19 +151,31 @@ class PersonaChain:
             error=error,
         )
 
-    def _pinned(self, persona: Persona, question: str, mentioned: Sequence[Persona], seen: set[str]) -> list[RetrievedFact]:
-        """Facts kept in the context besides the retrieved ones: each persona's profile card, and what the
-        kind of question needs (its top topics for "what do you watch most?", ...)."""
-        needs = NEEDS.get(classify(question).kind, ())
-        out = []
+    def _pinned(self, persona: Persona, question: str, mentioned: Sequence[Persona], everyone: Sequence[Persona],
+                seen: set[str]) -> list[RetrievedFact]:
+        """Facts kept in the context besides the retrieved ones: each persona's profile card, what the kind of
+        question needs (its top topics for "what do you watch most?", ...), every topic the question names
+        ("more Gaming than DIY?"), and for a comparison that names no persona of the set, each other persona's
+        audience fact (so the answer can name them, citably)."""
+        kind = classify(question).kind
+        needs = NEEDS.get(kind, ())
+        q = question.lower()
+        extra: list[RetrievedFact] = []
         for pid in [persona.id, *(m.id for m in mentioned)]:
-            extra = list(self.hybrid.core_facts(pid))
+            extra += self.hybrid.core_facts(pid)
             for fact_type, n in needs:
                 extra += self.hybrid.facts_of_type(pid, fact_type, n)
-            for f in extra:
-                if f.id not in seen:
-                    seen.add(f.id)
-                    out.append(f)
+        extra += [f for f in self.hybrid.facts_of_type(persona.id, "topic", 50)
+                  if re.search(rf"\b{re.escape(_topic_of(f).lower())}\b", q)]
+        if kind == "compare" and not mentioned:
+            for other in everyone:
+                if other.id != persona.id:
+                    extra += self.hybrid.facts_of_type(other.id, "audience", 1)
+        out = []
+        for f in extra:
+            if f.id not in seen:
+                seen.add(f.id)
+                out.append(f)
         return out
 
     def _grounded(self, request: ResponderRequest) -> str:

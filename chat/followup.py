@@ -11,34 +11,60 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .intents import ordinal
+from .intents import classify, ordinal
 from .responders.base import Turn
 
 _SHORT = 7  # words: longer questions stand on their own
+_LONGER = 12  # words: ... unless they refer to an earlier item ("how many views did the first one get?")
+_BARE = frozenset(["and", "what", "about", "how", "but", "also", "same", "for", "of", "the", "one", "is", "was",
+                   "which", "who", "tell", "me", "then"])
 _CONTINUATION = re.compile(r"^\s*(and|what about|how about|and what about|but|also|same for|what of)\b[\s,]*(.*)$", re.IGNORECASE)
 _REFERENCE = re.compile(r"\b(the (first|second|third|fourth|fifth|last|next) one|that one|number \d+|"
                         r"the (first|second|third|fourth|fifth|last))\b", re.IGNORECASE)
+_TOPIC_KINDS = frozenset(["topics", "topic", "least"])
+_CONTENT_KINDS = frozenset(["content_top", "content_rank", "content_title", "content_most"])
 _PRONOUN = re.compile(r"\b(it|that video|that one|this one|that title|that topic|them)\b", re.IGNORECASE)
 
 
 def resolve(question: str, history: Sequence[Turn]) -> str:
     q = question.strip()
-    if not history or len(q.split()) > _SHORT:
+    ref = _REFERENCE.search(q)
+    if not history or len(q.split()) > (_LONGER if ref else _SHORT):
         return _with_subject(q, history)
     last = history[-1]
-    rank = ordinal(q) if _REFERENCE.search(q) else None
+    rank = ordinal(q) if ref else None
+    if rank is not None and ref is not None and _asks_more(q, ref):
+        # "how many views did the first one get?": the question stays, the reference is made explicit
+        asked = classify(last.question).kind
+        if asked in _CONTENT_KINDS or (asked not in _TOPIC_KINDS and "content" in last.fact_types):
+            what = f"number {rank} of your top content" if rank > 0 else "the last of your top content"
+        else:
+            what = f"your topic number {rank}" if rank > 0 else "the last of your topics"
+        return q[:ref.start()] + what + q[ref.end():]
     if rank is not None:
-        if "content" in last.fact_types:
+        # What the last question asked about decides ("What are your top topics?" -> the second topic), even
+        # when its answer also cited other kinds of facts; then what the last answer cited.
+        asked = classify(last.question).kind
+        refers = "topic" if asked in _TOPIC_KINDS else "content" if asked in _CONTENT_KINDS else \
+            "content" if "content" in last.fact_types else "topic" if "topic" in last.fact_types else None
+        if refers == "content":
             return f"Which video is number {rank} of your top content?" if rank > 0 else \
                 "Which video is the last of your top content?"
-        if "topic" in last.fact_types:
-            return f"What is your topic number {rank}?"
+        if refers == "topic":
+            return f"What is your topic number {rank}?" if rank > 0 else "What is the last of your topics?"
     m = _CONTINUATION.match(q)
     if m and m.group(2):
         rest = m.group(2).rstrip(" ?.!")
         base = last.question.strip().rstrip(" ?.!")
         return f"{base} {rest}?"
     return _with_subject(q, history)
+
+
+def _asks_more(question: str, ref: re.Match[str]) -> bool:
+    """Whether the question asks something of the item it refers to ("how many views did the first one get?"),
+    not just for the item ("what about the second one?")."""
+    rest = question[:ref.start()] + " " + question[ref.end():]
+    return any(w not in _BARE for w in re.findall(r"[a-z']+", rest.lower()))
 
 
 def _with_subject(question: str, history: Sequence[Turn]) -> str:

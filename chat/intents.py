@@ -16,7 +16,7 @@ from typing import Literal
 Kind = Literal[
     "greeting", "identity", "real_person", "age", "gender", "country", "demographics", "audience", "topics",
     "topic", "content_top", "content_rank", "content_title", "would_watch", "compare", "why", "quotes", "trend",
-    "rates", "shared", "quality", "meta", "job", "unknown",
+    "rates", "shared", "quality", "meta", "job", "least", "content_most", "unknown",
 ]
 
 _ORDINALS = {
@@ -24,7 +24,10 @@ _ORDINALS = {
     "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8, "ninth": 9, "9th": 9,
     "tenth": 10, "10th": 10, "last": -1,
 }
-_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b|\bnumber (\d+)\b|#(\d+)\b")
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10}
+_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b|\bnumber (\d+)\b|#(\d+)\b|"
+                      r"\bnumber (" + "|".join(_NUMBER_WORDS) + r")\b")
 _QUOTED = re.compile(r"[\"“'‘]([^\"”'’]{3,200})[\"”'’]")
 
 # Order matters: the first rule that matches wins, most specific first.
@@ -36,10 +39,14 @@ _RULES: list[tuple[Kind, re.Pattern[str]]] = [
                            r"costs|vote|voting|politic\w*|religio\w*|believe in)\b")),
     ("real_person", re.compile(r"\b(are you (a )?(real|human|actual|bot|ai|person)|real person|do you exist|"
                                r"are you an? (ai|bot|robot|person|human))\b")),
+    # "Which persona is most like you?": the data has the groups that share the behaviour, not a ranking of personas
+    ("shared", re.compile(r"\bmost like you\b|\b(which|what) (other )?(persona|group)s?\b.*\b(like you|like me|"
+                          r"similar|closest|close to)\b")),
     ("would_watch", re.compile(r"\b(would|will|might|could) you (like to )?(watch|enjoy|like|click|view|see)\b|"
                                r"\binterested in (a |an )?(video|movie|film)\b")),
     ("compare", re.compile(r"\b(different|differ|difference|compare|compared|comparison|versus|vs\.?|unlike|"
                            r"in common|similar to)\b")),
+    ("least", re.compile(r"\b(least|lowest|bottom|dislike|hate|fewest)\b")),
     ("why", re.compile(r"^\s*why\b|\bwhy do you\b|\bwhat makes you\b|\breason\b")),
     ("job", re.compile(r"\b(job|occupation|profession|for a living|work as|what do you do\b(?! (on|in|with|about))|"
                        r"your work|career|employ)")),
@@ -47,23 +54,28 @@ _RULES: list[tuple[Kind, re.Pattern[str]]] = [
     ("gender", re.compile(r"\b(gender|male or female|man or (a )?woman|are you a (man|woman|guy|girl))\b")),
     ("country", re.compile(r"\bwhere\b.*\b(from|live|based)\b|\bwhich country\b|\bwhat country\b|\bnationality\b")),
     ("identity", re.compile(r"\bwho are you\b|\babout yourself\b|\bintroduce yourself\b|\bdescribe yourself\b|"
-                            r"\bwhat are you\b|\bwho is\b.*\b(this|persona)\b")),
+                            r"\bsummar(y|ise|ize) of you|\bsum (yourself|you) up\b|\bwhat are you\b|"
+                            r"\bwho is\b.*\b(this|persona)\b")),
     ("audience", re.compile(r"\bhow (big|large|many (people|views|viewers|users|of you))\b|\bsize\b|"
                             r"\baudience\b|\bhow much do you watch\b|\bshare of (all|the)\b|\bin total\b")),
-    ("rates", re.compile(r"\blikes\b|\bhow many likes?\b|\bper view\b|\bengagement\b|\bwatch (time|minutes)\b|\brating\b|\brate\b|\baverage\b|"
-                         r"\bminutes\b")),
-    ("trend", re.compile(r"\bwhen\b|\btrend\b|\bover time\b|\bmonth\b|\bpeak\b|\bgrowing\b|\bseason\b|"
-                         r"\bmost active\b|\bchanged?\b")),
+    ("rates", re.compile(r"\blikes\b|\bhow many likes?\b|\bper view\b|\bengag\w*|\bhow long\b|\bwatch (time|minutes)\b|"
+                         r"\brating\b|\brate\b|\baverage\b|\bminutes\b")),
+    ("trend", re.compile(r"\bgoing (up|down)\b|\bup or down\b|\blately\b|\brecent(ly)?\b|\b(increas|decreas|declin|"
+                         r"rising|falling|growth)\w*|\bwhen\b|\btrend\b|\bover time\b|\bmonth\b|\bpeak\b|\bgrowing\b|"
+                         r"\bseason\b|\bmost active\b|\bchanged?\b")),
     ("shared", re.compile(r"\bwho else\b|\bother groups\b|\bpeople like you\b|\bothers like you\b|\boverlap\b|"
                           r"\bshare your (taste|behaviou?r)\b")),
     ("quality", re.compile(r"\bstab(le|ility)\b|\breliab|\bconfiden|\brobust\b|\bhow sure\b|\btrust\b")),
     ("quotes", re.compile(r"\b(comment|comments|say|said|quote|opinion|feedback|think of|think about|feel about)\b")),
     ("content_rank", re.compile(r"\b(second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|2nd|3rd|4th|5th|"
                                 r"number \d+)\b")),
+    ("content_most", re.compile(r"\b(video|movie|film|title|item|content)s?\b.*\b(most (watched|viewed|views|seen|"
+                                r"popular)|watch(es|ed)? (the )?most|highest (count|views))\b|\bmost (watched|viewed|"
+                                r"seen|popular) (video|movie|film|title|item|content)")),
     ("content_top", re.compile(r"\b(video|videos|movie|movies|film|films|episode|title|titles|content|item|"
                                r"items)\b")),
     ("topics", re.compile(r"\b(topic|topics|genre|genres|categor|interest|interests|into|like|love|enjoy|"
-                          r"watch|favou?rite|care about|kind of)\w*\b")),
+                          r"watch|favou?rite|care about|kind of|habit)\w*\b")),
     ("demographics", re.compile(r"\b(demographic|group|occupation|job|gender|country)\b")),
     ("greeting", re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|thanks|thank you)\b[\s!.,]*$")),
 ]
@@ -77,7 +89,9 @@ _WATCH_WORDS = frozenset(["topic", "topics", "genre", "genres", "category", "cat
 NEEDS: dict[str, tuple[tuple[str, int], ...]] = {
     "identity": (("profile", 1),),
     "topics": (("topic", 3),),
+    "least": (("topic", 10), ("content", 10)),
     "content_top": (("content", 3),),
+    "content_most": (("content", 10),),
     "content_rank": (("content", 10), ("topic", 8)),
     "quotes": (("quote", 3),),
     "why": (("quote", 3),),
@@ -102,6 +116,8 @@ def ordinal(question: str) -> int | None:
         return None
     if m.group(1):
         return _ORDINALS[m.group(1)]
+    if m.group(4):
+        return _NUMBER_WORDS[m.group(4)]
     return int(m.group(2) or m.group(3))
 
 

@@ -85,12 +85,11 @@ def _turn(answer: Answer) -> Turn:
     cited = [by_id[c.id] for c in answer.citations if c.id in by_id]
     types = tuple(c.fact_type for c in cited)
     subject = ""
-    subjects = {c.id for c in cited if c.fact_type in ("content", "topic")}
-    if len(subjects) == 1:
-        fact_id = subjects.pop()
-        for c in answer.context:
-            if c.id == fact_id:
-                subject = _subject(c.text, c.fact_type)
+    # The title or topic the answer was about: the only one it cited, or the first of a list of one kind
+    # ("Which video did you like best?" lists three; "how many views did it get?" asks about the first).
+    about = [c for c in cited if c.fact_type in ("content", "topic")]
+    if about and len({c.fact_type for c in about}) == 1:
+        subject = _subject(about[0].text, about[0].fact_type)
     return Turn(answer.question, answer.answer, answer.persona_id, tuple(c.id for c in cited), types, subject)
 
 

@@ -285,3 +285,179 @@ def test_cli_chat_without_a_question_is_a_conversation_with_history(demo, capsys
     assert out.count(f'"{second}"') >= 2  # listed in the first answer, then the follow-up's answer
     assert "(new conversation)" in out and out.count("you> ") == len(lines)
     assert "faithfulness 1.00 (faithful)" in out
+
+
+# ---------------------------------------------------------------------------------------------- reviewed defects
+
+NEW_QUESTIONS = [
+    "How are you different from Ana?", "Would you watch a video called '{second}'?", "do you like sports?",
+    "Do you like Cooking?", "Do you ever watch cooking videos?", "what do you like least?",
+    "which video do you like least?", "How much do you watch {topic}?", "How long do you watch?",
+    "How engaged is your group - do you like videos a lot?", "Which persona is most like you?",
+    "Do you watch more gaming than DIY?", "tell me about your viewing habits",
+    "Give me a summary of yourself in one sentence", "Is your viewing going up or down lately?",
+    "which video did you comment on?", "What is your most watched video?", "Where are you from?",
+    "how many of you are there", "What's your number one video?",
+]
+
+
+def _ask(service, p, *questions: str) -> Answer:
+    session = service.new_session(p.id)
+    answer = None
+    for q in questions:
+        answer = service.ask(session, q)
+    assert answer is not None
+    return answer
+
+
+def _passes(answer: Answer, p, *others) -> None:
+    where = f"{p.id}: {answer.question!r} -> {answer.answer!r}"
+    assert answer.gate.action == "passed" and answer.faithfulness.faithful, (where, answer.faithfulness.to_json())
+    assert "[⚠" not in answer.answer, where
+    allowed = _fact_numbers(p, *others)
+    for n in _numbers(answer.answer):
+        assert n in allowed, (where, n)
+
+
+def test_the_reviewed_questions_pass_the_gate_with_the_personas_own_numbers(demo, service):
+    _, _, pset = demo
+    for p in pset.personas:
+        fill = {"second": p.stats.top_content[1].title, "topic": p.stats.topics[2].topic}
+        for q in NEW_QUESTIONS:
+            answer = _ask(service, p, q.format(**fill))
+            _passes(answer, p, *[o for o in pset.personas if o.id != p.id])
+            assert "Number 2 of my top content" not in answer.answer and "My favourite is" not in answer.answer
+
+
+def test_a_comparison_with_someone_not_in_the_set_says_so_and_names_who_is(demo, service):
+    _, _, pset = demo
+    p = pset.personas[5]
+    answer = _ask(service, p, "How are you different from Ana?")
+    assert "My data doesn't have a persona called Ana in this set" in answer.answer
+    assert all(o.name in answer.answer for o in pset.personas if o.id != p.id) and p.name not in answer.answer
+    _passes(answer, p, *pset.personas)
+
+
+def test_would_you_watch_one_of_your_own_titles_states_its_place_and_count(demo, service):
+    _, _, pset = demo
+    for p in pset.personas[:4]:
+        second = p.stats.top_content[1]
+        answer = _ask(service, p, f"Would you watch a video called '{second.title}'?")
+        assert f'"{second.title}" is number 2 on my list, with {fmt.count(second.count)} views' in answer.answer
+        assert "already watch" not in answer.answer
+        _passes(answer, p)
+
+
+def test_a_named_topic_is_answered_about_that_topic(demo, service):
+    _, _, pset = demo
+    for p in pset.personas:
+        mine = {t.topic: (i, t) for i, t in enumerate(p.stats.topics, start=1)}
+        sports = _ask(service, p, "do you like sports?").answer
+        if "Sports" in mine:
+            t = mine["Sports"][1]
+            assert "Sports is my " in sports and fmt.share(t.share) in sports and fmt.count(t.count) in sports
+        else:
+            assert "My data doesn't show Sports among the topics it lists for my group" in sports
+            assert fmt.share(p.stats.topics[0].share) in sports  # ... and what it does list
+        cooking = _ask(service, p, "Do you ever watch cooking videos?").answer
+        if "Cooking" in mine:
+            assert fmt.share(mine["Cooking"][1].share) in cooking
+            assert not any(c.title in cooking for c in p.stats.top_content)  # not a list of videos
+        else:
+            assert "doesn't show Cooking" in cooking
+        t = p.stats.topics[2]
+        much = _ask(service, p, f"How much do you watch {t.topic}?").answer
+        assert fmt.share(t.share) in much and fmt.count(t.count) in much
+        assert fmt.count(p.stats.group_interactions) not in much
+    joshua = pset.personas[0]
+    topics = {t.topic: t for t in joshua.stats.topics}
+    assert {"Gaming", "DIY"} <= set(topics)
+    both = _ask(service, joshua, "Do you watch more gaming than DIY?").answer
+    hi, lo = sorted([topics["Gaming"], topics["DIY"]], key=lambda t: -t.share)
+    assert both.startswith(f"I watch more {hi.topic} than {lo.topic}")
+    assert fmt.share(hi.share) in both and fmt.share(lo.share) in both
+
+
+def test_least_length_engagement_and_likeness_questions_get_their_own_facts(demo, service):
+    _, _, pset = demo
+    for p in pset.personas:
+        low, top = p.stats.topics[-1], p.stats.topics[0]
+        least = _ask(service, p, "what do you like least?").answer
+        assert least.startswith(f"{low.topic} is the lowest of the topics my data lists for my group")
+        assert fmt.share(low.share) in least and top.topic not in least
+        rates = {r.column: r for r in p.stats.rates}
+        long = _ask(service, p, "How long do you watch?").answer
+        assert f"{rates['watch_minutes'].per_primary:.3g} watch minutes per view" in long and "likes" not in long
+        engaged = _ask(service, p, "How engaged is your group - do you like videos a lot?").answer
+        assert fmt.count(rates["likes"].total) in engaged and "watch minutes" in engaged
+        like_me = _ask(service, p, "Which persona is most like you?").answer
+        assert "which persona is most like me" in like_me and fmt.share(p.stats.own_weight) in like_me
+
+
+def test_summaries_trends_and_comments_are_answered_not_refused(demo, service):
+    _, _, pset = demo
+    for p in pset.personas:
+        s = p.stats
+        habits = _ask(service, p, "tell me about your viewing habits").answer
+        assert not is_refusal(habits) and fmt.share(s.topics[0].share) in habits
+        one = _ask(service, p, "Give me a summary of yourself in one sentence").answer
+        assert one.startswith(f"I'm {p.name}") and len(re.findall(r"[.!?](?:\s|$)", one)) == 1
+        assert fmt.count(s.group_interactions) in one and fmt.share(s.topics[0].share) in one
+        trend = _ask(service, p, "Is your viewing going up or down lately?").answer
+        assert not is_refusal(trend)
+        now, then = sum(t.count for t in s.trend[-3:]), sum(t.count for t in s.trend[-6:-3])
+        word = "fewer" if now < 0.9 * then else "more" if now > 1.1 * then else "about as many"
+        assert trend.startswith(f"My group had {word} views from {s.trend[-3].period} to {s.trend[-1].period}")
+        assert all(f"{t.period}: {fmt.count(t.count)}" in trend for t in s.trend[-6:])
+        commented = _ask(service, p, "which video did you comment on?").answer
+        assert not is_refusal(commented) and f'"{p.quotes[0].title}"' in commented
+
+
+def test_follow_ups_refer_to_what_the_last_question_asked_about(demo, service):
+    _, _, pset = demo
+    p = pset.personas[5]
+    second = _ask(service, p, "What are your top topics?", "what about the second one?")
+    t = p.stats.topics[1]
+    assert second.answer.startswith(f"{t.topic} is my second-biggest topic") and fmt.share(t.share) in second.answer
+    first = p.stats.top_content[0]
+    for follow in ("how many views did it get?", "how many views did the first one get?"):
+        answer = _ask(service, p, "What's your number one video?", follow)
+        assert f'"{first.title}"' in answer.answer and fmt.count(first.count) in answer.answer, answer.answer
+        assert fmt.count(p.stats.group_interactions) not in answer.answer
+        _passes(answer, p)
+
+
+def test_top_content_is_worded_by_weight_and_most_watched_by_count(demo, service):
+    _, _, pset = demo
+    inverted = [p for p in pset.personas
+                if any(b.count > a.count for i, a in enumerate(p.stats.top_content[:3])
+                       for b in p.stats.top_content[i + 1:3])]
+    assert inverted, "the demo has personas whose top items are not in count order"
+    for p in inverted:
+        best = _ask(service, p, "Which of our videos did you like best?")
+        assert "favourite" not in best.answer and "most watched" not in best.answer
+        assert "ranks videos by their weight in my behaviour" in best.answer
+        _passes(best, p)
+    for p in pset.personas:
+        most = _ask(service, p, "What is your most watched video?")
+        top = max(p.stats.top_content, key=lambda c: c.count)
+        assert f'"{top.title}"' in most.answer and "the most views" in most.answer
+        assert fmt.count(top.count) in most.answer
+        _passes(most, p)
+
+
+def test_wording_reads_like_a_person(demo, service):
+    _, _, pset = demo
+    for p in pset.personas:
+        where = _ask(service, p, "Where are you from?").answer
+        if p.country in ("United States", "United Kingdom"):
+            assert f"I am from the {p.country}" in where
+        many = _ask(service, p, "how many of you are there").answer
+        assert "it counts views, not people" in many and fmt.count(p.stats.group_interactions) in many
+    p, other = pset.personas[5], pset.personas[0]
+    compare = _ask(service, p, f"How are you different from {other.name.split()[0]}?")
+    assert f"{other.stats.topics[0].topic} is {other.name}'s top topic: {fmt.share(other.stats.topics[0].share)}" \
+        in compare.answer and "topic number 1 of" not in compare.answer
+    _passes(compare, p, other)
+    listing = _ask(service, p, "Which of our videos did you like best?").answer
+    assert f'Number 2 on my list is "{p.stats.top_content[1].title}"' in listing

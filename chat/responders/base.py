@@ -38,6 +38,8 @@ class ResponderRequest:
     facts: Sequence[RetrievedFact]  # numbered 1..n in this order; cite as [n]
     history: Sequence[Turn] = ()
     mentioned: Sequence[Persona] = field(default_factory=tuple)  # other personas the question names
+    # every persona of the persona's set (the names a comparison can use; the topics the data knows)
+    set_personas: Sequence[Persona] = field(default_factory=tuple)
 
 
 class Responder(Protocol):

@@ -12,11 +12,20 @@ import re
 from collections.abc import Iterator, Sequence
 
 from personas import formatting as fmt
+from personas.stats import TrendPoint
 from retrieval.documents import is_average
 
 from ..intents import classify, countries_named
 from .base import ResponderRequest
-from .sentences import NO_DATA, Sentences, facts_of
+from .sentences import NO_DATA, Fact, Sentences, facts_of, place
+
+_VIDEO_WORDS = re.compile(r"\b(video|movie|film|title|item|content|episode)s?\b")
+_DIRECTION = re.compile(r"\bgoing (up|down)\b|\bup or down\b|\blately\b|\brecent(ly)?\b|\b(increas|decreas|declin|"
+                        r"rising|falling|growing|growth)\w*|\btrend")
+_TIME_WORDS = re.compile(r"\bhow long\b|\bminutes?\b|\bhours?\b|\bseconds?\b|\bduration\b|\bwatch time\b")
+_PEOPLE = re.compile(r"\bhow many (people|viewers|users|persons|members|of you)\b|\bhow many are you\b")
+# A name the question compares with: "different from Ana", "compare yourself with Ana Souza"
+_NAME_AFTER = re.compile(r"\b(?:from|with|than|to|and|versus|vs\.?)\s+([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)")
 
 
 class GroundedResponder:
@@ -40,9 +49,22 @@ class _Composer(Sentences):
 
     def answer(self) -> str:
         kind = self.intent.kind
-        topic = self.named_topic()
-        if kind in ("topics", "unknown", "demographics") and topic is not None and not self._asks_about_group():
+        about_topic = kind in ("topics", "unknown", "demographics", "content_top", "audience") and \
+            not self._asks_about_group() and not self.intent.quoted and self.intent.rank is None
+        named, missing = self.named_topics(), self.missing_topic()
+        if about_topic and len(named) >= 2:
+            kind = "topic_pair"
+        elif about_topic and named:
             kind = "topic"
+        elif about_topic and missing and kind != "audience":
+            kind = "topic_missing"
+        elif kind == "audience" and self.named_title() is not None:
+            kind = "content_title"  # 'how many views did it get? ("<title>")'
+        elif self.intent.rank is not None and re.search(r"\btopics?\b", self.q) and \
+                kind in ("content_rank", "content_top", "topics", "audience"):
+            kind = "topic" if named else "topic_rank"  # "What is your topic number 2?"
+        elif self.intent.rank is not None and kind == "audience" and re.search(r"\btop content\b", self.q):
+            kind = "content_rank"  # "how many views did number 1 of your top content get?"
         elsewhere = self.other_country()
         if elsewhere and kind not in ("compare", "would_watch", "content_title", "quotes", "why"):
             self.k_elsewhere(elsewhere)
@@ -67,9 +89,10 @@ class _Composer(Sentences):
         code, name = country
         d = self.one("demographics")
         if d is not None and d.v.get("country"):
-            self.out.say(f"My data doesn't tell me that for {name}: it is about my own group, in {d.v['country']}", d)
+            self.out.say(f"My data doesn't tell me that for {place(name)}: it is about my own group, in "
+                         f"{place(str(d.v['country']))}", d)
         else:
-            self.no_data(f": my data doesn't break my {self.words} down for {name}")
+            self.no_data(f": my data doesn't break my {self.words} down for {place(name)}")
         f = self.one("shared")
         if f is not None:
             m = re.search(rf"([^;:]*?, {re.escape(code)}) \(([\d.]+%)\)", f.text)
@@ -96,6 +119,14 @@ class _Composer(Sentences):
             self.group(d)
 
     def k_identity(self) -> None:
+        d, a, tops = self.one("demographics"), self.one("audience"), self.ranked("topic")[:1]
+        if re.search(r"\bone sentence\b|\bin a nutshell\b|\bbriefly\b|\bin short\b", self.q) and d and a and tops:
+            t = tops[0]
+            self.out.say(f"I'm {self.p.name}, a data-driven persona for the group {d.v['group_label']}, with "
+                         f"{fmt.count(a.v['group_interactions'])} {self.words} ({fmt.share(a.v['audience_share'])} of "
+                         f"all {self.words}), mostly into {t.v['topic']} ({fmt.share(t.v['share'])} of my group's "
+                         f"{self.words})", d, a, t)
+            return
         self.out.say(f"I'm {self.p.name}, a data-driven persona who represents a group of real viewers, "
                      f"not one real person")
         d = self.one("demographics")
@@ -149,6 +180,8 @@ class _Composer(Sentences):
         if a is None:
             self.no_data(": my audience figures did not come up for this question")
             return
+        if _PEOPLE.search(self.q) and a.v.get("group_users") is None:
+            self.no_data(f"how many people are in my group: it counts {self.words}, not people")
         self.audience(a)
 
     def k_topics(self) -> None:
@@ -158,10 +191,10 @@ class _Composer(Sentences):
             return
         self.topic(tops[0], f"Mostly {tops[0].v['topic']}, my top topic")
         for f in tops[1:3]:
-            self.topic(f, f"Then comes {f.v['topic']}, my topic number {int(f.v['rank'])}")
+            self.topic(f, f"Then comes {f.v['topic']}, {self.topic_place(int(f.v['rank']))}")
         firsts = self.ranked("content")[:1]
         if firsts and int(firsts[0].v.get("rank", 0)) == 1:
-            self.content(firsts[0], "The item my group watches most is")
+            self.content(firsts[0], self.first_lead)
 
     def k_topic(self) -> None:
         f = self.named_topic()
@@ -169,7 +202,51 @@ class _Composer(Sentences):
             self.k_topics()
             return
         self.topic(f)
+        missing = self.missing_topic()
+        if missing:  # "more Cooking than Sports?"
+            self.out.say(f"My data doesn't show {missing} among the topics it lists for my group")
 
+    def k_topic_pair(self) -> None:
+        """"Do you watch more Gaming than DIY?": both shares, and which is the bigger."""
+        a, b = self.named_topics()[:2]
+        hi, lo = (a, b) if a.v["share"] >= b.v["share"] else (b, a)
+        if hi.v["share"] > lo.v["share"]:
+            self.out.say(f"I watch more {hi.v['topic']} than {lo.v['topic']}", hi, lo)
+        self.topic(hi)
+        self.topic(lo)
+
+    def k_topic_missing(self) -> None:
+        """A topic of the data that is not among this persona's listed topics ("do you like sports?")."""
+        self.out.say(f"My data doesn't show {self.missing_topic()} among the topics it lists for my group")
+        for f in self.ranked("topic")[:2]:
+            self.topic(f)
+
+    def k_topic_rank(self) -> None:
+        wanted = self.intent.rank
+        tops = self.ranked("topic")
+        if wanted is not None and wanted < 0 and tops:
+            wanted = max(int(f.v["rank"]) for f in tops)
+        hit = [f for f in tops if int(f.v.get("rank", 0)) == wanted]
+        if hit:
+            self.topic(hit[0])
+        else:
+            self.no_data(f": my topic number {wanted} did not come up")
+
+    def k_least(self) -> None:
+        """"What do you like least?": the data lists only the top topics and items; the lowest of those."""
+        if _VIDEO_WORDS.search(self.q):
+            self.no_data(f": it lists only the {self.item}s with the most weight in my behaviour")
+            items = self.ranked("content")
+            if items:
+                self.content(items[-1])
+            return
+        tops = self.ranked("topic")
+        if not tops:
+            self.no_data(": my topics did not come up for this question")
+            return
+        low = tops[-1]
+        self.topic(low, f"{low.v['topic']} is the lowest of the topics my data lists for my group")
+        self.no_data("about the topics below those: it lists only my group's top topics")
     def k_content_top(self) -> None:
         items = self.ranked("content")
         if not items:
@@ -180,9 +257,45 @@ class _Composer(Sentences):
             self.k_content_rank()
             return
         first, rest = items[0], items[1:3]
-        self.content(first, "My favourite is" if int(first.v["rank"]) == 1 else None)
+        self.content(first, self.first_lead if int(first.v["rank"]) == 1 else None)
         for f in rest:
             self.content(f)
+        self._order_note([first, *rest])
+
+    @property
+    def first_lead(self) -> str:
+        return f"The {self.item} with the most weight in my behaviour is"
+
+    def _order_note(self, shown: Sequence[Fact]) -> None:
+        """The list goes by weight in the behaviour, not by count: say so when a later item has more."""
+        for i, a in enumerate(shown):
+            later = [b for b in shown[i + 1:] if b.v["count"] > a.v["count"]]
+            if later:
+                b = max(later, key=lambda f: f.v["count"])
+                self.out.say(f"My list ranks {self.item}s by their weight in my behaviour, so \"{b.v['title']}\" comes "
+                             f"after \"{a.v['title']}\" with more {self.words}", a, b)
+                return
+
+    def k_content_most(self) -> None:
+        """"Most watched": the highest count among the listed items, which need not be number 1 of the list."""
+        items = self.ranked("content")
+        if not items:
+            self.no_data(": my top content did not come up for this question")
+            return
+        top = max(f.v["count"] for f in items)
+        best = [f for f in items if f.v["count"] == top]
+        counted = f"{fmt.count(top)} {fmt.noun(self.p.count_name, top)}{' each' if len(best) > 1 else ''} from my group"
+        first = items[0]
+        if best == [first] and int(first.v["rank"]) == 1:
+            self.out.say(f"\"{first.v['title']}\" is number 1 on my list and has the most {self.words} of all the "
+                         f"{self.item}s on it: {counted}", first)
+            return
+        # "among": the superlative is about the listed items by count, which is not the list's own order
+        titles = _join([f'"{f.v["title"]}"' for f in best])
+        self.out.say(f"Among the {self.item}s on my list, ranked by weight in my behaviour, {titles} "
+                     f"{'have' if len(best) > 1 else 'has'} the most {self.words}: {counted}", *best)
+        if first not in best and int(first.v["rank"]) == 1:
+            self.content(first, f"Number 1 on my list, the {self.item} with the most weight in my behaviour, is")
 
     def k_content_rank(self) -> None:
         wanted = self.intent.rank
@@ -191,7 +304,7 @@ class _Composer(Sentences):
             wanted = max(int(f.v["rank"]) for f in items)
         hit = [f for f in items if int(f.v.get("rank", 0)) == wanted]
         if hit:
-            self.content(hit[0])
+            self.content(hit[0], self.first_lead if wanted == 1 else None)
             return
         topics = [f for f in self.ranked("topic") if int(f.v.get("rank", 0)) == wanted]
         if topics:
@@ -202,15 +315,20 @@ class _Composer(Sentences):
     def k_content_title(self) -> None:
         f = self.named_title()
         if f is not None:
-            self.content(f, "Yes, I know it: my number 1 is" if int(f.v["rank"]) == 1 else
-                         f"Yes, I know it: number {int(f.v['rank'])} of my top content is")
+            self.listed(f)
             return
         self.k_would_watch()
+
+    def listed(self, f: Fact) -> None:
+        v = f.v
+        self.out.say(f"\"{v['title']}\" is number {int(v['rank'])} on my list, with {fmt.count(v['count'])} "
+                     f"{fmt.noun(self.p.count_name, v['count'])} from my group", f)
 
     def k_would_watch(self) -> None:
         f = self.named_title()
         if f is not None:
-            self.content(f, "Yes: I already watch it. Number {} of my top content is".format(int(f.v["rank"])))
+            self.listed(f)  # a title of my own list: its place and count say more than "yes"
+            self.out.say("Going by that, I'd probably watch it")
             return
         title = self.intent.quoted or self.request.question
         tw = {w for w in re.findall(r"[a-z]+", title.lower()) if len(w) > 2}
@@ -218,8 +336,8 @@ class _Composer(Sentences):
                    if set(re.findall(r"[a-z]+", str(t.v["topic"]).lower())) & tw]
         if matches:
             best = matches[0]
-            self.topic(best, f"{best.v['topic']}, the topic that title sounds like, is my topic number "
-                             f"{int(best.v['rank'])}")
+            self.topic(best, f"{best.v['topic']}, the topic that title sounds like, is "
+                             f"{self.topic_place(int(best.v['rank']))}")
             self.out.say("Going by that, I'd probably watch it" if best.v["lift"] >= 1 else
                          "Going by that, I'd probably skip it")
             self.out.say("That video itself isn't in my data, so I can't tell you how my group would react to it")
@@ -232,7 +350,7 @@ class _Composer(Sentences):
     def k_compare(self) -> None:
         others = list(self.request.mentioned)
         if not others:
-            self.out.say("Tell me which persona to compare with, by name, and I'll compare our data")
+            self._compare_with_whom()
             return
         other = others[0]
         theirs = [f for f in self.all if f.persona_id == other.id]
@@ -251,22 +369,44 @@ class _Composer(Sentences):
             a, b = my_top[0], their_top[0]
             if int(a.v["rank"]) == 1 and int(b.v["rank"]) == 1:
                 self.topic(a)
-                self.out.say(f"{b.v['topic']} is {fmt.share(b.v['share'])} of {other.name}'s group's {self.words}, "
-                             f"topic number 1 of {other.name}", b)
+                self.out.say(f"{b.v['topic']} is {other.name}'s top topic: {fmt.share(b.v['share'])} of "
+                             f"{other.name}'s group's {self.words}", b)
         if len(self.out.parts) == 0:
             self.no_data(f": the facts that would compare me with {other.name} did not come up")
+
+    def _compare_with_whom(self) -> None:
+        """A comparison that names no persona of this set: say so, and name those it can compare with."""
+        topics = {t.lower() for t in self.set_topics()}
+        asked = next((m.group(1) for m in _NAME_AFTER.finditer(self.request.question)
+                      if m.group(1).lower() not in topics and not countries_named(m.group(1))
+                      and m.group(1) not in ("I", "You", "Me")), None)
+        if asked:
+            self.out.say(f"My data doesn't have a persona called {asked} in this set")
+        names = {o.id: o.name for o in self.request.set_personas if o.id != self.p.id}
+        cards = [f for f in self.all if f.type == "audience" and f.persona_id in names]
+        if cards:
+            listed = [names[f.persona_id] for f in cards]
+            self.out.say(f"The other personas in this set are {_join(listed)}", *cards)
+            self.out.say("Ask me how I differ from one of them, by name")
+        else:
+            self.out.say("Ask me how I differ from another persona of this set, by name")
 
     def k_why(self) -> None:
         self.no_data("why: it records what my group watched, not its reasons")
         f = self.named_topic()
         if f is not None:
-            self.topic(f, f"What it shows is that {f.v['topic']} is my topic number {int(f.v['rank'])}")
+            self.topic(f, f"What it shows is that {f.v['topic']} is {self.topic_place(int(f.v['rank']))}")
         quotes = self._relevant_quotes()
         if quotes:
             self.quote(quotes[0])
 
     def k_quotes(self) -> None:
         quotes = self._relevant_quotes() if self._names_subject() else self.ranked("quote")
+        if quotes and re.search(r"\b(which|what) (video|title|item|movie|film)s?\b", self.q):
+            titles = list(dict.fromkeys(str(f.v["title"]) for f in quotes if f.v.get("title")))
+            if titles:
+                quoted = _join([f'"{t}"' for t in titles])
+                self.out.say(f"My data has comments from my group on {quoted}", *quotes)
         top = self.ranked("content")[:1]
         if top and re.search(r"\b(favou?rite|best|top|most)\b", self.q):
             # comments on "your favourite video": those on my number 1 first
@@ -283,15 +423,39 @@ class _Composer(Sentences):
             self.no_data(": my activity over time did not come up, or the data has no dates")
             return
         v = f.v
+        if _DIRECTION.search(self.q):
+            self._direction(f)
         self.out.say(f"My group's busiest month was {v['peak_period']}, with {fmt.count(v['peak_count'])} "
                      f"{self.words}", f)
         self.out.say(f"My data runs from {v['first_period']} to {v['last_period']}", f)
+
+    def _direction(self, f: Fact) -> None:
+        """Up or down lately: the last months against as many months before them (at most three each)."""
+        pts = self.p.stats.trend
+        n = min(3, len(pts) // 2)
+        if n == 0:
+            return
+        recent, before = pts[-n:], pts[-2 * n:-n]
+        now, then = sum(p.count for p in recent), sum(p.count for p in before)
+
+        def span(ps: Sequence[TrendPoint]) -> str:
+            return f"in {ps[0].period}" if len(ps) == 1 else f"from {ps[0].period} to {ps[-1].period}"
+
+        if now < 0.9 * then:
+            how = f"fewer {self.words} {span(recent)} than {span(before)}"
+        elif now > 1.1 * then:
+            how = f"more {self.words} {span(recent)} than {span(before)}"
+        else:
+            how = f"about as many {self.words} {span(recent)} as {span(before)}"
+        self.out.say(f"My group had {how}", f)
+        self.out.say("By month: " + "; ".join(f"{p.period}: {fmt.count(p.count)}" for p in [*before, *recent]), f)
 
     def k_rates(self) -> None:
         rates = self.of("rate")
         if not rates:
             self.no_data(": the data has no counts besides " + self.words)
             return
+        rates = self._rates_asked(rates)
         title = self.intent.quoted
         if title:
             self.out.say(f"My data doesn't tell me that for \"{title}\" alone: it has these counts for my whole group")
@@ -305,11 +469,25 @@ class _Composer(Sentences):
                              f"{v['per_primary']:.3g} {fmt.noun(v['column'])} per {fmt.noun(self.p.count_name, 1)}",
                              f)
 
+    def _rates_asked(self, rates: list[Fact]) -> list[Fact]:
+        """The counts the question asks about ("how long?" -> watch minutes; "likes" -> likes); all when it
+        asks about engagement in general or names none of them."""
+        if re.search(r"\bengag", self.q):
+            return rates
+        if _TIME_WORDS.search(self.q):
+            hit = [f for f in rates if re.search(r"minute|second|hour|time|duration", str(f.v["column"]))]
+        else:
+            hit = [f for f in rates if any(re.search(rf"\b{re.escape(w.rstrip('s'))}s?\b", self.q)
+                                           for w in str(f.v["column"]).lower().split("_") if len(w) > 2)]
+        return hit or rates
+
     def k_shared(self) -> None:
         f = self.one("shared")
         if f is None:
             self.no_data(": the groups that share my behaviour did not come up")
             return
+        if re.search(r"\bpersonas?\b", self.q):
+            self.no_data("which persona is most like me: it lists the groups that share my behaviour")
         m = re.search(r"with their share of it: (.*)\. .*own group holds", f.text)
         if m:
             self.out.say(f"Other groups that share my behaviour, with their share of it: {m.group(1)}", f)
@@ -343,6 +521,10 @@ class _Composer(Sentences):
     def _coverage(self) -> str:
         return (f": it covers what my group watched ({self.words}, topics, top content, comments and "
                 f"activity over time), not that")
+
+
+def _join(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def is_refusal(text: str) -> bool:

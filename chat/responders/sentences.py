@@ -21,6 +21,17 @@ from .base import ResponderRequest
 
 NO_DATA = "My data doesn't tell me that"
 
+_ORDINAL_WORDS = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}
+# Country names said with "the" ("from the United States", "in the Netherlands").
+_THE_COUNTRY = re.compile(r"^(united|czech|dominican|central african|democratic|marshall|solomon|cayman|"
+                          r"faroe|falkland)\b|\b(republic|islands|kingdom|states|emirates)$|^(netherlands|"
+                          r"philippines|bahamas|gambia|maldives|comoros|seychelles|vatican)$", re.IGNORECASE)
+
+
+def place(country: str) -> str:
+    """A country as it reads in a sentence: 'United States' -> 'the United States'; 'Brazil' -> 'Brazil'."""
+    return f"the {country}" if _THE_COUNTRY.search(country.strip()) else country
+
 
 @dataclass(frozen=True)
 class Fact:
@@ -59,7 +70,8 @@ class AnswerText:
 
 # Words of a comments question that do not name what the comments should be about.
 _QUOTE_STOP = frozenset(
-    ["what", "think", "about", "your", "our", "the", "you", "do", "of", "why", "like", "likes", "videos", "video", "feel", "feels", "say", "says", "said", "this", "that", "and", "are", "how", "comment", "comments", "commented", "viewers", "viewer", "people", "group", "favourite", "favorite", "best", "most", "top", "content", "item", "items", "watch", "watched", "there", "their", "them", "they", "some", "tell", "give", "write", "wrote", "does", "did", "have"]
+    ["what", "think", "about", "your", "our", "the", "you", "do", "of", "why", "like", "likes", "videos", "video", "feel", "feels", "say", "says", "said", "this", "that", "and", "are", "how", "comment", "comments", "commented", "viewers", "viewer", "people", "group", "favourite", "favorite", "best", "most", "top", "content", "item", "items", "watch", "watched", "there", "their", "them", "they", "some", "tell", "give", "write", "wrote", "does", "did", "have",
+     "which", "ever", "leave", "left", "post", "posted", "anything", "something", "titles", "title"]
 )
 
 
@@ -76,6 +88,7 @@ class Sentences:
         self.intent = intent
         self.q = request.question.lower()
         self.words = fmt.noun(persona.count_name)
+        self.item = "video" if persona.count_name == "views" else "item"
         self.out = AnswerText()
 
     # ------------------------------------------------------------------ fact lookups
@@ -96,6 +109,27 @@ class Sentences:
                 return f
         return None
 
+    def named_topics(self) -> list[Fact]:
+        """My listed topics the question names, in the order it names them."""
+        found = []
+        for f in self.ranked("topic"):
+            m = re.search(rf"\b{re.escape(str(f.v['topic']).lower())}\b", self.q)
+            if m:
+                found.append((m.start(), f))
+        return [f for _, f in sorted(found, key=lambda x: x[0])]
+
+    def set_topics(self) -> list[str]:
+        """The topics the data knows: those of every persona of the set."""
+        return list(dict.fromkeys(t.topic for o in (*self.request.set_personas, self.p) for t in o.stats.topics))
+
+    def missing_topic(self) -> str | None:
+        """A topic of the data that the question names and that is not among my listed topics."""
+        mine = {str(f.v["topic"]).lower() for f in self.of("topic")} | {t.topic.lower() for t in self.p.stats.topics}
+        for t in self.set_topics():
+            if t.lower() not in mine and re.search(rf"\b{re.escape(t.lower())}\b", self.q):
+                return t
+        return None
+
     def named_title(self) -> Fact | None:
         wanted = (self.intent.quoted or "").lower()
         for f in self.ranked("content"):
@@ -114,16 +148,22 @@ class Sentences:
 
     def topic(self, f: Fact, lead: str | None = None) -> None:
         v = f.v
-        rank = int(v.get("rank", 0))
-        where = "my top topic" if rank == 1 else f"my topic number {rank}"
-        lead = lead or f"{v['topic']} is {where}"
+        lead = lead or f"{v['topic']} is {self.topic_place(int(v.get('rank', 0)))}"
         self.out.say(f"{lead}: {fmt.share(v['share'])} of my group's {self.words} ({fmt.count(v['count'])} "
                      f"{self.words}), {fmt.lift(v['lift'])} the share of the whole audience", f)
 
+    @staticmethod
+    def topic_place(rank: int) -> str:
+        """'my top topic', 'my second-biggest topic', ..., 'my topic number 7'."""
+        if rank == 1:
+            return "my top topic"
+        if rank in _ORDINAL_WORDS:
+            return f"my {_ORDINAL_WORDS[rank]}-biggest topic"
+        return f"my topic number {rank}"
+
     def content(self, f: Fact, lead: str | None = None) -> None:
         v = f.v
-        rank = int(v.get("rank", 0))
-        lead = lead or ("My number 1 is" if rank == 1 else f"Number {rank} of my top content is")
+        lead = lead or f"Number {int(v.get('rank', 0))} on my list is"
         self.out.say(f"{lead} \"{v['title']}\", with {fmt.count(v['count'])} "
                      f"{fmt.noun(self.p.count_name, v['count'])} from my group", f)
 
@@ -141,7 +181,7 @@ class Sentences:
                 bits.append("my gender is not in the data")
         if "country" in parts:
             if v.get("country"):
-                bits.append(f"{'' if bits else 'I am '}from {v['country']}")
+                bits.append(f"{'' if bits else 'I am '}from {place(str(v['country']))}")
             else:
                 bits.append("my country is not in the data")
         sentence = ", ".join(bits)
