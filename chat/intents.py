@@ -94,7 +94,7 @@ NEEDS: dict[str, tuple[tuple[str, int], ...]] = {
     "content_most": (("content", 10),),
     "content_rank": (("content", 10), ("topic", 8)),
     "quotes": (("quote", 3),),
-    "why": (("quote", 3),),
+    "why": (("quote", 3), ("topic", 1)),
     "trend": (("trend", 1),),
     "rates": (("rate", 5),),
     "shared": (("shared", 1),),

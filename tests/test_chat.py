@@ -348,6 +348,18 @@ def test_would_you_watch_one_of_your_own_titles_states_its_place_and_count(demo,
         _passes(answer, p)
 
 
+def test_why_about_a_topic_the_persona_does_not_have_says_so(demo, service):
+    _, _, pset = demo
+    without = [p for p in pset.personas if "Cooking" not in {t.topic for t in p.stats.topics}]
+    assert without  # the demo has personas whose topics list no Cooking
+    for p in without:
+        answer = _ask(service, p, "Why do you like cooking videos?")
+        assert "doesn't tell me why" in answer.answer and "doesn't show Cooking" in answer.answer
+        top = p.stats.topics[0]
+        assert f"{top.topic} is my top topic" in answer.answer and fmt.share(top.share) in answer.answer
+        _passes(answer, p)
+
+
 def test_a_named_topic_is_answered_about_that_topic(demo, service):
     _, _, pset = demo
     for p in pset.personas:

@@ -1,0 +1,183 @@
+"""What the grounded responder says about what a persona watches: its topics (all, one named, a pair, the n-th,
+the least) and its top content (the list, the most watched by count, the n-th, a title, "would you watch ...").
+
+A mixin of chat/responders/grounded.py's composer; every sentence comes from chat/responders/sentences.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from personas import formatting as fmt
+
+from .sentences import Fact, Sentences, join as _join
+
+_VIDEO_WORDS = re.compile(r"\b(video|movie|film|title|item|content|episode)s?\b")
+
+
+class WatchingAnswers(Sentences):
+    """Answers about topics and content (``k_<kind>`` methods, dispatched by the composer)."""
+
+    def k_topics(self) -> None:
+        tops = [f for f in self.ranked("topic") if int(f.v.get("rank", 99)) <= 3]
+        if not tops:
+            self.k_content_top()
+            return
+        self.topic(tops[0], f"Mostly {tops[0].v['topic']}, my top topic")
+        for f in tops[1:3]:
+            self.topic(f, f"Then comes {f.v['topic']}, {self.topic_place(int(f.v['rank']))}")
+        firsts = self.ranked("content")[:1]
+        if firsts and int(firsts[0].v.get("rank", 0)) == 1:
+            self.content(firsts[0], self.first_lead)
+
+    def k_topic(self) -> None:
+        f = self.named_topic()
+        if f is None:
+            self.k_topics()
+            return
+        self.topic(f)
+        missing = self.missing_topic()
+        if missing:  # "more Cooking than Sports?"
+            self.out.say(f"My data doesn't show {missing} among the topics it lists for my group")
+
+    def k_topic_pair(self) -> None:
+        """"Do you watch more Gaming than DIY?": both shares, and which is the bigger."""
+        a, b = self.named_topics()[:2]
+        hi, lo = (a, b) if a.v["share"] >= b.v["share"] else (b, a)
+        if hi.v["share"] > lo.v["share"]:
+            self.out.say(f"I watch more {hi.v['topic']} than {lo.v['topic']}", hi, lo)
+        self.topic(hi)
+        self.topic(lo)
+
+    def k_topic_missing(self) -> None:
+        """A topic of the data that is not among this persona's listed topics ("do you like sports?")."""
+        self.out.say(f"My data doesn't show {self.missing_topic()} among the topics it lists for my group")
+        for f in self.ranked("topic")[:2]:
+            self.topic(f)
+
+    def k_topic_rank(self) -> None:
+        wanted = self.intent.rank
+        tops = self.ranked("topic")
+        if wanted is not None and wanted < 0 and tops:
+            wanted = max(int(f.v["rank"]) for f in tops)
+        hit = [f for f in tops if int(f.v.get("rank", 0)) == wanted]
+        if hit:
+            self.topic(hit[0])
+        else:
+            self.no_data(f": my topic number {wanted} did not come up")
+
+    def k_least(self) -> None:
+        """"What do you like least?": the data lists only the top topics and items; the lowest of those."""
+        if _VIDEO_WORDS.search(self.q):
+            self.no_data(f": it lists only the {self.item}s with the most weight in my behaviour")
+            items = self.ranked("content")
+            if items:
+                self.content(items[-1])
+            return
+        tops = self.ranked("topic")
+        if not tops:
+            self.no_data(": my topics did not come up for this question")
+            return
+        low = tops[-1]
+        self.topic(low, f"{low.v['topic']} is the lowest of the topics my data lists for my group")
+        self.no_data("about the topics below those: it lists only my group's top topics")
+    def k_content_top(self) -> None:
+        items = self.ranked("content")
+        if not items:
+            self.no_data(": my top content did not come up for this question")
+            return
+        wanted = self.intent.rank
+        if wanted:
+            self.k_content_rank()
+            return
+        first, rest = items[0], items[1:3]
+        self.content(first, self.first_lead if int(first.v["rank"]) == 1 else None)
+        for f in rest:
+            self.content(f)
+        self._order_note([first, *rest])
+
+    @property
+    def first_lead(self) -> str:
+        return f"The {self.item} with the most weight in my behaviour is"
+
+    def _order_note(self, shown: Sequence[Fact]) -> None:
+        """The list goes by weight in the behaviour, not by count: say so when a later item has more."""
+        for i, a in enumerate(shown):
+            later = [b for b in shown[i + 1:] if b.v["count"] > a.v["count"]]
+            if later:
+                b = max(later, key=lambda f: f.v["count"])
+                self.out.say(f"My list ranks {self.item}s by their weight in my behaviour, so \"{b.v['title']}\" comes "
+                             f"after \"{a.v['title']}\" with more {self.words}", a, b)
+                return
+
+    def k_content_most(self) -> None:
+        """"Most watched": the highest count among the listed items, which need not be number 1 of the list."""
+        items = self.ranked("content")
+        if not items:
+            self.no_data(": my top content did not come up for this question")
+            return
+        top = max(f.v["count"] for f in items)
+        best = [f for f in items if f.v["count"] == top]
+        counted = f"{fmt.count(top)} {fmt.noun(self.p.count_name, top)}{' each' if len(best) > 1 else ''} from my group"
+        first = items[0]
+        if best == [first] and int(first.v["rank"]) == 1:
+            self.out.say(f"\"{first.v['title']}\" is number 1 on my list and has the most {self.words} of all the "
+                         f"{self.item}s on it: {counted}", first)
+            return
+        # "among": the superlative is about the listed items by count, which is not the list's own order
+        titles = _join([f'"{f.v["title"]}"' for f in best])
+        self.out.say(f"Among the {self.item}s on my list, ranked by weight in my behaviour, {titles} "
+                     f"{'have' if len(best) > 1 else 'has'} the most {self.words}: {counted}", *best)
+        if first not in best and int(first.v["rank"]) == 1:
+            self.content(first, f"Number 1 on my list, the {self.item} with the most weight in my behaviour, is")
+
+    def k_content_rank(self) -> None:
+        wanted = self.intent.rank
+        items = self.ranked("content")
+        if wanted is not None and wanted < 0 and items:
+            wanted = max(int(f.v["rank"]) for f in items)
+        hit = [f for f in items if int(f.v.get("rank", 0)) == wanted]
+        if hit:
+            self.content(hit[0], self.first_lead if wanted == 1 else None)
+            return
+        topics = [f for f in self.ranked("topic") if int(f.v.get("rank", 0)) == wanted]
+        if topics:
+            self.topic(topics[0])
+            return
+        self.no_data(f": item number {wanted} of my list did not come up" if wanted else "")
+
+    def k_content_title(self) -> None:
+        f = self.named_title()
+        if f is not None:
+            self.listed(f)
+            return
+        self.k_would_watch()
+
+    def listed(self, f: Fact) -> None:
+        v = f.v
+        self.out.say(f"\"{v['title']}\" is number {int(v['rank'])} on my list, with {fmt.count(v['count'])} "
+                     f"{fmt.noun(self.p.count_name, v['count'])} from my group", f)
+
+    def k_would_watch(self) -> None:
+        f = self.named_title()
+        if f is not None:
+            self.listed(f)  # a title of my own list: its place and count say more than "yes"
+            self.out.say("Going by that, I'd probably watch it")
+            return
+        title = self.intent.quoted or self.request.question
+        tw = {w for w in re.findall(r"[a-z]+", title.lower()) if len(w) > 2}
+        matches = [t for t in self.ranked("topic")
+                   if set(re.findall(r"[a-z]+", str(t.v["topic"]).lower())) & tw]
+        if matches:
+            best = matches[0]
+            self.topic(best, f"{best.v['topic']}, the topic that title sounds like, is "
+                             f"{self.topic_place(int(best.v['rank']))}")
+            self.out.say("Going by that, I'd probably watch it" if best.v["lift"] >= 1 else
+                         "Going by that, I'd probably skip it")
+            self.out.say("That video itself isn't in my data, so I can't tell you how my group would react to it")
+            return
+        self.out.say("I can't tell: that title isn't in my data, and I can't match it to one of my topics")
+        tops = self.ranked("topic")[:1]
+        if tops:
+            self.topic(tops[0], f"What I do know: {tops[0].v['topic']} is my top topic")
