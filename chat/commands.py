@@ -29,6 +29,9 @@ def cmd_chat(args: argparse.Namespace, settings: Settings, store: Any) -> int:
 
     service = ChatService(settings, store)
     session = service.new_session(args.persona_id)
+    # A responder that cannot be built (no model named, package missing) is a setting to fix: one line and exit
+    # status 2 here, before any question; an endpoint that fails later is reported in the answer's error.
+    service.responder(args.responder or settings.responder)
     if args.question is not None:
         if args.json:
             answer = service.ask(session, args.question, args.responder, args.policy)

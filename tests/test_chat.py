@@ -265,6 +265,10 @@ def test_cli_chat_prints_the_answer_object_and_fails_cleanly(demo, capsys, monke
     assert len(err) == 1 and "no persona with id" in err[0]
     assert main(["--home", home, "chat", p.id, "", "--json"]) == 2
     assert "empty" in capsys.readouterr().err
+    monkeypatch.delenv("PERSONAS_LLM_MODEL", raising=False)  # a responder that cannot be built is a setting to fix
+    assert main(["--home", home, "chat", p.id, "Hi", "--responder", "openai"]) == 2
+    out = capsys.readouterr()
+    assert "PERSONAS_LLM_MODEL" in out.err and len(out.err.strip().splitlines()) == 1 and not out.out
 
 
 def test_cli_chat_without_a_question_is_a_conversation_with_history(demo, capsys, monkeypatch):
