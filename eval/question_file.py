@@ -6,6 +6,7 @@ Errors name the file and line, because a question file is written by hand and re
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,9 @@ class UnknownPersonaError(InputError):
 _FIELDS = {"id", "persona_id", "question", "gold_answer", "ground_truth", "gold_fact_ids", "kind", "follow_up",
            "expect_refusal"}
 _EXAMPLE = '{"persona_id": "demo-v1-01", "question": "How old are you?", "gold_answer": "19"}'
+
+
+_FACT_ID = re.compile(r"^[^\s:]+:[a-z_]+:[^\s:]+$")  # persona id : fact type : key
 
 
 def load_question_file(path: Path) -> list[Question]:
@@ -117,6 +121,10 @@ def _question(name: str, line: int, row: Any) -> Question:
     if not isinstance(ids, list) or not all(isinstance(i, str) and i.strip() for i in ids):
         raise QuestionFileError(f"{where}: 'gold_fact_ids' must be a list of fact ids (see `personas retrieve "
                                 "--json`)")
+    bad = [i for i in ids if not _FACT_ID.match(i.strip())]
+    if bad:
+        raise QuestionFileError(f"{where}: {bad[0]!r} is not a fact id; fact ids look like "
+                                "'demo-v1-03:audience:size' (see `personas retrieve PERSONA_ID QUESTION --json`)")
     for key in ("follow_up", "expect_refusal"):
         if key in row and not isinstance(row[key], bool):
             raise QuestionFileError(f"{where}: '{key}' must be true or false")

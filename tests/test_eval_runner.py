@@ -183,6 +183,8 @@ def test_question_files_in_jsonl_and_yaml(tmp_path: Path) -> None:
     ("bad.jsonl", '{"persona_id": "a"}\n', "line 1: 'question' is missing"),
     ("bad.jsonl", '{"persona_id": "a", "question": "Hi?", "gold_facts": ["x"]}\n', "unknown field 'gold_facts'"),
     ("bad.jsonl", '{"persona_id": "a", "question": "Hi?", "follow_up": "yes"}\n', "line 1: 'follow_up'"),
+    ("bad.jsonl", '{"persona_id": "a", "question": "Hi?"}\n{"persona_id": "a", "question": "Hi?", "gold_fact_ids": "abc"}\n',
+     "line 2: 'abc' is not a fact id"),
     ("bad.yaml", "- persona_id: a\n  question: Hi?\n- persona_id: b\n", "line 3"),
     ("bad.yaml", "- persona_id: a\n  question: [unclosed\n", "line"),
     ("bad.txt", "persona_id,question\n", ".jsonl or .yaml"),
