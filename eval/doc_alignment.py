@@ -32,7 +32,9 @@ def aligned_sentences(tokens: set[str], index: FactIndex, k: int = ALIGN_TOP) ->
     # which sentence a claim restates: each shared word weighs by how few sentences have it.
     df = _sentence_frequency(index)
     n = len(index.sentences)
-    scored = sorted(index.sentences, key=lambda s: -sum(math.log(1 + n / df[t]) for t in tokens & s.tokens))
+    # fsum: a sum exact whatever the order of the set, so that equal scores tie and keep the document's order
+    # (a plain sum over a set made ties depend on the process's hash seed)
+    scored = sorted(index.sentences, key=lambda s: -math.fsum(math.log(1 + n / df[t]) for t in tokens & s.tokens))
     return [s for s in scored[:k] if tokens & s.tokens]
 
 
