@@ -128,7 +128,9 @@ def attribute_findings(c: Parsed, index: FactIndex, used: list[tuple[int, int]])
 # ---------------------------------------------------------------------------------------------- ranks
 
 def _claimed_rank(c: Parsed) -> tuple[int | str, tuple[int, int]] | None:
-    m = SUPERLATIVE.search(c.bare)
+    # "a third", "a fifth" of my views are fractions, not ranks
+    fractions = [n.span for n in c.numbers if n.fraction]
+    m = next((m for m in SUPERLATIVE.finditer(c.bare) if not any(a <= m.start() < b for a, b in fractions)), None)
     if not m:
         return None
     w = m.group(1).lower()

@@ -6,6 +6,7 @@ label is the worst finding. A claim none of whose parts could be found in the da
 
 from __future__ import annotations
 
+import math
 import re
 from itertools import combinations
 
@@ -13,7 +14,7 @@ from .attributes import _NAME_CLAIM, Finding, Parsed, _has, attribute_findings, 
 from .claims import META_WORDS, QUOTED, is_claimless, quoted_spans
 from .facts import FactIndex, Sentence, entities_in, find_gender
 from .lexicon import DEMONYMS, GENDER_WORDS, NEGATION, SUPERLATIVE, canonical_country, content_tokens, stem
-from .numbers import Num, compatible, parse_numbers, same_quantity
+from .numbers import Num, compatible, parse_numbers, same_quantity, units_meet
 
 _SELF = re.compile(r"\b(I|I'm|I've|me|my|mine|we|us|our|people like me)\b", re.IGNORECASE)
 _COMPARE = re.compile(r"\b(more|less|fewer|than|times|twice|half|difference|gap|ratio|combined|together|"
@@ -183,11 +184,49 @@ def _derived(n: Num, sents: list[Sentence]) -> str | None:
     return None
 
 
+_TOGETHER = re.compile(r"\b(?:together|combined|in total|between them|add up|adds up|added up|sum)\b")
+
+
+def _parts(c: Parsed, n: Num, index: FactIndex) -> list[tuple[Num, Sentence]] | None:
+    """For a claim that adds up what it names ("Cooking and Travel together are 54.3%"), the figure of the
+    claim's kind the data gives each of them; None when the claim adds nothing up or one has no figure."""
+    if len(c.anchors) < 2 or not _TOGETHER.search(c.lower):
+        return None
+    parts = []
+    for a in c.anchors:
+        own = sorted((s for s in index.sentences if a in s.lower), key=lambda s: not s.lower.startswith(a))
+        hit = next(((m, s) for s in own for m in s.numbers if m.kind == n.kind and units_meet(n, m)
+                    and s.owner(m) in (None, a)), None)
+        if hit is None:
+            return None
+        parts.append(hit)
+    return parts
+
+
+def _sum_finding(c: Parsed, n: Num, index: FactIndex, several: bool) -> Finding | None:
+    """The claim's figure against the sum of the parts it names, within the parts' rounding; a figure that
+    is one of the parts, in a claim with several figures, is left to the other checks."""
+    parts = _parts(c, n, index)
+    if parts is None or (several and any(compatible(n, m) for m, _ in parts)):
+        return None
+    total = sum(m.value for m, _ in parts)
+    probe = Num(total, n.kind, n.unit, sum(m.precision for m, _ in parts), "", (0, 0), "")
+    terms = " + ".join(m.text.strip() for m, _ in parts)
+    if compatible(n, probe, check_units=False):
+        return Finding("supported", f"{n.text.strip()} is the sum {terms}", parts[0][1])
+    shown = f"{total:,.{max(0, -round(math.log10(probe.precision))) if probe.precision < 1 else 0}f}"
+    return Finding("contradicted", f"together they are {shown}{'%' if n.kind == 'pct' else ''} ({terms}), "
+                                   f"not {n.text.strip()}", parts[0][1])
+
+
 def number_findings(c: Parsed, index: FactIndex, numbers: list[Num]) -> tuple[list[Finding], Sentence | None]:
     ranked = sorted(index.sentences, key=lambda s: -score_sentence(c, s, index, numbers))
     best = ranked[0] if ranked and score_sentence(c, ranked[0], index, numbers) > 0 else None
     out: list[Finding] = []
     for n in numbers:
+        if n.kind != "year" and (summed := _sum_finding(c, n, index, len(numbers) > 1)) is not None:
+            out.append(summed)
+            continue
         if best is not None and any(bound(c, best, n, m) for m in best.numbers):
             out.append(Finding("supported", f"{n.text.strip()} matches the data", best))
             continue
@@ -212,7 +251,7 @@ def number_findings(c: Parsed, index: FactIndex, numbers: list[Num]) -> tuple[li
         if clean is not None:
             out.append(Finding("supported", f"{n.text.strip()} matches the data", clean))
             continue
-        slot = next((m for m in best.numbers if same_quantity(n, m) and m.kind == n.kind
+        slot = next((m for m in best.numbers if same_quantity(n, m) and (m.kind == n.kind or m.kind == "pct")
                      and best.owner(m) in (None, *c.anchors, *c.quotes)), None) if best else None
         if best is not None and slot is None and n.unit and n.kind == "num":
             slot = next((m for m in best.numbers if m.kind == "num" and not m.unit and best.lower.count(n.unit) and

@@ -76,6 +76,16 @@ def strip_citations(answer: str) -> tuple[str, list[int]]:
     return "".join(out), keep
 
 
+# "I", "me", "my": the answer speaks as someone (not "Phase I", "World War I").
+_FIRST_PERSON = re.compile(r"(?<!Phase )(?<!Type )(?<!War )(?<!Class )(?<!Part )(?<!Tier )(?<!Level )"
+                           r"\b(?:I|I'm|I’m|I've|I'd|I'll|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself)\b")
+
+
+def first_person(answer: str) -> bool:
+    """The answer speaks in the first person (outside quotes): a persona's answer, whatever the contexts."""
+    return bool(_FIRST_PERSON.search(QUOTED.sub(" ", answer)))
+
+
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in QUOTED.finditer(text)]
 

@@ -55,9 +55,11 @@ _CAP = re.compile(r"(?<![\w'’])[A-Z][\w'’&.-]*[A-Za-z0-9]|(?<![\w'’])[A-Z]
 _NOT_NAMES = frozenset(["i", "i'm", "i've", "i'd", "i'll", "ok", "okay", "mr", "mrs", "ms", "dr"])
 
 
-def is_document(index: FactIndex) -> bool:
-    """Contexts that are not about a persona (no persona name found and no stats): plain documents."""
-    return index.profile.name is None
+def is_document(index: FactIndex, first_person: bool = False) -> bool:
+    """Contexts that are not about a persona (no persona name found), checked for an answer that does not
+    speak as one: a first-person answer ("I", "my") is a persona's, checked by the persona rules (binding,
+    rankings, unsupported content) whatever the contexts call the persona, or if they name nobody."""
+    return index.profile.name is None and not first_person
 
 
 def document_findings(text: str, index: FactIndex) -> list[DocFinding]:

@@ -18,6 +18,27 @@ from .numbers import Num, parse_numbers
 _CAPS = re.compile(r"(?<![\w'])([A-Z][\w'’&-]*(?:\s+(?:(?:of|de|du|la|the)\s+)?[A-Z][\w'’&-]*)*)")
 _TOPIC_FACT = re.compile(r"^(.+?) is (\d[\d.,]*)% of (.+?)'s? group's ")
 _TOPIC_RANK = re.compile(r"topic number (\d+) of ")
+# The same facts in anyone's words: "Cooking is 34% of Maria's views (45,210 views), her top topic.",
+# "Travel makes up 12.4% of my views, topic number 2.", "Maria's second topic is Travel (12.4%)."
+_PLAIN_TOPIC_FACT = re.compile(
+    r"^([A-Z][\w&'’-]*(?: [\w&'’-]+){0,3}?) (?:is|are|makes up|make up|accounts for|account for|represents|"
+    r"takes up|gets) (?:about |around |roughly |nearly |almost |over |just over |some )?(\d[\d.,]*)\s?% of "
+    r"(?:(.+?)(?:'s?)? )?(?:group's |audience's )?(?:total |all )?(?:views|viewing|watch time|plays|interactions|"
+    r"watching|audience)\b")
+_RANK_WORD = r"top|first|1st|biggest|largest|main|favou?rite|second|2nd|third|3rd|fourth|4th|fifth|5th"
+_PLAIN_RANK = re.compile(rf"\btopic (?:number|no\.?|#) ?(\d+)\b|\b(?:number|no\.?|#) ?(\d+) topic\b|"
+                         rf"\b({_RANK_WORD})(?:[- ](?:biggest|largest|most[- ]watched))? topic\b", re.IGNORECASE)
+_RANKED_TOPIC = re.compile(rf"^(?:(.+?)'s?|[Hh]er|[Hh]is|[Tt]heir|[Mm]y|[Oo]ur|[Tt]he) ({_RANK_WORD})(?:[- ](?:biggest|"
+                           rf"largest|most[- ]watched))? topic is ([A-Z][\w&'’-]*(?: [A-Z&][\w&'’-]*){{0,3}})")
+# "Top topics: Cooking (34%), Travel (12.4%)": a ranked list, ranked by the shares it gives.
+_TOPIC_LIST = re.compile(r"\b(?:top |main |favou?rite )?topics?\b[^:.]{0,40}:\s*(.+)", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"([A-Z][\w&'’-]*(?: [\w&'’-]+){0,3}?)\s*\((?:about |around )?(\d[\d.,]*)\s?%")
+_ORDINAL = {"top": 1, "first": 1, "1st": 1, "biggest": 1, "largest": 1, "main": 1, "favourite": 1, "favorite": 1,
+            "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5, "5th": 5}
+# Possessives that name whom the facts are about ("Maria's views", "Maria's top topic"): read only for an
+# answer in the first person, whose "I" must be someone.
+_LOOSE_NAME = re.compile(r"\b([A-Z][a-zà-ÿ]+(?: [A-Z][a-zà-ÿ]+)?)'s (?:own )?(?:views|audience|viewers|followers|"
+                         r"subscribers|top|topics?|content|videos|channel|watch time|favou?rite|interests?)\b")
 _CONTENT_RANK = re.compile(r"\(number (\d+) of .+?'s? top content")
 _AUDIENCE_RANK = re.compile(r"\brank (\d+) by audience size")
 _LABELLED = re.compile(r"[:;]\s*([^:;()]{3,60}?)\s*\(\s*[\d.,]+\s*%?\s*\)")
@@ -127,7 +148,9 @@ def entities_in(text: str, masked: list[tuple[int, int]] | None = None) -> list[
     return out
 
 
-def _persona_name(contexts: list[str], stats: dict | None) -> str | None:
+def _persona_name(contexts: list[str], stats: dict | None, loose: bool = False) -> str | None:
+    """The persona's name: from ``stats``, from this project's fact wording, or (``loose``, for an answer in
+    the first person) from possessives such as "Maria's views"."""
     if stats and stats.get("name"):
         return str(stats["name"])
     counts: Counter[str] = Counter()
@@ -136,6 +159,8 @@ def _persona_name(contexts: list[str], stats: dict | None) -> str | None:
             counts[m.group(1)] += 1
         for m in re.finditer(r"\b([A-Z][a-zà-ÿ]+(?: [A-Z][a-zà-ÿ]+)?) is (?:a )?\d+[- ]years?[- ]old", c):
             counts[m.group(1)] += 2
+    if loose and not counts:
+        counts.update(m.group(1) for c in contexts for m in _LOOSE_NAME.finditer(c))
     return counts.most_common(1)[0][0] if counts else None
 
 
@@ -161,7 +186,8 @@ def _profile(name: str | None, contexts: list[str], stats: dict | None) -> Profi
             p.age = int(m.group(1) or m.group(2))
         if p.gender is None and (m := re.search(r"\bgender (\w+)", c)):
             p.gender = GENDER_WORDS.get(m.group(1).lower(), m.group(1).lower())
-        if p.country is None and (m := re.search(r"\bfrom (?:the )?([A-Z][\w ]+?)(?=[.;,)]|$)", c)):
+        if p.country is None and (m := re.search(r"\b(?:from|lives in|living in|based in) (?:the )?([A-Z][\w ]+?)"
+                                                 r"(?=[.;,)]| and\b|$)", c)):
             p.country = canonical_country(m.group(1))
         if p.bracket is None and (m := re.search(r"\bage (\d+)\s*[-–]\s*(\d+)", c)):
             p.bracket = (int(m.group(1)), int(m.group(2)))
@@ -181,8 +207,10 @@ def _read_sentence(text: str) -> tuple[list[Num], set[str], list[tuple[str, int,
     return nums, toks, ents, qs, negated
 
 
-def build_index(contexts: list[str], stats: dict | None = None) -> FactIndex:
-    name = _persona_name(contexts, stats)
+def build_index(contexts: list[str], stats: dict | None = None, first_person: bool = False) -> FactIndex:
+    """The contexts read once. ``first_person``: the answer speaks as the persona, so the persona's name is
+    also looked for in looser wordings."""
+    name = _persona_name(contexts, stats, loose=first_person)
     profile = _profile(name, contexts, stats)
     topics: set[str] = set(profile.topic_rank)
     titles: set[str] = set(profile.content_rank)
@@ -207,6 +235,11 @@ def build_index(contexts: list[str], stats: dict | None = None) -> FactIndex:
                 elif r and (who := next((o for o in others if o in m.group(3)), None)):
                     # another persona's ranking: claims that name that persona are checked against it
                     ranks.setdefault(who.lower(), ({}, {}))[0].setdefault(m.group(1).lower(), int(r.group(1)))
+            else:
+                for topic, who, rank in _plain_topics(t):
+                    topics.add(topic)
+                    if rank and not (name and who and any(o in who for o in others)):
+                        profile.topic_rank.setdefault(topic, rank)
             if (r := _CONTENT_RANK.search(t)) and qs:
                 if _about(t, name):
                     profile.content_rank.setdefault(qs[0], int(r.group(1)))
@@ -237,6 +270,23 @@ def build_index(contexts: list[str], stats: dict | None = None) -> FactIndex:
         st.anchor_spans = sorted(set(spans), key=lambda x: x[1])
     return FactIndex(sents, profile, topics, titles, all_entities, vocab, "\n".join(contexts).lower(),
                      {t[:5] for t in vocab if len(t) >= 6}, {o.lower() for o in others}, ranks)
+
+
+def _plain_topics(text: str) -> list[tuple[str, str, int | None]]:
+    """Topics' shares or ranks in plain words: (topic, whose, rank or None) for each."""
+    if "%" in text and (m := _PLAIN_TOPIC_FACT.match(text)):
+        r = _PLAIN_RANK.search(text, m.end())
+        rank = None if r is None else int(r.group(1) or r.group(2) or _ORDINAL[r.group(3).lower()])
+        return [(m.group(1).lower(), m.group(3) or "", rank)]
+    if "topic" not in text.lower():
+        return []
+    if m := _RANKED_TOPIC.match(text):
+        return [(m.group(3).lower(), m.group(1) or "", _ORDINAL[m.group(2).lower()])]
+    if m := _TOPIC_LIST.search(text):
+        items = [(i.group(1).lower(), float(i.group(2).replace(",", ""))) for i in _LIST_ITEM.finditer(m.group(1))]
+        ranked = sorted(items, key=lambda x: -x[1])
+        return [(topic, "", ranked.index((topic, share)) + 1) for topic, share in items]
+    return []
 
 
 def _spans(text: str, entities: list[str], own: set[str]) -> list[tuple[str, int, int]]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .binding import ORDER, Finding, parse_claim, verify
-from .claims import Segment, is_claimless, split_claims
+from .claims import Segment, first_person, is_claimless, split_claims
 from .documents import aligned, document_findings, is_document
 from .facts import FactIndex, Sentence, build_index
 
@@ -113,10 +113,11 @@ def document_claims(segments: list[Segment], index: FactIndex, contexts: list[st
 
 def deterministic_check(answer: str, contexts: list[str], stats: dict[str, Any] | None = None,
                         index: FactIndex | None = None) -> FaithfulnessResult:
-    index = index or build_index(contexts, stats)
+    speaks = first_person(answer)
+    index = index or build_index(contexts, stats, first_person=speaks)
     _, segments, _ = split_claims(answer)
     claims: list[Claim] = []
-    if is_document(index):
+    if is_document(index, speaks):
         return result_of(document_claims(segments, index, contexts))
     for seg in segments:
         parsed = parse_claim(seg.text, index, seg.explains_refusal)

@@ -12,8 +12,9 @@ Tolerance (``compatible``), with ``u`` the unit of the last digit the claim stat
 * ``over / more than / above / at least``: c <= x <= 2c (more than twice the claim is misleading);
 * ``under / less than / fewer than / below / at most / up to``: c/2 <= x <= c;
 * fraction words (``a third``, ``half``): within 3.5 percentage points (5 with a hedge);
-* a percentage may meet a plain share in the data (``12%`` == ``0.12``), and a multiplier (``3x``) a plain
-  ratio (``lift 3.05``).
+* a percentage may meet a plain share in the data (``12%`` == ``0.12``) and a share a percentage (``0.12 of my
+  views`` == ``12%``), and a multiplier (``3x``) a plain ratio (``lift 3.05``);
+* "percentage points", "pp" and "points" before a comparison ("14.1 points more") are percentages.
 """
 
 from __future__ import annotations
@@ -61,7 +62,9 @@ NUMBER_RE = re.compile(
     r"|(?P<cur>[$€£])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"(?:\s*(?P<scale>k|thousand|million|mn|mio|m|billion|bn)\b)?"
     rf"|(?P<words>(?:(?:{_WORDNUM})[\s-]+)*(?:{'|'.join([*_ONES, *_TENS])})(?:[\s-]+(?:hundred|thousand|million|billion))*)\b)"
-    r"(?P<suffix>\s*(?:%|percent\b|per cent\b|percentage points?\b|pp\b|x\b|times\b|-fold\b|fold\b))?",
+    r"(?P<suffix>\s*(?:%|percent\b|per cent\b|percentage points?\b|pp\b|x\b|times\b|-fold\b|fold\b|"
+    # "14.1 points more than Travel": percentage points, when a comparison follows
+    r"points?(?=\s+(?:more|less|fewer|higher|lower|above|below|ahead|behind|bigger|smaller|larger|greater)\b)))?",
     re.IGNORECASE,
 )
 _RANK_BEFORE = re.compile(r"(?:\bnumber|\brank(?:ed)?|\bno\.|#|\btop)\s*$", re.IGNORECASE)
@@ -159,7 +162,8 @@ def parse_numbers(text: str, masked: list[tuple[int, int]] | None = None) -> lis
             if v is None:
                 continue
             value, precision = v, _decimals_precision(str(int(v)))
-        if suffix in ("%", "percent", "per cent") or suffix.startswith("percentage") or suffix == "pp":
+        if suffix in ("%", "percent", "per cent", "point", "points") or suffix.startswith("percentage") \
+                or suffix == "pp":
             kind = "pct"
         elif suffix == "times" and not re.match(r"\s+(as|more|less|fewer|higher|bigger|larger|greater|the|that|"
                                                 r"what|over|above|below|faster|slower)\b", text[m.end():], re.IGNORECASE):
@@ -194,6 +198,8 @@ def _kinds_meet(claim: Num, data: Num) -> tuple[bool, float]:
         return True, 1.0
     if claim.kind == "pct" and data.kind == "num" and 0 <= data.value <= 1:
         return True, 100.0
+    if claim.kind == "num" and data.kind == "pct" and _share(claim):
+        return True, 0.01  # "0.342 of my views" for 34.2%
     if claim.kind == "mult" and data.kind == "num":
         return True, 1.0
     if claim.kind == "num" and data.kind in ("mult", "money", "year"):
@@ -201,6 +207,11 @@ def _kinds_meet(claim: Num, data: Num) -> tuple[bool, float]:
     if claim.kind == "money" and data.kind == "num":
         return True, 1.0
     return False, 1.0
+
+
+def _share(n: Num) -> bool:
+    """A plain number written as a share ("0.12", ".342"): a count is never a fraction of one."""
+    return 0 < n.value < 1 and "." in n.text
 
 
 def units_meet(claim: Num, data: Num) -> bool:
@@ -235,6 +246,8 @@ def same_quantity(claim: Num, data: Num) -> bool:
     ok, _ = _kinds_meet(claim, data)
     if not ok or claim.kind == "year" or data.kind == "year":
         return ok and claim.kind == data.kind
+    if claim.kind == "num" and data.kind == "pct" and _share(claim):
+        return True  # "0.5 of my views" against the 34.2% the sentence gives
     if claim.kind != data.kind and not (claim.kind == "pct" and data.kind == "num"):
         return False
     if claim.kind in ("money", "num") and data.value and not 1 / 3 <= claim.value / data.value <= 3 \

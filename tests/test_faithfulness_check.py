@@ -215,3 +215,55 @@ def test_document_mode_flags_what_minimal_edits_leave_and_lets_paraphrase_pass()
     assert labels("We expect margins to decrease in 2021.", doc) == ["contradicted"]   # an opposite
     assert labels("Net sales did not grow in the quarter.", doc) == ["contradicted"]   # a negation added
     assert labels("Ann meets Peter on Friday.", doc) == ["unsupported"]                 # a name the doc lacks
+
+
+# Persona facts written by someone else: no "X's group" wording, the name only in possessives, or no name.
+PLAIN_PERSONA = ["Cooking is 34% of Maria's views (45,210 views), her top topic.",
+                 "Travel is 12.4% of Maria's views, topic number 2."]
+NAMELESS = ["Cooking is 34% of the views (45,210 views), the top topic.", "Travel is 12.4% of views, topic number 2."]
+
+
+@pytest.mark.parametrize("contexts", [PLAIN_PERSONA, NAMELESS], ids=["possessive-name", "no-name"])
+@pytest.mark.parametrize("answer, label", [
+    ("34% of my views are Travel.", "contradicted"),    # 34% is Cooking's
+    ("34% of my views are Cooking.", "supported"),
+    ("My favourite topic is Travel.", "contradicted"),  # Cooking is the top topic
+    ("My favourite topic is Cooking.", "supported"),
+    ("Travel is my third topic.", "contradicted"),      # it is number 2
+    ("Travel is my second topic.", "supported"),
+    ("I love anime.", "unsupported"),                   # nothing in the data: not document mode's "supported"
+])
+def test_first_person_answers_are_checked_as_the_persona_on_plain_text_contexts(
+        contexts: list[str], answer: str, label: str) -> None:
+    assert labels(answer, contexts) == [label]
+
+
+def test_plain_text_persona_rankings_in_other_wordings() -> None:
+    listed = ["Top topics: Travel (12.4%), Cooking (34%).", "The persona lives in Brazil and is 38 years old."]
+    assert labels("My favourite topic is Cooking.", listed) == ["supported"]    # ranked by share, not order
+    assert labels("My favourite topic is Travel.", listed) == ["contradicted"]
+    assert labels("I'm from France.", listed) == ["contradicted"]
+    stated = ["The persona's top topic is Cooking (34% of views).", "The persona's second topic is Travel."]
+    assert labels("Travel is my favourite topic.", stated) == ["contradicted"]
+    # a third-person summary of the same text stays in document mode
+    assert check("Maria's views are mostly Cooking.", PLAIN_PERSONA).claims[0].reason.startswith("no number")
+
+
+@pytest.mark.parametrize("answer, label", [
+    ("Cooking is 0.342 of my views.", "supported"),         # a share written as a fraction of one
+    ("Cooking is 0.5 of my views.", "contradicted"),
+    ("About a third of my views are Cooking.", "supported"),  # "a third" is a fraction, not rank 3
+    ("Cooking is about a third of my views.", "supported"),
+    ("A fifth of my views are Travel.", "supported"),
+    ("Cooking and Travel together are 54.3% of my views.", "supported"),  # 34.2% + 20.1%
+    ("Cooking and Travel together are 54% of my views.", "supported"),
+    ("Cooking and Travel together are 60% of my views.", "contradicted"),
+    ("Cooking and Travel together are 34.2% of my views.", "contradicted"),  # one part is not the sum
+    ("Together, Cooking and Travel get 24,549 views from my group.", "supported"),
+    ("Cooking and Travel combined get 25,549 views.", "contradicted"),
+    ("Cooking is 14.1 points more than Travel.", "supported"),   # percentage points
+    ("Cooking is 14.1 percentage points more than Travel.", "supported"),
+    ("Cooking is 15 points more than Travel.", "contradicted"),
+])
+def test_shares_fractions_sums_and_points(answer: str, label: str) -> None:
+    assert labels(answer) == [label]

@@ -32,6 +32,8 @@ def data(text: str) -> Num:
     ("$300", 300, "money"),
     ("in 2025", 2025, "year"),
     ("topic number 2", 2, "rank"),
+    ("14.1 points more than Travel", 14.1, "pct"),   # percentage points before a comparison
+    ("14.1 percentage points more", 14.1, "pct"),
 ])
 def test_parse_forms(text: str, value: float, kind: str) -> None:
     n = one(text)
@@ -77,6 +79,10 @@ def test_units_hedges_and_non_quantities() -> None:
     ("4x the share", "lift 3.05", False),
     ("1.2 million views", "1,234,567 views", True),
     ("1,234 views", "1,234 people", False),          # same digits, another quantity
+    ("0.342 of views", "34.2% of views", True),      # a share meets a percentage
+    ("0.12 of views", "12.4% of views", True),
+    ("0.2 of views", "34.2% of views", False),
+    ("14.1 points more", "14.1 percentage points", True),
 ])
 def test_tolerance(claim: str, fact: str, ok: bool) -> None:
     assert compatible(one(claim), data(fact)) is ok
