@@ -23,7 +23,7 @@ from retrieval.retriever import HybridRetriever, PersonaFactRetriever, Retrieved
 from . import gate
 from .answer import Answer, Citation, ContextFact, GateVerdict
 from .followup import resolve
-from .intents import NEEDS, classify
+from .intents import NEEDS, classify, topic_named
 from .responders.base import Responder, ResponderError, ResponderRequest, Turn
 
 _MARKER = re.compile(r"\[(\d{1,2})\]")
@@ -166,7 +166,7 @@ class PersonaChain:
             for fact_type, n in needs:
                 extra += self.hybrid.facts_of_type(pid, fact_type, n)
         extra += [f for f in self.hybrid.facts_of_type(persona.id, "topic", 50)
-                  if re.search(rf"\b{re.escape(_topic_of(f).lower())}\b", q)]
+                  if topic_named(_topic_of(f), q)]
         if kind == "compare" and not mentioned:
             for other in everyone:
                 if other.id != persona.id:

@@ -55,7 +55,9 @@ def resolve(question: str, history: Sequence[Turn]) -> str:
     m = _CONTINUATION.match(q)
     if m and m.group(2):
         rest = m.group(2).rstrip(" ?.!")
-        base = last.question.strip().rstrip(" ?.!")
+        # "and in France?" after "and in Germany?" continues the question before both, not "... Germany France"
+        base = next((t.question for t in reversed(history) if not _CONTINUATION.match(t.question)),
+                    last.question).strip().rstrip(" ?.!")
         return f"{base} {rest}?"
     return _with_subject(q, history)
 

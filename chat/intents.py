@@ -16,7 +16,7 @@ from typing import Literal
 Kind = Literal[
     "greeting", "identity", "real_person", "age", "gender", "country", "demographics", "audience", "topics",
     "topic", "content_top", "content_rank", "content_title", "would_watch", "compare", "why", "quotes", "trend",
-    "rates", "shared", "quality", "meta", "job", "least", "content_most", "unknown",
+    "rates", "shared", "quality", "meta", "job", "least", "content_most", "rated_best", "advice", "unknown",
 ]
 
 _ORDINALS = {
@@ -30,15 +30,32 @@ _ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b|\bnumber (\d+)\b|#(\d
                       r"\bnumber (" + "|".join(_NUMBER_WORDS) + r")\b")
 _QUOTED = re.compile(r"[\"“'‘]([^\"”'’]{3,200})[\"”'’]")
 
+# Occupations a question may ask about ("are you a student?"): MovieLens's, and common others
+OCCUPATIONS = ("student", "retired", "programmer", "engineer", "teacher", "educator", "doctor", "lawyer", "writer",
+               "artist", "executive", "scientist", "technician", "librarian", "homemaker", "salesman", "nurse",
+               "administrator", "marketer", "healthcare worker", "unemployed", "developer", "manager")
+_TREND_WORDS = re.compile(r"\bover time\b|\bchang(e|ed|ing)\b|\blately\b|\btrend|\bgoing (up|down)\b")
+_GENRE_WORDS = re.compile(r"\b(kinds?|types?|sorts?) of\b|\bgenres?\b")
+_SAYS = re.compile(r"\b(say|says|said|comment\w*|think)\b")
+
+
 # Order matters: the first rule that matches wins, most specific first.
 _RULES: list[tuple[Kind, re.Pattern[str]]] = [
     ("meta", re.compile(r"\b(system prompt|your (instructions|prompt|rules)|ignore (all |the |your )?(previous|prior|above)|"
-                        r"jailbreak|developer mode|pretend (to be|you are))\b")),
+                        r"jailbreak|developer mode|pretend (to be|you are)|make up|invent (a|an|some)|fabricate)\b")),
     # Money, politics, beliefs: audience data never records them, whatever else the question says ("per month")
     ("unknown", re.compile(r"\b(earn|earns|income|salary|salaries|money|spend|spending|budget for|price|prices|cost|"
                            r"costs|vote|voting|politic\w*|religio\w*|believe in)\b")),
     ("real_person", re.compile(r"\b(are you (a )?(real|human|actual|bot|ai|person)|real person|do you exist|"
                                r"are you an? (ai|bot|robot|person|human))\b")),
+    # "What should we make next?": the data records what was watched, not what to make; its top and most
+    # over-indexed topics are what it can offer
+    ("advice", re.compile(r"\bwhat should (we|i) (make|create|produce|build|publish|film|shoot|release|do)\b|"
+                          r"\b(recommend|suggest)\w* (to us|for us|we|i)\b|\bwhat (would|do) you want (us )?to (make|see)\b|"
+                          r"\bwhat (videos?|movies?|films?|content) should (we|i)\b")),
+    # "Which movie did you rate highest?": the data has no rating per item or topic
+    ("rated_best", re.compile(r"\b(best|highest|top|worst|lowest)[- ]rated\b|\brated? (\w+ )?(the )?(highest|best|"
+                              r"lowest|worst)\b|\b(highest|lowest|best|worst) (rating|score)s?\b")),
     # "Which persona is most like you?": the data has the groups that share the behaviour, not a ranking of personas
     ("shared", re.compile(r"\bmost like you\b|\b(which|what) (other )?(persona|group)s?\b.*\b(like you|like me|"
                           r"similar|closest|close to)\b")),
@@ -49,16 +66,18 @@ _RULES: list[tuple[Kind, re.Pattern[str]]] = [
     ("least", re.compile(r"\b(least|lowest|bottom|dislike|hate|fewest)\b")),
     ("why", re.compile(r"^\s*why\b|\bwhy do you\b|\bwhat makes you\b|\breason\b")),
     ("job", re.compile(r"\b(job|occupation|profession|for a living|work as|what do you do\b(?! (on|in|with|about))|"
-                       r"your work|career|employ)")),
+                       r"your work|career|employ)|\bare you (a |an )?(" + "|".join(OCCUPATIONS) + r")\b")),
     ("age", re.compile(r"\bhow old\b|\byour age\b|\bage\b")),
     ("gender", re.compile(r"\b(gender|male or female|man or (a )?woman|are you a (man|woman|guy|girl))\b")),
     ("country", re.compile(r"\bwhere\b.*\b(from|live|based)\b|\bwhich country\b|\bwhat country\b|\bnationality\b")),
-    ("identity", re.compile(r"\bwho are you\b|\babout yourself\b|\bintroduce yourself\b|\bdescribe yourself\b|"
+    ("identity", re.compile(r"\bwho are you\b|\byour name\b|\bwhat are you called\b|\babout yourself\b|\bintroduce yourself\b|\bdescribe yourself\b|"
                             r"\bsummar(y|ise|ize) of you|\bsum (yourself|you) up\b|\bwhat are you\b|"
                             r"\bwho is\b.*\b(this|persona)\b")),
-    ("audience", re.compile(r"\bhow (big|large|many (people|views|viewers|users|of you))\b|\bsize\b|"
+    ("audience", re.compile(r"\bhow (big|large|many (people|views|viewers|users|of you|ratings|plays|clicks|"
+                            r"interactions))\b|\bhow many (movies|videos|films|titles|items) (have|did|do) you (rate|"
+                            r"watch|see|view)|\bsize\b|"
                             r"\baudience\b|\bhow much do you watch\b|\bshare of (all|the)\b|\bin total\b")),
-    ("rates", re.compile(r"\blikes\b|\bhow many likes?\b|\bper view\b|\bengag\w*|\bhow long\b|\bwatch (time|minutes)\b|"
+    ("rates", re.compile(r"\blikes\b|\b(dislikes|shares|subscribers)\b|\bhow many likes?\b|\bper view\b|\bengag\w*|\bhow long\b|\bwatch (time|minutes)\b|"
                          r"\brating\b|\brate\b|\baverage\b|\bminutes\b")),
     ("trend", re.compile(r"\bgoing (up|down)\b|\bup or down\b|\blately\b|\brecent(ly)?\b|\b(increas|decreas|declin|"
                          r"rising|falling|growth)\w*|\bwhen\b|\btrend\b|\bover time\b|\bmonth\b|\bpeak\b|\bgrowing\b|"
@@ -100,6 +119,8 @@ NEEDS: dict[str, tuple[tuple[str, int], ...]] = {
     "shared": (("shared", 1),),
     "quality": (("quality", 1),),
     "compare": (("topic", 1),),
+    "advice": (("topic", 10),),
+    "rated_best": (("rate", 5), ("topic", 1), ("content", 10)),
 }
 
 
@@ -157,14 +178,47 @@ def countries_named(question: str) -> list[tuple[str, str]]:
     return found
 
 
+def topic_named(topic: str, text: str) -> re.Match[str] | None:
+    """Where a lowercase question names a topic: 'drama', 'dramas', 'comedies' (Comedy), 'westerns', and for a
+    one-word topic a word that shares all but its last two letters, at least five ('romantic' ~ Romance)."""
+    t = topic.lower()
+    base = t[:-1] if t.endswith("s") and not t.endswith(("ss", "ws")) else t  # 'car videos' names Cars
+    m = re.search(rf"(?<![\w-]){re.escape(base)}(?:s|es)?(?![\w-])", text)
+    if m or " " in t or len(t) < 5:
+        return m
+    need = max(5, len(t) - 2)
+    for w in re.finditer(r"[a-z][a-z'-]*", text):
+        word = w.group()
+        if (t.endswith("y") and word == t[:-1] + "ies") or (len(word) >= need and word[:need] == t[:need]):
+            return w
+    return None
+
+
+# Chat shorthand read as the words it stands for ("who r u", "whats ur fav genre")
+_SHORTHAND = {"u": "you", "r": "are", "ur": "your", "ya": "you", "wat": "what", "wht": "what", "whats": "what's",
+              "fav": "favourite", "fave": "favourite", "pls": "please", "plz": "please", "y": "why"}
+_SHORT_WORD = re.compile(r"\b(" + "|".join(_SHORTHAND) + r")\b(?!')")
+
+
+def plain(question: str) -> str:
+    """The question in lowercase with chat shorthand spelled out."""
+    return _SHORT_WORD.sub(lambda m: _SHORTHAND[m.group(1)], question.lower().strip())
+
+
 def classify(question: str) -> Intent:
-    q = question.lower().strip()
+    q = plain(question)
     title = quoted(question)
     for kind, pattern in _RULES:
         if pattern.search(q):
+            if kind == "content_top" and _GENRE_WORDS.search(q):
+                kind = "topics"  # "what kind of movies do you like?" asks for genres, not titles
+            if kind == "rates" and _TREND_WORDS.search(q):
+                kind = "trend"  # "how has your rating changed over time?"
+            if kind == "shared" and _SAYS.search(q):
+                kind = "quotes"  # "what do people like you say?"
             if kind in ("topics", "content_top") and title:
                 kind = "content_title"
-            if kind == "topics" and re.search(r"\b(video|movie|film)s?\b", q):
+            if kind == "topics" and re.search(r"\b(video|movie|film)s?\b", q) and not _GENRE_WORDS.search(q):
                 kind = "content_top"
             fav = re.search(r"\bfavou?rite (\w+)", q)
             if kind == "topics" and fav and fav.group(1) not in _WATCH_WORDS:

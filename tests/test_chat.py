@@ -477,3 +477,214 @@ def test_wording_reads_like_a_person(demo, service):
     _passes(compare, p, other)
     listing = _ask(service, p, "Which of our videos did you like best?").answer
     assert f'Number 2 on my list is "{p.stats.top_content[1].title}"' in listing
+
+
+# ---------------------------------------------------------------------------------------------- review round 2
+
+def _male(pset):
+    return next(p for p in pset.personas if p.gender == "male")
+
+
+def test_a_kind_of_videos_question_gets_topics_and_plurals_name_topics(demo, service):
+    _, _, pset = demo
+    for p in pset.personas[:4]:
+        top = p.stats.topics[0]
+        kinds = _ask(service, p, "what kind of videos do you like?")
+        assert kinds.answer.startswith(f"Mostly {top.topic}") and fmt.share(top.share) in kinds.answer
+        _passes(kinds, p)
+        genres = _ask(service, p, "topics?").answer
+        assert not any(f'"{c.title}"' in genres for c in p.stats.top_content)  # a topic question, no titles
+    cars = next(p for p in pset.personas if "Cars" in p.topic_names)
+    t = next(t for t in cars.stats.topics if t.topic == "Cars")
+    answer = _ask(service, cars, "do you like car videos?")
+    assert answer.answer.startswith("Cars is my") and fmt.share(t.share) in answer.answer
+    _passes(answer, cars)
+
+
+def test_what_about_the_other_gender_says_the_data_is_about_the_own_group(demo, service):
+    _, _, pset = demo
+    p = _male(pset)
+    answer = _ask(service, p, "How many views do you have?", "what about women?")
+    assert "doesn't tell me that for women" in answer.answer and p.group_label in answer.answer
+    assert fmt.count(p.stats.group_interactions) not in answer.answer
+    _passes(answer, p)
+    men = _ask(service, p, "How many views do you have?", "what about women?", "what about men?")
+    assert men.resolved_question == "How many views do you have men?" and "for women" not in men.answer
+    france = _ask(service, p, "How many views do you have?", "and in Germany?", "and in France?")
+    assert france.resolved_question == "How many views do you have in France?" and "France" in france.answer
+    shares = _ask(service, p, "how many shares do you get?")
+    assert "doesn't tell me shares: besides views, it has only my group's likes and watch minutes" in shares.answer
+    _passes(shares, p)
+
+
+def test_shorthand_names_thanks_and_made_up_numbers(demo, service):
+    _, _, pset = demo
+    p = pset.personas[2]
+    for q in ("who r u", "what's your name?"):
+        answer = _ask(service, p, q)
+        assert answer.answer.startswith(f"I'm {p.name}") and not is_refusal(answer.answer), answer.answer
+        _passes(answer, p)
+    fav = _ask(service, p, "whats ur fav topic").answer
+    assert fav.startswith(f"Mostly {p.stats.topics[0].topic}")
+    assert _ask(service, p, "thanks!").answer.startswith("You're welcome")
+    made_up = _ask(service, p, "make up a number")
+    assert "every number I give comes from my group's data" in made_up.answer and _numbers(made_up.answer) == []
+    _passes(made_up, p)
+    ai = _ask(service, p, "are you an AI?")
+    assert not ai.answer.startswith("No") and "data-driven persona" in ai.answer
+    _passes(ai, p)
+
+
+def test_what_to_make_next_and_highest_rated_are_answered_from_what_the_data_has(demo, service):
+    _, _, pset = demo
+    for p in pset.personas[:5]:
+        top = p.stats.topics[0]
+        nxt = _ask(service, p, "what should we make next for you?")
+        assert "doesn't tell me what to make next" in nxt.answer and fmt.share(top.share) in nxt.answer
+        _passes(nxt, p)
+        best = _ask(service, p, "which video did you rate highest?")
+        most = max(p.stats.top_content, key=lambda c: c.count)
+        assert "it has no ratings, only views" in best.answer and f'"{most.title}"' in best.answer
+        _passes(best, p)
+        trend = _ask(service, p, "how has your watching changed over time?")
+        assert trend.answer.startswith("My group had ")
+        _passes(trend, p)
+
+
+def test_would_watch_matches_a_title_to_topics_of_the_whole_set(demo, service):
+    _, _, pset = demo
+    without = [p for p in pset.personas if "Travel" not in p.topic_names]
+    assert without
+    for p in without[:3]:
+        answer = _ask(service, p, "Would you watch a video called 'Budget travel in Japan'?")
+        assert "doesn't show Travel, the topic that title sounds like" in answer.answer
+        assert "I'd probably skip it" in answer.answer and "can't match" not in answer.answer
+        _passes(answer, p)
+    cars = next(p for p in pset.personas if "Cars" in p.topic_names)
+    answer = _ask(service, cars, "would you watch 'Top 10 supercars of 2024'?")
+    assert answer.answer.startswith("Cars, the topic that title sounds like")
+    _passes(answer, cars)
+
+
+def test_comments_on_a_topic_give_its_figures_and_two_named_personas_are_both_compared(demo, service):
+    _, _, pset = demo
+    cook = next(p for p in pset.personas if "Cooking" in p.topic_names)
+    t = next(t for t in cook.stats.topics if t.topic == "Cooking")
+    answer = _ask(service, cook, "what do you think of cooking videos?")
+    assert fmt.share(t.share) in answer.answer and not is_refusal(answer.answer)
+    _passes(answer, cook)
+    p, a, b = pset.personas[2], pset.personas[3], pset.personas[6]
+    both = _ask(service, p, f"how are you different from {b.name.split()[0]} and {a.name.split()[0]}?")
+    assert f"{a.name} stands for" in both.answer and f"{b.name} stands for" in both.answer
+    _passes(both, p, a, b)
+    job = _ask(service, p, "are you a student?").answer
+    assert "not by occupation" in job
+
+
+@pytest.fixture(scope="module")
+def movielens(tmp_path_factory):
+    from personas.datasets import movielens_spec
+
+    home = tmp_path_factory.mktemp("chat-ml")
+    settings = Settings(home=home, embedding_model=None)
+    store = open_store(settings)
+    pset = generate(load(movielens_spec()), settings, GenerateOptions(name="movielens-100k", version=1, k=10, seed=0))
+    store.save(pset)
+    return pset, ChatService(settings, store)
+
+
+@pytest.mark.movielens
+@pytest.mark.slow
+def test_movielens_occupation_counts_and_units(movielens):
+    pset, service = movielens
+    student = next(p for p in pset.personas if p.group.get("occupation") == "student")
+    other = next(p for p in pset.personas if p.group.get("occupation") not in ("student", None))
+    for p, q in ((student, "are you a student?"), (other, "Are you a student?"), (other, "are you retired?")):
+        answer = _ask(service, p, q)
+        assert f"My group's occupation is {p.group['occupation']}" in answer.answer, answer.answer
+        _passes(answer, p)
+    for q in ("how many ratings do you give?", "how many movies have you rated?", "how many views do you have?"):
+        answer = _ask(service, student, q)
+        assert fmt.count(student.stats.group_interactions) in answer.answer, (q, answer.answer)
+        assert " views" not in answer.answer.replace("in views:", ""), answer.answer
+        _passes(answer, student)
+    views = _ask(service, student, "how many views do you have?").answer
+    assert "it counts ratings" in views
+    first = student.stats.top_content[0]
+    it = _ask(service, student, "what are your top movies?", "how many views did it get?")
+    assert "it counts ratings" in it.answer and fmt.count(first.count) in it.answer
+    _passes(it, student)
+
+
+@pytest.mark.movielens
+@pytest.mark.slow
+def test_movielens_ratings_questions_say_what_the_data_has(movielens):
+    pset, service = movielens
+    for p in pset.personas[:4]:
+        avg = next(r for r in p.stats.rates if r.column == "rating")
+        best = _ask(service, p, "which movie did you rate highest?")
+        assert "doesn't tell me which item my group rates highest" in best.answer
+        assert f"{avg.per_primary:.3g}" in best.answer
+        _passes(best, p)
+        genre = _ask(service, p, "what's your highest rated genre?")
+        assert "not one per topic" in genre.answer and fmt.share(p.stats.topics[0].share) in genre.answer
+        _passes(genre, p)
+        a, b = p.stats.topics[0], p.stats.topics[1]
+        pair = _ask(service, p, f"do you prefer {b.topic.lower()} or {a.topic.lower()}?")
+        assert pair.answer.startswith(f"{a.topic} gets more of my group's ratings than {b.topic}"), pair.answer
+        _passes(pair, p)
+        for q, what in (("how long do you watch?", "watch time"), ("how many likes do you give?", "likes")):
+            none = _ask(service, p, q)
+            assert none.answer.startswith(f"My data doesn't tell me {what}: besides ratings, it has only my "
+                                          "group's average rating"), none.answer
+            _passes(none, p)
+        changed = _ask(service, p, "how has your rating changed over time?")
+        assert changed.answer.startswith("My group had ") and "average" not in changed.answer
+        _passes(changed, p)
+
+
+@pytest.mark.movielens
+@pytest.mark.slow
+def test_movielens_has_no_comments_and_topics_are_named_loosely(movielens):
+    pset, service = movielens
+    p = pset.personas[0]
+    say = _ask(service, p, "what do people like you say?")
+    assert "it has no comments from my group" in say.answer
+    married = _ask(service, p, "are you married?").answer
+    assert "comments" not in married and "ratings, topics, top content and activity over time" in married
+    listed = {t.topic for o in pset.personas for t in o.stats.topics}
+    assert "Western" not in listed and "Romance" in listed
+    western = _ask(service, p, "do you like westerns?")
+    assert "doesn't show westerns among the topics" in western.answer
+    _passes(western, p)
+    romantic = next(o for o in pset.personas if "Romance" in o.topic_names)
+    t = next(t for t in romantic.stats.topics if t.topic == "Romance")
+    answer = _ask(service, romantic, "do you like romantic movies?")
+    assert answer.answer.startswith("Romance is my") and fmt.share(t.share) in answer.answer
+    _passes(answer, romantic)
+    title = p.stats.top_content[0].title  # 'Scream (1996)': asked without its year
+    bare = re.sub(r"\s*\(\d{4}\)$", "", title)
+    named = _ask(service, p, f"what do you think of {bare}?")
+    assert f'"{title}" is number 1 on my list' in named.answer
+    _passes(named, p)
+
+
+@pytest.mark.movielens
+@pytest.mark.slow
+def test_movielens_comparison_with_a_shared_first_name(movielens):
+    pset, service = movielens
+    firsts: dict[str, list] = {}
+    for o in pset.personas:
+        firsts.setdefault(o.name.split()[0], []).append(o)
+    shared = next((v for v in firsts.values() if len(v) > 1), None)
+    if shared is None:
+        pytest.skip("no two personas of this set share a first name")
+    p = next(o for o in pset.personas if o not in shared)
+    a, b = shared[0], shared[1]
+    full = _ask(service, p, f"how do you compare to {b.name}?")
+    assert f"{b.name} stands for" in full.answer and f"{a.name} stands for" not in full.answer
+    assert fmt.count(b.stats.group_interactions) in full.answer
+    _passes(full, p, b)
+    bare = _ask(service, p, f"how do you compare to {a.name.split()[0]}?")
+    assert f"This set has more than one {a.name.split()[0]}" in bare.answer
+    _passes(bare, p, a, b)

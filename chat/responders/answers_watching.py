@@ -1,5 +1,6 @@
 """What the grounded responder says about what a persona watches: its topics (all, one named, a pair, the n-th,
-the least) and its top content (the list, the most watched by count, the n-th, a title, "would you watch ...").
+the least), its top content (the list, the most watched by count, the n-th, a title, "would you watch ..."),
+what to make next, what it rates highest, and its activity over time.
 
 A mixin of chat/responders/grounded.py's composer; every sentence comes from chat/responders/sentences.py.
 """
@@ -10,10 +11,25 @@ import re
 from collections.abc import Sequence
 
 from personas import formatting as fmt
+from personas.stats import TrendPoint
+from retrieval.documents import is_average
 
-from .sentences import Fact, Sentences, join as _join
+from ..intents import topic_named
+from .sentences import Fact, Sentences
+from .sentences import join as _join
 
 _VIDEO_WORDS = re.compile(r"\b(video|movie|film|title|item|content|episode)s?\b")
+_DIRECTION = re.compile(r"\bgoing (up|down)\b|\bup or down\b|\blately\b|\brecent(ly)?\b|\b(increas|decreas|declin|"
+                        r"rising|falling|growing|growth|chang)\w*|\btrend")
+_TOPIC_WORDS = re.compile(r"\b(genres?|topics?|categor\w*)\b")
+
+
+def _sounds_like(topic: str, title_words: set[str]) -> bool:
+    """Whether a title's words name a topic's: 'Budget travel in Japan' ~ Travel, 'Top 10 supercars' ~ Cars."""
+    for w in re.findall(r"[a-z]+", topic.lower()):
+        if any(x == w or (len(w) >= 4 and x.endswith(w)) for x in title_words):
+            return True
+    return False
 
 
 class WatchingAnswers(Sentences):
@@ -28,7 +44,7 @@ class WatchingAnswers(Sentences):
         for f in tops[1:3]:
             self.topic(f, f"Then comes {f.v['topic']}, {self.topic_place(int(f.v['rank']))}")
         firsts = self.ranked("content")[:1]
-        if firsts and int(firsts[0].v.get("rank", 0)) == 1:
+        if firsts and int(firsts[0].v.get("rank", 0)) == 1 and not _TOPIC_WORDS.search(self.q):
             self.content(firsts[0], self.first_lead)
 
     def k_topic(self) -> None:
@@ -45,8 +61,10 @@ class WatchingAnswers(Sentences):
         """"Do you watch more Gaming than DIY?": both shares, and which is the bigger."""
         a, b = self.named_topics()[:2]
         hi, lo = (a, b) if a.v["share"] >= b.v["share"] else (b, a)
-        if hi.v["share"] > lo.v["share"]:
+        if hi.v["share"] > lo.v["share"] and self.words == "views":
             self.out.say(f"I watch more {hi.v['topic']} than {lo.v['topic']}", hi, lo)
+        elif hi.v["share"] > lo.v["share"]:  # "I rate more ..." is no claim the data makes; its share is
+            self.out.say(f"{hi.v['topic']} gets more of my group's {self.words} than {lo.v['topic']}", hi, lo)
         self.topic(hi)
         self.topic(lo)
 
@@ -150,6 +168,7 @@ class WatchingAnswers(Sentences):
     def k_content_title(self) -> None:
         f = self.named_title()
         if f is not None:
+            self.unit_note()
             self.listed(f)
             return
         self.k_would_watch()
@@ -167,17 +186,88 @@ class WatchingAnswers(Sentences):
             return
         title = self.intent.quoted or self.request.question
         tw = {w for w in re.findall(r"[a-z]+", title.lower()) if len(w) > 2}
-        matches = [t for t in self.ranked("topic")
-                   if set(re.findall(r"[a-z]+", str(t.v["topic"]).lower())) & tw]
+        matches = [t for t in self.ranked("topic") if topic_named(str(t.v["topic"]), self.q)
+                   or _sounds_like(str(t.v["topic"]), tw)]
         if matches:
             best = matches[0]
             self.topic(best, f"{best.v['topic']}, the topic that title sounds like, is "
                              f"{self.topic_place(int(best.v['rank']))}")
             self.out.say("Going by that, I'd probably watch it" if best.v["lift"] >= 1 else
                          "Going by that, I'd probably skip it")
-            self.out.say("That video itself isn't in my data, so I can't tell you how my group would react to it")
+            self.out.say(f"That {self.item} itself isn't in my data, so I can't tell you how my group would react to it")
+            return
+        mine = {str(t.v["topic"]) for t in self.of("topic")} | set(self.p.topic_names)
+        other = next((t for t in self.set_topics() if t not in mine and (topic_named(t, self.q) or
+                      _sounds_like(t, tw))), None)
+        if other is not None:  # 'Budget travel in Japan' asked of a persona whose topics list no Travel
+            self.out.say(f"My data doesn't show {other}, the topic that title sounds like, among the topics it lists "
+                         f"for my group")
+            self.out.say("Going by that, I'd probably skip it")
+            for top in self.ranked("topic")[:1]:
+                self.topic(top, f"What my group watches most is {top.v['topic']}, my top topic")
             return
         self.out.say("I can't tell: that title isn't in my data, and I can't match it to one of my topics")
         tops = self.ranked("topic")[:1]
         if tops:
             self.topic(tops[0], f"What I do know: {tops[0].v['topic']} is my top topic")
+
+    def k_advice(self) -> None:
+        """"What should we make next?": the data records what was watched, not wishes; its strongest topics."""
+        self.no_data("what to make next: it records what my group watched, not what it wants")
+        tops = self.ranked("topic")
+        if not tops:
+            return
+        over = max(tops, key=lambda f: f.v["lift"])
+        self.topic(tops[0], f"What it shows is that {tops[0].v['topic']} is my top topic")
+        if over is not tops[0] and over.v["lift"] > 1:  # the topic most above the audience's share, in plain
+            # words: "most" or "highest" would read to the gate as a rank
+            self.topic(over)
+
+    def k_rated_best(self) -> None:
+        """"Which movie did you rate highest?": the data has no rating per title or topic; what it has instead."""
+        what = "topic" if _TOPIC_WORDS.search(self.q) else self.item
+        avg = next((f for f in self.of("rate") if is_average(f.v["column"], self.p.count_name)), None)
+        if avg is not None:
+            self.no_data(f"which {what} my group rates highest: it has my group's average "
+                         f"{fmt.noun(avg.v['column'])} over all its {self.words}, not one per {what}")
+            self.rate(avg)
+        else:
+            self.no_data(f"which {what} my group rates highest: it has no ratings, only {self.words}")
+        tops = self.ranked("topic")[:1]
+        if what == "topic" and tops:
+            self.topic(tops[0], f"The topic with the most of my group's {self.words} is {tops[0].v['topic']}")
+        elif what != "topic":
+            self.k_content_most()
+
+    def k_trend(self) -> None:
+        f = self.one("trend")
+        if f is None:
+            self.no_data(": my activity over time did not come up, or the data has no dates")
+            return
+        v = f.v
+        if _DIRECTION.search(self.q):
+            self._direction(f)
+        self.out.say(f"My group's busiest month was {v['peak_period']}, with {fmt.count(v['peak_count'])} "
+                     f"{self.words}", f)
+        self.out.say(f"My data runs from {v['first_period']} to {v['last_period']}", f)
+
+    def _direction(self, f: Fact) -> None:
+        """Up or down lately: the last months against as many months before them (at most three each)."""
+        pts = self.p.stats.trend
+        n = min(3, len(pts) // 2)
+        if n == 0:
+            return
+        recent, before = pts[-n:], pts[-2 * n:-n]
+        now, then = sum(p.count for p in recent), sum(p.count for p in before)
+
+        def span(ps: Sequence[TrendPoint]) -> str:
+            return f"in {ps[0].period}" if len(ps) == 1 else f"from {ps[0].period} to {ps[-1].period}"
+
+        if now < 0.9 * then:
+            how = f"fewer {self.words} {span(recent)} than {span(before)}"
+        elif now > 1.1 * then:
+            how = f"more {self.words} {span(recent)} than {span(before)}"
+        else:
+            how = f"about as many {self.words} {span(recent)} as {span(before)}"
+        self.out.say(f"My group had {how}", f)
+        self.out.say("By month: " + "; ".join(f"{p.period}: {fmt.count(p.count)}" for p in [*before, *recent]), f)

@@ -12,18 +12,22 @@ import re
 from collections.abc import Iterator, Sequence
 
 from personas import formatting as fmt
-from personas.stats import TrendPoint
 from retrieval.documents import is_average
 
 from ..intents import classify, countries_named
-from .base import ResponderRequest
 from .answers_watching import WatchingAnswers
-from .sentences import NO_DATA, Fact, facts_of, join as _join, place
+from .base import ResponderRequest
+from .sentences import NO_DATA, Fact, facts_of, place
+from .sentences import join as _join
 
-_DIRECTION = re.compile(r"\bgoing (up|down)\b|\bup or down\b|\blately\b|\brecent(ly)?\b|\b(increas|decreas|declin|"
-                        r"rising|falling|growing|growth)\w*|\btrend")
 _TIME_WORDS = re.compile(r"\bhow long\b|\bminutes?\b|\bhours?\b|\bseconds?\b|\bduration\b|\bwatch time\b")
+# Counts a question may name that a dataset may lack ("how many likes?" of MovieLens)
+_NAMED_RATE = re.compile(r"\b(likes|dislikes|shares|subscribers|subscriptions|clicks|downloads)\b")
 _PEOPLE = re.compile(r"\bhow many (people|viewers|users|persons|members|of you)\b|\bhow many are you\b")
+_GENDERS = {"women": "female", "woman": "female", "female": "female", "females": "female", "girls": "female",
+            "ladies": "female", "men": "male", "man": "male", "male": "male", "males": "male", "guys": "male",
+            "boys": "male"}
+_GENDER_WORD = re.compile(r"\b(" + "|".join(_GENDERS) + r")\b")
 # A name the question compares with: "different from Ana", "compare yourself with Ana Souza"
 _NAME_AFTER = re.compile(r"\b(?:from|with|than|to|and|versus|vs\.?)\s+([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)")
 
@@ -56,6 +60,8 @@ class _Composer(WatchingAnswers):
             kind = "topic_pair"
         elif about_topic and named:
             kind = "topic"
+        elif about_topic and self.named_title() is not None:
+            kind = "content_title"  # "do you like the godfather?"
         elif about_topic and missing and kind != "audience":
             kind = "topic_missing"
         elif kind == "audience" and self.named_title() is not None:
@@ -68,6 +74,11 @@ class _Composer(WatchingAnswers):
         elsewhere = self.other_country()
         if elsewhere and kind not in ("compare", "would_watch", "content_title", "quotes", "why"):
             self.k_elsewhere(elsewhere)
+            return self.out.text()
+        gender = _GENDER_WORD.search(self.q)
+        if gender and self.p.gender and _GENDERS[gender.group(1)] != self.p.gender.lower() and \
+                kind not in ("gender", "real_person", "identity", "meta", "greeting"):
+            self.k_other_gender(gender.group(1))  # "what about women?" asked of a male group's persona
             return self.out.text()
         handler = getattr(self, f"k_{kind}", None) or self.k_unknown
         handler()
@@ -100,17 +111,31 @@ class _Composer(WatchingAnswers):
                 self.out.say(f"Among the groups that share my behaviour, {m.group(1).strip()} holds {m.group(2)} "
                              f"of it", f)
 
+    def k_other_gender(self, word: str) -> None:
+        d = self.one("demographics")
+        if d is None:
+            self.no_data(f"for {word}: my data is about my own group only")
+            return
+        self.out.say(f"My data doesn't tell me that for {word}: it is about my own group, {d.v['group_label']}", d)
+
     def k_meta(self) -> None:
+        if re.search(r"\b(make up|invent|fabricate)", self.q):
+            self.no_data("a made-up number: every number I give comes from my group's data")
         self.out.say(f"I'm {self.p.name}, a data-driven persona")
         self.out.say("I can only answer from my group's data, so ask me what my group watches, how big it is, or "
                      "what it says in its comments")
 
     def k_greeting(self) -> None:
+        if re.search(r"\bthank", self.q):
+            self.out.say("You're welcome. Ask me anything else about my group's data")
+            return
         self.out.say(f"Hi, I'm {self.p.name}. Ask me what my group watches, how big it is, or what it says")
 
     def k_real_person(self) -> None:
-        self.out.say(f"No. I'm {self.p.name}, a data-driven persona: I represent a group of real viewers, "
-                     f"not one real individual, and my name and picture are made up")
+        # "are you an AI?" is not answered "No": a persona generated from data is, in a way, just that
+        machine = re.search(r"\b(ai|bot|robot|machine|computer|program)\b", self.q)
+        self.out.say(f"{'In a way, yes: ' if machine else 'No. '}I'm {self.p.name}, a data-driven persona: I represent "
+                     f"a group of real viewers, not one real individual, and my name and picture are made up")
         a = self.one("audience")
         if a is not None:
             self.audience(a)
@@ -151,6 +176,7 @@ class _Composer(WatchingAnswers):
         if not extra:
             self.no_data(f": my group is defined by {', '.join(cols) or 'demographics'} only, not by occupation")
             return
+        # "are you a student?" gets the occupation itself: a "yes"/"no" in front reads to the gate as a claim
         for col, val in extra.items():
             self.out.say(f"My group's {col.replace('_', ' ')} is {val}", d)
         self.group(d)
@@ -182,6 +208,7 @@ class _Composer(WatchingAnswers):
             return
         if _PEOPLE.search(self.q) and a.v.get("group_users") is None:
             self.no_data(f"how many people are in my group: it counts {self.words}, not people")
+        self.unit_note()
         self.audience(a)
 
     def k_compare(self) -> None:
@@ -189,27 +216,38 @@ class _Composer(WatchingAnswers):
         if not others:
             self._compare_with_whom()
             return
-        other = others[0]
-        theirs = [f for f in self.all if f.persona_id == other.id]
-        mine_a, their_a = self.one("audience"), self.one_of("audience", theirs)
-        mine_d, their_d = self.one("demographics"), self.one_of("demographics", theirs)
-        if mine_d and their_d:
+        # "David Payne" names one of two Davids: full names first, one persona per first name (at most three),
+        # and a bare first name that two personas share says which one this is
+        others.sort(key=lambda o: o.name.lower() not in self.q)
+        chosen = list({o.name.split()[0]: o for o in reversed(others)}.values())[::-1][:3]
+        for other in chosen:
+            namesakes = [o.name for o in others if o.name.split()[0] == other.name.split()[0]]
+            if len(namesakes) > 1 and other.name.lower() not in self.q:
+                self.out.say(f"This set has more than one {other.name.split()[0]} ({_join(namesakes)}), so here is "
+                             f"{other.name}")
+        theirs = {o.id: [f for f in self.all if f.persona_id == o.id] for o in chosen}
+        mine_d, mine_a, my_top = self.one("demographics"), self.one("audience"), self.ranked("topic")[:1]
+        if mine_d:
             self.group(mine_d)
-            self.out.say(f"{other.name} stands for the demographic group {their_d.v['group_label']}", their_d)
-        if mine_a and their_a:
+        for other in chosen:
+            if (d := self.one_of("demographics", theirs[other.id])) is not None:
+                self.out.say(f"{other.name} stands for the demographic group {d.v['group_label']}", d)
+        if mine_a:
             self.audience(mine_a)
-            self.out.say(f"{other.name}'s group has {fmt.count(their_a.v['group_interactions'])} {self.words} in "
-                         f"total, which is {fmt.share(their_a.v['audience_share'])} of all {self.words}", their_a)
-        my_top = self.ranked("topic")[:1]
-        their_top = sorted(self.of("topic", theirs), key=lambda f: f.v.get("rank", 99))[:1]
-        if my_top and their_top:
-            a, b = my_top[0], their_top[0]
-            if int(a.v["rank"]) == 1 and int(b.v["rank"]) == 1:
-                self.topic(a)
-                self.out.say(f"{b.v['topic']} is {other.name}'s top topic: {fmt.share(b.v['share'])} of "
-                             f"{other.name}'s group's {self.words}", b)
+        for other in chosen:
+            if (a := self.one_of("audience", theirs[other.id])) is not None:
+                self.out.say(f"{other.name}'s group has {fmt.count(a.v['group_interactions'])} {self.words} in "
+                             f"total, which is {fmt.share(a.v['audience_share'])} of all {self.words}", a)
+        if my_top and int(my_top[0].v["rank"]) == 1:
+            self.topic(my_top[0])
+        for other in chosen:
+            top = sorted(self.of("topic", theirs[other.id]), key=lambda f: f.v.get("rank", 99))[:1]
+            if top and int(top[0].v["rank"]) == 1:
+                b = top[0]
+                self.out.say(f"{b.v['topic']} is {other.name}'s top topic: {fmt.share(b.v['share'])} of that "
+                             f"group's {self.words}", b)
         if len(self.out.parts) == 0:
-            self.no_data(f": the facts that would compare me with {other.name} did not come up")
+            self.no_data(f": the facts that would compare me with {_join([o.name for o in chosen])} did not come up")
 
     def _compare_with_whom(self) -> None:
         """A comparison that names no persona of this set: say so, and name those it can compare with."""
@@ -242,6 +280,16 @@ class _Composer(WatchingAnswers):
             self.quote(quotes[0])
 
     def k_quotes(self) -> None:
+        f, title = self.named_topic(), self.named_title()
+        if not self.p.quotes:  # the data has no comments at all (MovieLens): what it has about the subject
+            self.no_data(": it has no comments from my group")
+            if f is not None:
+                self.topic(f)
+            elif title is not None:
+                self.listed(title)
+            return
+        if f is not None:  # "what do you think of cooking videos?": the topic's figures, then its comments
+            self.topic(f)
         quotes = self._relevant_quotes() if self._names_subject() else self.ranked("quote")
         if quotes and re.search(r"\b(which|what) (video|title|item|movie|film)s?\b", self.q):
             titles = list(dict.fromkeys(str(f.v["title"]) for f in quotes if f.v.get("title")))
@@ -253,62 +301,29 @@ class _Composer(WatchingAnswers):
             # comments on "your favourite video": those on my number 1 first
             quotes.sort(key=lambda f: f.v.get("title") != top[0].v["title"])
         if not quotes:
-            self.no_data(": none of my group's comments that I found are about that")
+            if f is None:
+                self.no_data(": none of my group's comments that I found are about that")
             return
         for f in quotes[:2]:
             self.quote(f)
-
-    def k_trend(self) -> None:
-        f = self.one("trend")
-        if f is None:
-            self.no_data(": my activity over time did not come up, or the data has no dates")
-            return
-        v = f.v
-        if _DIRECTION.search(self.q):
-            self._direction(f)
-        self.out.say(f"My group's busiest month was {v['peak_period']}, with {fmt.count(v['peak_count'])} "
-                     f"{self.words}", f)
-        self.out.say(f"My data runs from {v['first_period']} to {v['last_period']}", f)
-
-    def _direction(self, f: Fact) -> None:
-        """Up or down lately: the last months against as many months before them (at most three each)."""
-        pts = self.p.stats.trend
-        n = min(3, len(pts) // 2)
-        if n == 0:
-            return
-        recent, before = pts[-n:], pts[-2 * n:-n]
-        now, then = sum(p.count for p in recent), sum(p.count for p in before)
-
-        def span(ps: Sequence[TrendPoint]) -> str:
-            return f"in {ps[0].period}" if len(ps) == 1 else f"from {ps[0].period} to {ps[-1].period}"
-
-        if now < 0.9 * then:
-            how = f"fewer {self.words} {span(recent)} than {span(before)}"
-        elif now > 1.1 * then:
-            how = f"more {self.words} {span(recent)} than {span(before)}"
-        else:
-            how = f"about as many {self.words} {span(recent)} as {span(before)}"
-        self.out.say(f"My group had {how}", f)
-        self.out.say("By month: " + "; ".join(f"{p.period}: {fmt.count(p.count)}" for p in [*before, *recent]), f)
 
     def k_rates(self) -> None:
         rates = self.of("rate")
         if not rates:
             self.no_data(": the data has no counts besides " + self.words)
             return
-        rates = self._rates_asked(rates)
+        asked = self._rates_asked(rates)
+        if not asked:  # "how long do you watch?" of data without watch time: say so, then what it has
+            what = "watch time" if _TIME_WORDS.search(self.q) else _NAMED_RATE.search(self.q).group(1)
+            has = [("average " if is_average(f.v["column"], self.p.count_name) else "") + fmt.noun(f.v["column"])
+                   for f in rates]
+            self.no_data(f"{what}: besides {self.words}, it has only my group's {_join(has)}")
+        rates = asked or rates
         title = self.intent.quoted
         if title:
             self.out.say(f"My data doesn't tell me that for \"{title}\" alone: it has these counts for my whole group")
         for f in rates:
-            v = f.v
-            if is_average(v["column"], self.p.count_name):
-                self.out.say(f"My group gives an average {fmt.noun(v['column'])} of {v['per_primary']:.3g} "
-                             f"(over its {fmt.count(self.p.stats.group_interactions)} {self.words})", f)
-            else:
-                self.out.say(f"My group has {fmt.count(v['total'])} {fmt.noun(v['column'])} in total, "
-                             f"{v['per_primary']:.3g} {fmt.noun(v['column'])} per {fmt.noun(self.p.count_name, 1)}",
-                             f)
+            self.rate(f)
 
     def _rates_asked(self, rates: list[Fact]) -> list[Fact]:
         """The counts the question asks about ("how long?" -> watch minutes; "likes" -> likes); all when it
@@ -316,11 +331,10 @@ class _Composer(WatchingAnswers):
         if re.search(r"\bengag", self.q):
             return rates
         if _TIME_WORDS.search(self.q):
-            hit = [f for f in rates if re.search(r"minute|second|hour|time|duration", str(f.v["column"]))]
-        else:
-            hit = [f for f in rates if any(re.search(rf"\b{re.escape(w.rstrip('s'))}s?\b", self.q)
-                                           for w in str(f.v["column"]).lower().split("_") if len(w) > 2)]
-        return hit or rates
+            return [f for f in rates if re.search(r"minute|second|hour|time|duration", str(f.v["column"]))]
+        hit = [f for f in rates if any(re.search(rf"\b{re.escape(w.rstrip('s'))}s?\b", self.q)
+                                       for w in str(f.v["column"]).lower().split("_") if len(w) > 2)]
+        return hit or ([] if _NAMED_RATE.search(self.q) else rates)
 
     def k_shared(self) -> None:
         f = self.one("shared")
@@ -360,8 +374,9 @@ class _Composer(WatchingAnswers):
         self.no_data(self._coverage())
 
     def _coverage(self) -> str:
-        return (f": it covers what my group watched ({self.words}, topics, top content, comments and "
-                f"activity over time), not that")
+        has = [self.words, "topics", "top content"] + ["comments"] * bool(self.p.quotes) + \
+            ["activity over time"] * bool(self.p.stats.trend)
+        return f": it covers what my group watched ({_join(has)}), not that"
 
 
 def is_refusal(text: str) -> bool:

@@ -15,12 +15,19 @@ from typing import Any
 
 from personas import formatting as fmt
 from personas.profile import Persona
+from retrieval.documents import is_average
 
-from ..intents import Intent
+from ..intents import Intent, plain, topic_named
 from .base import ResponderRequest
 
 NO_DATA = "My data doesn't tell me that"
 
+_COUNT_NOUN = re.compile(r"\b(views|ratings|plays|listens|clicks|streams|downloads)\b")
+_DO_YOU_LIKE = re.compile(r"^\s*(?:do|would|will) (?:you|u) (?:ever |also )?(?:like|watch|enjoy|love|rate) "
+                          r"([a-z][a-z'-]+(?: [a-z][a-z'-]+)??)(?: (?:movies|videos|films|shows|content|stuff))?\s*\??$")
+_NOT_A_TOPIC = frozenset(["it", "that", "this", "them", "me", "us", "movies", "videos", "films", "shows", "content",
+                          "watching", "anything", "something", "stuff", "my", "our", "your", "the", "a", "any", "those",
+                          "these", "new", "old", "long", "short", "good", "bad", "popular"])
 _ORDINAL_WORDS = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}
 # Country names said with "the" ("from the United States", "in the Netherlands").
 _THE_COUNTRY = re.compile(r"^(united|czech|dominican|central african|democratic|marshall|solomon|cayman|"
@@ -54,6 +61,15 @@ def facts_of(request: ResponderRequest) -> list[Fact]:
         values = json.loads(str(meta.get("values_json", "{}")))
         out.append(Fact(i, r.persona_id, r.fact.fact_type, r.text, values))
     return out
+
+
+def _title_forms(title: str) -> set[str]:
+    """How a question names a title without its year or moved article: 'Godfather, The (1972)' -> 'the
+    godfather', 'godfather'; 'Star Wars (1977)' -> 'star wars'."""
+    bare = re.sub(r"\s*\(\d{4}\)$", "", title)
+    m = re.match(r"(.*), (the|a|an)$", bare)
+    forms = {bare, f"{m.group(2)} {m.group(1)}", m.group(1)} if m else {bare}
+    return {f for f in forms if len(f) >= 5}
 
 
 class AnswerText:
@@ -91,7 +107,7 @@ class Sentences:
         self.all = all_facts
         self.request = request
         self.intent = intent
-        self.q = request.question.lower()
+        self.q = plain(request.question)
         self.words = fmt.noun(persona.count_name)
         self.item = "video" if persona.count_name == "views" else "item"
         self.out = AnswerText()
@@ -110,7 +126,7 @@ class Sentences:
 
     def named_topic(self) -> Fact | None:
         for f in self.ranked("topic"):
-            if re.search(rf"\b{re.escape(str(f.v['topic']).lower())}\b", self.q):
+            if topic_named(str(f.v["topic"]), self.q):
                 return f
         return None
 
@@ -118,7 +134,7 @@ class Sentences:
         """My listed topics the question names, in the order it names them."""
         found = []
         for f in self.ranked("topic"):
-            m = re.search(rf"\b{re.escape(str(f.v['topic']).lower())}\b", self.q)
+            m = topic_named(str(f.v["topic"]), self.q)
             if m:
                 found.append((m.start(), f))
         return [f for _, f in sorted(found, key=lambda x: x[0])]
@@ -128,18 +144,24 @@ class Sentences:
         return list(dict.fromkeys(t.topic for o in (*self.request.set_personas, self.p) for t in o.stats.topics))
 
     def missing_topic(self) -> str | None:
-        """A topic of the data that the question names and that is not among my listed topics."""
+        """A topic of the data that the question names and that is not among my listed topics; or what a plain
+        "do you like westerns?" asks about when no persona of the set lists it."""
         mine = {str(f.v["topic"]).lower() for f in self.of("topic")} | {t.topic.lower() for t in self.p.stats.topics}
         for t in self.set_topics():
-            if t.lower() not in mine and re.search(rf"\b{re.escape(t.lower())}\b", self.q):
+            if t.lower() not in mine and topic_named(t, self.q):
                 return t
+        m = _DO_YOU_LIKE.match(self.q)
+        if m and m.group(1) not in _NOT_A_TOPIC and not any(topic_named(t, self.q) for t in mine) and \
+                self.named_title() is None:
+            return m.group(1)
         return None
 
     def named_title(self) -> Fact | None:
         wanted = (self.intent.quoted or "").lower()
         for f in self.ranked("content"):
             title = str(f.v["title"]).lower()
-            if (wanted and (wanted == title or wanted in title)) or title in self.q:
+            if (wanted and (wanted == title or wanted in title)) or title in self.q or \
+                    any(re.search(rf"\b{re.escape(t)}\b", self.q) for t in _title_forms(title)):
                 return f
         return None
 
@@ -172,6 +194,15 @@ class Sentences:
         self.out.say(f"{lead} \"{v['title']}\", with {fmt.count(v['count'])} "
                      f"{fmt.noun(self.p.count_name, v['count'])} from my group", f)
 
+    def rate(self, f: Fact) -> None:
+        v = f.v
+        if is_average(v["column"], self.p.count_name):
+            self.out.say(f"My group gives an average {fmt.noun(v['column'])} of {v['per_primary']:.3g} "
+                         f"(over its {fmt.count(self.p.stats.group_interactions)} {self.words})", f)
+        else:
+            self.out.say(f"My group has {fmt.count(v['total'])} {fmt.noun(v['column'])} in total, "
+                         f"{v['per_primary']:.3g} {fmt.noun(v['column'])} per {fmt.noun(self.p.count_name, 1)}", f)
+
     def demographics(self, f: Fact, parts: Sequence[str] = ("age", "gender", "country")) -> None:
         v = f.v
         bits: list[str] = []
@@ -199,6 +230,12 @@ class Sentences:
         m = re.search(r'commented on "(.*)": "(.*)"$', f.text, re.DOTALL)
         if m:
             self.out.say(f"A viewer from my group commented on \"{m.group(1)}\": \"{m.group(2)}\"", f)
+
+    def unit_note(self) -> None:
+        """'How many views?' of data that counts ratings: say what it counts before the figure."""
+        m = _COUNT_NOUN.search(self.q)
+        if m and m.group(1) != self.words:
+            self.out.say(f"{NO_DATA} in {m.group(1)}: it counts {self.words}")
 
     def no_data(self, rest: str = "") -> None:
         """"My data doesn't tell me that" + rest (rest starts with ':' or ' ', or replaces 'that' when it
