@@ -176,7 +176,8 @@ def rank_findings(c: Parsed, index: FactIndex, used: list[tuple[int, int]]) -> l
     for n in c.numbers:
         if n.kind == "rank":
             used.append(n.span)
-    ok = actual == (max(table.values()) if rank == "last" else rank)
+    wanted = max(table.values()) if rank == "last" else rank
+    ok = actual == wanted or (table is p.content_rank and wanted in p.title_ranks.get(e, ()))
     if c.negated:
         ok = not ok
     s = _sentence_with(index, e)

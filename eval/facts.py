@@ -109,6 +109,8 @@ class Profile:
     audience_rank: int | None = None
     topic_rank: dict[str, int] = field(default_factory=dict)  # lower-case topic -> rank (1 = biggest)
     content_rank: dict[str, int] = field(default_factory=dict)  # lower-case title -> rank
+    # every rank of a title, for data where two items share one title (MovieLens lists some films twice)
+    title_ranks: dict[str, set[int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -180,6 +182,7 @@ def _profile(name: str | None, contexts: list[str], stats: dict | None) -> Profi
             p.topic_rank[str(t["topic"]).lower()] = i
         for i, c in enumerate(stats.get("top_content") or [], 1):
             p.content_rank[str(c["title"]).lower()] = i
+            p.title_ranks.setdefault(str(c["title"]).lower(), set()).add(i)
     mine = [c for c in contexts if not name or any(part in c for part in name.split())] or contexts
     for c in mine:
         if p.age is None and (m := _AGE.search(c)):
@@ -243,6 +246,7 @@ def build_index(contexts: list[str], stats: dict | None = None, first_person: bo
             if (r := _CONTENT_RANK.search(t)) and qs:
                 if _about(t, name):
                     profile.content_rank.setdefault(qs[0], int(r.group(1)))
+                    profile.title_ranks.setdefault(qs[0], set()).add(int(r.group(1)))
                 elif who := next((o for o in others if o in t), None):
                     ranks.setdefault(who.lower(), ({}, {}))[1].setdefault(qs[0], int(r.group(1)))
             titles.update(qs)

@@ -267,3 +267,17 @@ def test_plain_text_persona_rankings_in_other_wordings() -> None:
 ])
 def test_shares_fractions_sums_and_points(answer: str, label: str) -> None:
     assert labels(answer) == [label]
+
+
+def test_a_title_two_items_share_has_both_ranks() -> None:
+    """MovieLens lists some films twice under one title: either place of that title is the data's."""
+    facts = [FACTS[1],
+             "Ana Souza's group has 40 views on \"Ulee's Gold (1997)\" (number 2 of Ana Souza's top content; weight "
+             "3.0% of the behaviour).",
+             "Ana Souza's group has 30 views on \"Easy pasta\" (number 3 of Ana Souza's top content; weight 2.0% of "
+             "the behaviour).",
+             "Ana Souza's group has 20 views on \"Ulee's Gold (1997)\" (number 4 of Ana Souza's top content; weight "
+             "1.0% of the behaviour)."]
+    assert labels('"Ulee\'s Gold (1997)" is number 2 on my list.', facts) == ["supported"]
+    assert labels('"Ulee\'s Gold (1997)" is number 4 on my list.', facts) == ["supported"]
+    assert labels('"Ulee\'s Gold (1997)" is number 3 on my list.', facts) == ["contradicted"]
