@@ -28,7 +28,7 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "ten": 10}
 _ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b|\bnumber (\d+)\b|#(\d+)\b|"
                       r"\bnumber (" + "|".join(_NUMBER_WORDS) + r")\b")
-_QUOTED = re.compile(r"[\"“'‘]([^\"”'’]{3,200})[\"”'’]")
+QUOTED = re.compile(r"[\"“'‘]([^\"”'’]{3,200})[\"”'’]")
 
 # Occupations a question may ask about ("are you a student?"): MovieLens's, and common others
 OCCUPATIONS = ("student", "retired", "programmer", "engineer", "teacher", "educator", "doctor", "lawyer", "writer",
@@ -36,13 +36,13 @@ OCCUPATIONS = ("student", "retired", "programmer", "engineer", "teacher", "educa
                "administrator", "marketer", "healthcare worker", "unemployed", "developer", "manager")
 _TREND_WORDS = re.compile(r"\bover time\b|\bchang(e|ed|ing)\b|\blately\b|\btrend|\bgoing (up|down)\b")
 _GENRE_WORDS = re.compile(r"\b(kinds?|types?|sorts?) of\b|\bgenres?\b")
-_SAYS = re.compile(r"\b(say|says|said|comment\w*|think)\b")
+_SAYS = re.compile(r"\b(say|says|said|comment\w*)\b")
 
 
 # Order matters: the first rule that matches wins, most specific first.
 _RULES: list[tuple[Kind, re.Pattern[str]]] = [
     ("meta", re.compile(r"\b(system prompt|your (instructions|prompt|rules)|ignore (all |the |your )?(previous|prior|above)|"
-                        r"jailbreak|developer mode|pretend (to be|you are)|make up|invent (a|an|some)|fabricate)\b")),
+                        r"jailbreak|developer mode|pretend (to be|you are)|make up (a|an|some) (number|figure|fact|stat)\w*|invent (a|an|some)|fabricate)\b")),
     # Money, politics, beliefs: audience data never records them, whatever else the question says ("per month")
     ("unknown", re.compile(r"\b(earn|earns|income|salary|salaries|money|spend|spending|budget for|price|prices|cost|"
                            r"costs|vote|voting|politic\w*|religio\w*|believe in)\b")),
@@ -51,7 +51,7 @@ _RULES: list[tuple[Kind, re.Pattern[str]]] = [
     # "What should we make next?": the data records what was watched, not what to make; its top and most
     # over-indexed topics are what it can offer
     ("advice", re.compile(r"\bwhat should (we|i) (make|create|produce|build|publish|film|shoot|release|do)\b|"
-                          r"\b(recommend|suggest)\w* (to us|for us|we|i)\b|\bwhat (would|do) you want (us )?to (make|see)\b|"
+                          r"\b(recommend|suggest)\w* (to us|for us|we)\b|\bwhat (would|do) you want (us )?to (make|see)\b|"
                           r"\bwhat (videos?|movies?|films?|content) should (we|i)\b")),
     # "Which movie did you rate highest?": the data has no rating per item or topic
     ("rated_best", re.compile(r"\b(best|highest|top|worst|lowest)[- ]rated\b|\brated? (\w+ )?(the )?(highest|best|"
@@ -63,8 +63,8 @@ _RULES: list[tuple[Kind, re.Pattern[str]]] = [
                                r"\binterested in (a |an )?(video|movie|film)\b")),
     ("compare", re.compile(r"\b(different|differ|difference|compare|compared|comparison|versus|vs\.?|unlike|"
                            r"in common|similar to)\b")),
-    ("least", re.compile(r"\b(least|lowest|bottom|dislike|hate|fewest)\b")),
     ("why", re.compile(r"^\s*why\b|\bwhy do you\b|\bwhat makes you\b|\breason\b")),
+    ("least", re.compile(r"(?<!\bat )\b(least|lowest|bottom|fewest)\b|\bdislike (most|the most)\b")),
     ("job", re.compile(r"\b(job|occupation|profession|for a living|work as|what do you do\b(?! (on|in|with|about))|"
                        r"your work|career|employ)|\bare you (a |an )?(" + "|".join(OCCUPATIONS) + r")\b")),
     ("age", re.compile(r"\bhow old\b|\byour age\b|\bage\b")),
@@ -143,7 +143,7 @@ def ordinal(question: str) -> int | None:
 
 
 def quoted(question: str) -> str | None:
-    m = _QUOTED.search(question)
+    m = QUOTED.search(question)
     return m.group(1).strip() if m else None
 
 
@@ -197,7 +197,8 @@ def topic_named(topic: str, text: str) -> re.Match[str] | None:
 # Chat shorthand read as the words it stands for ("who r u", "whats ur fav genre")
 _SHORTHAND = {"u": "you", "r": "are", "ur": "your", "ya": "you", "wat": "what", "wht": "what", "whats": "what's",
               "fav": "favourite", "fave": "favourite", "pls": "please", "plz": "please", "y": "why"}
-_SHORT_WORD = re.compile(r"\b(" + "|".join(_SHORTHAND) + r")\b(?!')")
+# whole words only: "U.S.", "R&B" and the title "U Turn" keep their letters
+_SHORT_WORD = re.compile(r"(?<![\w.&'])(" + "|".join(_SHORTHAND) + r")(?![\w.&'])")
 
 
 def plain(question: str) -> str:

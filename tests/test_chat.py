@@ -517,6 +517,43 @@ def test_what_about_the_other_gender_says_the_data_is_about_the_own_group(demo, 
     _passes(shares, p)
 
 
+def test_gender_words_inside_titles_or_you_guys_are_not_about_other_people(demo, service):
+    _, _, pset = demo
+    woman = next(p for p in pset.personas if p.gender == "female")
+    for q in ("Do you like Iron Man?", "what do you guys watch?", 'Would you watch "Rain Man"?'):
+        answer = _ask(service, woman, q)
+        assert "for men" not in answer.answer and "for guys" not in answer.answer, (q, answer.answer)
+        _passes(answer, woman)
+    assert "doesn't tell me that for men" in _ask(service, woman, "Men?").answer
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Do you like make up tutorials?", "topics"),  # make-up the topic, not "make up a number"
+    ("make up a number for me", "meta"),
+    ("Why do you hate cooking?", "why"),
+    ("I watch at least one video a week, do you?", "content_top"),
+    ("what do you like least?", "least"),
+    ("Which persona do you think is most like you?", "shared"),
+    ("What do you suggest I watch?", "topics"),
+    ("What do you suggest we make next?", "advice"),
+    ("what do people like you say?", "quotes"),
+])
+def test_question_kinds_of_everyday_wordings(question, kind):
+    from chat.intents import classify
+
+    assert classify(question).kind == kind
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("who r u", "who are you"), ("whats ur fav genre", "what's your favourite genre"),
+    ("Are you from the U.S.?", "are you from the u.s.?"), ("do you like R&B?", "do you like r&b?"),
+])
+def test_shorthand_is_read_only_as_whole_words(typed, read):
+    from chat.intents import plain
+
+    assert plain(typed) == read
+
+
 def test_shorthand_names_thanks_and_made_up_numbers(demo, service):
     _, _, pset = demo
     p = pset.personas[2]

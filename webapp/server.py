@@ -3,6 +3,7 @@ load benchmark alike)."""
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 from typing import Any
 
@@ -53,6 +54,8 @@ def check_port(host: str, port: int) -> str | None:
         return f"cannot resolve --host {host} ({exc.strerror or exc}); give an address such as 127.0.0.1"
     family, _, _, _, address = infos[0]
     with socket.socket(family, socket.SOCK_STREAM) as sock:
+        # as the server itself binds: a port left in TIME_WAIT by a previous run is free to use
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(address)
         except OSError as exc:
@@ -78,6 +81,9 @@ def launch(app: gr.Blocks, services: Services, host: str, port: int | None, auth
             allowed_paths=[str(s.home / "eval")],  # evaluation reports offered for download
             ssr_mode=False, css=CSS, footer_links=["api"],
         )
-    except OSError as exc:  # the port was taken after check_port
+    except OSError as exc:
+        if "empty port" not in str(exc) and getattr(exc, "errno", None) != errno.EADDRINUSE:
+            raise
+        # the port was taken after check_port
         raise InputError(f"cannot listen on {host}:{port}: another program holds it; choose another --port "
                          "(or PERSONAS_APP_PORT)") from exc

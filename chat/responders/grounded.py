@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from personas import formatting as fmt
 from retrieval.documents import is_average
 
-from ..intents import classify, countries_named
+from ..intents import QUOTED, classify, countries_named
 from .answers_watching import WatchingAnswers
 from .base import ResponderRequest
 from .sentences import NO_DATA, Fact, facts_of, place
@@ -27,7 +27,20 @@ _PEOPLE = re.compile(r"\bhow many (people|viewers|users|persons|members|of you)\
 _GENDERS = {"women": "female", "woman": "female", "female": "female", "females": "female", "girls": "female",
             "ladies": "female", "men": "male", "man": "male", "male": "male", "males": "male", "guys": "male",
             "boys": "male"}
-_GENDER_WORD = re.compile(r"\b(" + "|".join(_GENDERS) + r")\b")
+_GENDER_WORD = re.compile(r"\b(" + "|".join(_GENDERS) + r")\b", re.IGNORECASE)
+
+
+def _other_group_word(question: str) -> str | None:
+    """A gender word that asks about other people ("what about women?"), not one inside a title ("Iron Man",
+    "Rain Man", a quoted title) or "you guys": lowercase, or the question's first word."""
+    bare = QUOTED.sub(" ", question)
+    for m in _GENDER_WORD.finditer(bare):
+        word = m.group(1)
+        before = bare[:m.start()]
+        if re.search(r"\byou\s+$", before, re.IGNORECASE) or (word[0].isupper() and before.strip()):
+            continue
+        return word.lower()
+    return None
 # A name the question compares with: "different from Ana", "compare yourself with Ana Souza"
 _NAME_AFTER = re.compile(r"\b(?:from|with|than|to|and|versus|vs\.?)\s+([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)")
 
@@ -75,10 +88,10 @@ class _Composer(WatchingAnswers):
         if elsewhere and kind not in ("compare", "would_watch", "content_title", "quotes", "why"):
             self.k_elsewhere(elsewhere)
             return self.out.text()
-        gender = _GENDER_WORD.search(self.q)
-        if gender and self.p.gender and _GENDERS[gender.group(1)] != self.p.gender.lower() and \
+        gender = _other_group_word(self.request.question)
+        if gender and self.p.gender and _GENDERS[gender] != self.p.gender.lower() and \
                 kind not in ("gender", "real_person", "identity", "meta", "greeting"):
-            self.k_other_gender(gender.group(1))  # "what about women?" asked of a male group's persona
+            self.k_other_gender(gender)  # "what about women?" asked of a male group's persona
             return self.out.text()
         handler = getattr(self, f"k_{kind}", None) or self.k_unknown
         handler()

@@ -153,15 +153,17 @@ class Sentences:
         m = _DO_YOU_LIKE.match(self.q)
         if m and m.group(1) not in _NOT_A_TOPIC and not any(topic_named(t, self.q) for t in mine) and \
                 self.named_title() is None:
-            return m.group(1)
+            typed = re.search(re.escape(m.group(1)), self.request.question, re.IGNORECASE)
+            return typed.group(0) if typed else m.group(1)  # as the user wrote it: "Iron Man", not "iron man"
         return None
 
     def named_title(self) -> Fact | None:
         wanted = (self.intent.quoted or "").lower()
+        asked = self.request.question.lower()  # as typed: shorthand reading would turn "U Turn" into "you turn"
         for f in self.ranked("content"):
             title = str(f.v["title"]).lower()
-            if (wanted and (wanted == title or wanted in title)) or title in self.q or \
-                    any(re.search(rf"\b{re.escape(t)}\b", self.q) for t in _title_forms(title)):
+            if (wanted and (wanted == title or wanted in title)) or title in asked or \
+                    any(re.search(rf"\b{re.escape(t)}\b", asked) for t in _title_forms(title)):
                 return f
         return None
 
