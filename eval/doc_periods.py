@@ -80,7 +80,7 @@ def period_findings(bare: str, index: FactIndex, best: Sentence | None) -> list[
         clause_q, clause_y = _quarters(clause), _years(clause)
         if not clause_q and not clause_y:
             continue
-        for n in parse_numbers(clause):
+        for n in parse_numbers(clause, points_as_pp=False):
             if not DIGITS.search(n.text) or n.kind == "year":
                 continue
             stating = [s for s in index.sentences if any(rounds_to(n, d) and d.kind != "year" for d in s.numbers)]

@@ -170,7 +170,7 @@ def _derived_direction(text: str) -> tuple[str, str] | None:
     m = _VERSUS.search(text)
     if not m:
         return None
-    figures = [n for n in parse_numbers(text) if n.kind in ("money", "pct", "num") and DIGITS.search(n.text)]
+    figures = [n for n in parse_numbers(text, points_as_pp=False) if n.kind in ("money", "pct", "num") and DIGITS.search(n.text)]
     before = [n for n in figures if n.span[1] <= m.start()]
     after = [n for n in figures if n.span[0] >= m.end()]
     signs = {(a.value > b.value) - (a.value < b.value) for a, b in zip(before, after) if a.kind == b.kind}

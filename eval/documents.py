@@ -71,7 +71,7 @@ def document_findings(text: str, index: FactIndex) -> list[DocFinding]:
     best = aligned[0] if aligned else None
     # Numbers, dates, times, prices: every figure the claim writes must be one the document writes.
     bare = QUOTED.sub(lambda q: " " * len(q.group(0)), text)
-    out = number_findings(bare, parse_numbers(bare), index, best)
+    out = number_findings(bare, parse_numbers(bare, points_as_pp=False), index, best)
     out += period_findings(bare, index, best)
     out += negation_findings(text, aligned, best)
     out += antonym_findings(lower, aligned, index, best)

@@ -120,8 +120,11 @@ def _decimals_precision(digits: str) -> float:
     return 10.0 ** min(zeros, len(plain) - 1)
 
 
-def parse_numbers(text: str, masked: list[tuple[int, int]] | None = None) -> list[Num]:
-    """Every number in ``text`` outside the ``masked`` spans (quoted titles keep their own numbers)."""
+def parse_numbers(text: str, masked: list[tuple[int, int]] | None = None, points_as_pp: bool = True) -> list[Num]:
+    """Every number in ``text`` outside the ``masked`` spans (quoted titles keep their own numbers).
+
+    ``points_as_pp``: "14.1 points more" is percentage points (persona answers about shares); plain documents
+    pass False, where "won by 7 points more" counts points."""
     out: list[Num] = []
     for m in NUMBER_RE.finditer(text):
         if masked and any(a <= m.start() < b for a, b in masked):
@@ -162,7 +165,9 @@ def parse_numbers(text: str, masked: list[tuple[int, int]] | None = None) -> lis
             if v is None:
                 continue
             value, precision = v, _decimals_precision(str(int(v)))
-        if suffix in ("%", "percent", "per cent", "point", "points") or suffix.startswith("percentage") \
+        if suffix in ("point", "points") and not points_as_pp:
+            kind = "num"
+        elif suffix in ("%", "percent", "per cent", "point", "points") or suffix.startswith("percentage") \
                 or suffix == "pp":
             kind = "pct"
         elif suffix == "times" and not re.match(r"\s+(as|more|less|fewer|higher|bigger|larger|greater|the|that|"
@@ -178,7 +183,9 @@ def parse_numbers(text: str, masked: list[tuple[int, int]] | None = None) -> lis
             kind = "year"
         unit = ""
         um = _UNIT_RE.match(text, m.end())
-        if suffix == "times" and kind == "num":
+        if suffix in ("point", "points") and kind == "num":
+            unit = "point"
+        elif suffix == "times" and kind == "num":
             unit = "view" if re.search(r"\b(watch|view|play|stream)", text, re.IGNORECASE) else ""
         elif um and kind in ("num", "money"):
             w = um.group(1).lower()

@@ -281,3 +281,13 @@ def test_a_title_two_items_share_has_both_ranks() -> None:
     assert labels('"Ulee\'s Gold (1997)" is number 2 on my list.', facts) == ["supported"]
     assert labels('"Ulee\'s Gold (1997)" is number 4 on my list.', facts) == ["supported"]
     assert labels('"Ulee\'s Gold (1997)" is number 3 on my list.', facts) == ["contradicted"]
+
+
+def test_points_are_percentage_points_only_in_persona_answers() -> None:
+    doc = ["The Lakers beat the Celtics 110-103 on Sunday; they won by 7 points more than in their last meeting."]
+    assert labels("The Lakers won by 7 points more than last time.", doc) == ["supported"]
+    assert labels("The Lakers won by 9 points more than last time.", doc) != ["supported"]
+    from eval.numbers import parse_numbers
+
+    assert [n.kind for n in parse_numbers("14.1 points more than Travel")] == ["pct"]
+    assert [(n.kind, n.unit) for n in parse_numbers("7 points more", points_as_pp=False)] == [("num", "point")]
