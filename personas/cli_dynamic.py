@@ -194,7 +194,7 @@ def generate_dynamic(
         if w.rows == 0:
             short.append(f"{label} (no interactions)")
             continue
-        if w.rows < MIN_ROWS_PER_PERSONA * (k or 1):
+        if w.rows < MIN_ROWS_PER_PERSONA * (k or settings.k_auto_range[0]):  # -k auto: its smallest candidate
             short.append(f"{label} ({w.rows} rows, fewer than {MIN_ROWS_PER_PERSONA} per persona)")
             continue
         try:

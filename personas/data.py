@@ -183,12 +183,18 @@ def _positions(col: pa.ChunkedArray, values: np.ndarray) -> np.ndarray:
     return pc.fill_null(found, -1).to_numpy().astype(np.int64)
 
 
-def _numbers(col: pa.ChunkedArray, what: str) -> np.ndarray:
+def count_values(col: pa.ChunkedArray | pd.Series, what: str) -> np.ndarray:
+    """A count column as float64, or one InputError line for empty, non-numeric, negative or infinite values."""
+    if isinstance(col, pd.Series):
+        col = pa.chunked_array([pa.array(col, from_pandas=True)])
     if not (pa.types.is_integer(col.type) or pa.types.is_floating(col.type) or pa.types.is_null(col.type)):
         try:
             col = col.cast(pa.float64())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            raise InputError(f"{what} must be numeric; fix the values or map another column") from None
+            raw = col.to_pandas()
+            bad = raw[pd.to_numeric(raw, errors="coerce").isna() & raw.notna()]
+            shown = f" but holds {str(bad.iloc[0])!r} ({len(bad)} such values)" if len(bad) else ""
+            raise InputError(f"{what} must be numeric{shown}; fix the values or map another column") from None
     if col.null_count:
         raise InputError(f"{what} has {col.null_count} empty values (NaN); fill or drop those rows")
     values = col.to_numpy().astype(np.float64, copy=False) if col.num_chunks else np.zeros(0)
@@ -277,7 +283,7 @@ def _group_codes(table: pa.Table, spec: InputSpec, role: str, notes: list[str]) 
     for col in spec.group_by:
         arr = table.column(col)
         if col in spec.bins:
-            values = _numbers(arr, f"{role} column {col!r}")
+            values = count_values(arr, f"{role} column {col!r}")
             raw_numeric[col] = values
             per_col.append(_apply_bins(values, spec.bins[col]))
             continue
@@ -443,8 +449,8 @@ def load(spec: InputSpec) -> AudienceData:
         raise InputError("the interactions file has no data rows; nothing to build personas from")
 
     count_what = f"interactions column {spec.count_col!r}"
-    primary = _numbers(inter.column(spec.count_col), count_what) if spec.count_col else np.ones(inter.num_rows)
-    extras = {c: _numbers(inter.column(c), f"interactions column {c!r}") for c in spec.extra_count_cols}
+    primary = count_values(inter.column(spec.count_col), count_what) if spec.count_col else np.ones(inter.num_rows)
+    extras = {c: count_values(inter.column(c), f"interactions column {c!r}") for c in spec.extra_count_cols}
     content_codes, content_ids = _encode(
         inter.column(spec.content_col), f"interactions column {spec.content_col!r}",
         first_seen=bool(types) and _stored_as_text(spec.interactions, spec.content_col),

@@ -35,6 +35,7 @@ import scipy.sparse as sp
 from scipy.optimize import nnls
 from sklearn.base import BaseEstimator
 
+from .data import count_values
 from .errors import InputError
 from .sets import PersonaSet, SetModel
 from .tables import read_columns
@@ -218,17 +219,7 @@ def read_interactions(
             raise InputError(f"interactions column {col!r} has {int(frame[col].isna().sum())} empty values; "
                              "fill or drop those rows")
     if count_col:
-        counts = pd.to_numeric(frame[count_col], errors="coerce")
-        bad = frame[count_col][counts.isna()]
-        empty = int(bad.isna().sum())
-        if empty:
-            raise InputError(f"interactions column {count_col!r} has {empty} empty values; fill or drop those rows")
-        if len(bad):
-            raise InputError(f"interactions column {count_col!r} must be numeric but holds "
-                             f"{str(bad.iloc[0])!r} ({len(bad)} such values); fix the values or map another column")
-        if (counts < 0).any() or np.isinf(counts).any():
-            raise InputError(f"interactions column {count_col!r} has negative or infinite values; "
-                             "counts must be 0 or more")
+        counts = pd.Series(count_values(frame[count_col], f"interactions column {count_col!r}"), index=frame.index)
     else:
         counts = pd.Series(np.ones(len(frame)), index=frame.index)
     return pd.DataFrame({

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 def count(value: float) -> str:
     """45210.0 -> '45,210'; 1234.5 -> '1,234.5' (never rounds a count to something the data does not say)."""
@@ -27,3 +29,9 @@ def noun(count_name: str, n: float | None = None) -> str:
     if n is not None and float(n) == 1 and word.endswith("s"):
         return word[:-1]
     return word
+
+
+def join(items: Sequence[str], word: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c' (or another word: 'a, b or c')."""
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"

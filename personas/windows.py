@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import scipy.sparse as sp
 
-from .data import AudienceData, InputSpec, load
+from .data import AudienceData, InputSpec, count_values, load
 from .errors import InputError
 from .tables import column_names, read_columns
 
@@ -183,13 +183,7 @@ def _weighted(frame: pd.DataFrame, dates: pd.Series, spec: InputSpec, half_life:
     if spec.count_col is None:
         out[WEIGHT_COL] = weight
         return out
-    values = pd.to_numeric(frame[spec.count_col], errors="coerce")
-    if values.isna().any():
-        bad = frame[spec.count_col][values.isna()].iloc[0]
-        if pd.isna(bad):
-            raise InputError(f"interactions column {spec.count_col!r} has {int(values.isna().sum())} empty values; "
-                             "fill or drop those rows")
-        raise InputError(f"interactions column {spec.count_col!r} must be numeric but holds {str(bad)!r}; fix the values")
+    values = pd.Series(count_values(frame[spec.count_col], f"interactions column {spec.count_col!r}"))
     out[WEIGHT_COL] = values.to_numpy(dtype=np.float64) * weight
     return out
 

@@ -161,9 +161,9 @@ def search_personas(
         if over:
             candidates = over
         elif c.has_hard or c.sort:
-            note = f"none of the matching personas over-indexes on {_join(c.topics, 'or')}; ranked by its share"
+            note = f"none of the matching personas over-indexes on {fmt.join(c.topics, 'or')}; ranked by its share"
         elif not c.residual:
-            return result([], f"no persona in set {ref} over-indexes on {_join(c.topics, 'or')} (lift above 1)")
+            return result([], f"no persona in set {ref} over-indexes on {fmt.join(c.topics, 'or')} (lift above 1)")
 
     matches: dict[str, _TextMatch] = {}
     if c.residual:
@@ -376,11 +376,6 @@ def _score(
 
 # ---------------------------------------------------------------------------------------------- messages
 
-def _join(items: Sequence[str], word: str) -> str:
-    items = list(items)
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
-
-
 def _article(word: str) -> str:
     return f"an {word}" if word[:1].lower() in "aeiou" else f"a {word}"
 
@@ -391,15 +386,15 @@ def _describe(c: QueryConstraints, cols: _Columns, personas: Sequence[Persona]) 
     job = next((sorted(v) for col, v in value_cols.items() if _OCCUPATION_COLUMNS.search(col)), None)
     words: list[str] = []
     if job:
-        noun = _join(job, "or")
+        noun = fmt.join(job, "or")
         words.append(_article(f"{c.gender} {noun}" if c.gender else noun))
     elif c.gender:
         words.append({"female": "a woman", "male": "a man"}.get(c.gender, _article(c.gender)))
     if c.age:
         words.append(c.age_phrase() or "")
     if c.countries:
-        words.append(f"from {_join(c.countries, 'or')}")
+        words.append(f"from {fmt.join(c.countries, 'or')}")
     for col, wanted in value_cols.items():
         if not (job and _OCCUPATION_COLUMNS.search(col)):
-            words.append(f"with {col} {_join(sorted(wanted), 'or')}")
+            words.append(f"with {col} {fmt.join(sorted(wanted), 'or')}")
     return " ".join(w for w in words if w) or "a match"

@@ -16,7 +16,6 @@ from retrieval.documents import is_average
 
 from ..intents import topic_named
 from .sentences import Fact, Sentences
-from .sentences import join as _join
 
 _VIDEO_WORDS = re.compile(r"\b(video|movie|film|title|item|content|episode)s?\b")
 _DIRECTION = re.compile(r"\bgoing (up|down)\b|\bup or down\b|\blately\b|\brecent(ly)?\b|\b(increas|decreas|declin|"
@@ -144,7 +143,7 @@ class WatchingAnswers(Sentences):
                          f"{self.item}s on it: {counted}", first)
             return
         # "among": the superlative is about the listed items by count, which is not the list's own order
-        titles = _join([f'"{f.v["title"]}"' for f in best])
+        titles = fmt.join([f'"{f.v["title"]}"' for f in best])
         self.out.say(f"Among the {self.item}s on my list, ranked by weight in my behaviour, {titles} "
                      f"{'have' if len(best) > 1 else 'has'} the most {self.words}: {counted}", *best)
         if first not in best and int(first.v["rank"]) == 1:

@@ -18,7 +18,6 @@ from ..intents import QUOTED, classify, countries_named
 from .answers_watching import WatchingAnswers
 from .base import ResponderRequest
 from .sentences import NO_DATA, Fact, facts_of, place
-from .sentences import join as _join
 
 _TIME_WORDS = re.compile(r"\bhow long\b|\bminutes?\b|\bhours?\b|\bseconds?\b|\bduration\b|\bwatch time\b")
 # Counts a question may name that a dataset may lack ("how many likes?" of MovieLens)
@@ -236,7 +235,7 @@ class _Composer(WatchingAnswers):
         for other in chosen:
             namesakes = [o.name for o in others if o.name.split()[0] == other.name.split()[0]]
             if len(namesakes) > 1 and other.name.lower() not in self.q:
-                self.out.say(f"This set has more than one {other.name.split()[0]} ({_join(namesakes)}), so here is "
+                self.out.say(f"This set has more than one {other.name.split()[0]} ({fmt.join(namesakes)}), so here is "
                              f"{other.name}")
         theirs = {o.id: [f for f in self.all if f.persona_id == o.id] for o in chosen}
         mine_d, mine_a, my_top = self.one("demographics"), self.one("audience"), self.ranked("topic")[:1]
@@ -260,7 +259,7 @@ class _Composer(WatchingAnswers):
                 self.out.say(f"{b.v['topic']} is {other.name}'s top topic: {fmt.share(b.v['share'])} of that "
                              f"group's {self.words}", b)
         if len(self.out.parts) == 0:
-            self.no_data(f": the facts that would compare me with {_join([o.name for o in chosen])} did not come up")
+            self.no_data(f": the facts that would compare me with {fmt.join([o.name for o in chosen])} did not come up")
 
     def _compare_with_whom(self) -> None:
         """A comparison that names no persona of this set: say so, and name those it can compare with."""
@@ -274,7 +273,7 @@ class _Composer(WatchingAnswers):
         cards = [f for f in self.all if f.type == "audience" and f.persona_id in names]
         if cards:
             listed = [names[f.persona_id] for f in cards]
-            self.out.say(f"The other personas in this set are {_join(listed)}", *cards)
+            self.out.say(f"The other personas in this set are {fmt.join(listed)}", *cards)
             self.out.say("Ask me how I differ from one of them, by name")
         else:
             self.out.say("Ask me how I differ from another persona of this set, by name")
@@ -307,7 +306,7 @@ class _Composer(WatchingAnswers):
         if quotes and re.search(r"\b(which|what) (video|title|item|movie|film)s?\b", self.q):
             titles = list(dict.fromkeys(str(f.v["title"]) for f in quotes if f.v.get("title")))
             if titles:
-                quoted = _join([f'"{t}"' for t in titles])
+                quoted = fmt.join([f'"{t}"' for t in titles])
                 self.out.say(f"My data has comments from my group on {quoted}", *quotes)
         top = self.ranked("content")[:1]
         if top and re.search(r"\b(favou?rite|best|top|most)\b", self.q):
@@ -330,7 +329,7 @@ class _Composer(WatchingAnswers):
             what = "watch time" if _TIME_WORDS.search(self.q) else _NAMED_RATE.search(self.q).group(1)
             has = [("average " if is_average(f.v["column"], self.p.count_name) else "") + fmt.noun(f.v["column"])
                    for f in rates]
-            self.no_data(f"{what}: besides {self.words}, it has only my group's {_join(has)}")
+            self.no_data(f"{what}: besides {self.words}, it has only my group's {fmt.join(has)}")
         rates = asked or rates
         title = self.intent.quoted
         if title:
@@ -389,7 +388,7 @@ class _Composer(WatchingAnswers):
     def _coverage(self) -> str:
         has = [self.words, "topics", "top content"] + ["comments"] * bool(self.p.quotes) + \
             ["activity over time"] * bool(self.p.stats.trend)
-        return f": it covers what my group watched ({_join(has)}), not that"
+        return f": it covers what my group watched ({fmt.join(has)}), not that"
 
 
 def is_refusal(text: str) -> bool:

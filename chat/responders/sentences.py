@@ -35,11 +35,6 @@ _THE_COUNTRY = re.compile(r"^(united|czech|dominican|central african|democratic|
                           r"philippines|bahamas|gambia|maldives|comoros|seychelles|vatican)$", re.IGNORECASE)
 
 
-def join(items: Sequence[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def place(country: str) -> str:
     """A country as it reads in a sentence: 'United States' -> 'the United States'; 'Brazil' -> 'Brazil'."""
     return f"the {country}" if _THE_COUNTRY.search(country.strip()) else country
