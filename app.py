@@ -58,8 +58,8 @@ def _terminal_progress(label: str, total: int | None) -> Callable[..., None]:
 # Settings field -> the flag that sets it (for error messages that name what the user typed)
 FLAGS = {"home": "--home", "app_host": "--host", "app_port": "--port", "app_auth": "--auth",
          "responder": "--responder", "llm_base_url": "--llm-base-url", "llm_model": "--llm-model",
-         "llamacpp_model_path": "--llamacpp-model-path", "max_upload_mb": "--max-upload-mb", "chroma_host": "--chroma-host",
-         "chroma_port": "--chroma-port"}
+         "llamacpp_model_path": "--llamacpp-model-path", "max_upload_mb": "--max-upload-mb",
+         "chroma_host": "--chroma-host", "chroma_port": "--chroma-port"}
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
