@@ -24,14 +24,18 @@ from retrieval.documents import persona_documents
 from retrieval.factory import open_store
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    home = tmp_path_factory.mktemp("chat")
+def _indexed(home, spec, name: str):
+    """A k = 10 persona set generated from ``spec`` and indexed with the real embedding model under ``home``."""
     settings = Settings(home=home, embedding_model=None)
     store = open_store(settings)
-    pset = generate(load(demo_spec()), settings, GenerateOptions(name="demo", version=1, k=10, seed=0))
+    pset = generate(load(spec), settings, GenerateOptions(name=name, version=1, k=10, seed=0))
     store.save(pset)
     return settings, store, pset
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    return _indexed(tmp_path_factory.mktemp("chat"), demo_spec(), "demo")
 
 
 @pytest.fixture(scope="module")
@@ -622,11 +626,7 @@ def test_comments_on_a_topic_give_its_figures_and_two_named_personas_are_both_co
 def movielens(tmp_path_factory):
     from personas.datasets import movielens_spec
 
-    home = tmp_path_factory.mktemp("chat-ml")
-    settings = Settings(home=home, embedding_model=None)
-    store = open_store(settings)
-    pset = generate(load(movielens_spec()), settings, GenerateOptions(name="movielens-100k", version=1, k=10, seed=0))
-    store.save(pset)
+    settings, store, pset = _indexed(tmp_path_factory.mktemp("chat-ml"), movielens_spec(), "movielens-100k")
     return pset, ChatService(settings, store)
 
 
