@@ -63,15 +63,15 @@ def main() -> None:
     from personas.data import load
     from personas.datasets import demo_spec
     from personas.pipeline import GenerateOptions, generate
-    from personas.settings import Settings
-    from retrieval.factory import open_store
+    from usecases.settings import Settings
+    from usecases.store import open_store
 
     home = Path(tempfile.mkdtemp(prefix="chat-latency-"))
     settings = Settings(home=home, embedding_model=None)
     store = open_store(settings)
-    pset = generate(load(demo_spec()), settings, GenerateOptions(name="demo", version=1, k=10, seed=0))
+    pset = generate(load(demo_spec()), settings.generation, GenerateOptions(name="demo", version=1, k=10, seed=0))
     store.save(pset)
-    service = ChatService(settings, store)
+    service = ChatService(settings.chat, store, llm=settings.llm)
     cold = []
     for p in pset.personas:
         t = time.perf_counter()

@@ -60,7 +60,7 @@ def load_personas() -> list[tuple[dict, list[str]]]:
     from personas import datasets
     from personas.data import load
     from personas.pipeline import GenerateOptions, generate
-    from personas.settings import Settings
+    from usecases.settings import Settings
     from retrieval.documents import persona_documents
 
     data = load(datasets.demo_spec())

@@ -28,7 +28,7 @@ from personas.demo import make_demo  # noqa: E402
 from personas.detect import DetectionRule, detect_in_set, individuals  # noqa: E402
 from personas.nmf import match_rows  # noqa: E402
 from personas.pipeline import GenerateOptions, generate  # noqa: E402
-from personas.settings import Settings  # noqa: E402
+from usecases.settings import Settings  # noqa: E402
 
 SIZES = (5, 10, 20, 50)
 
@@ -44,10 +44,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "detection.md")
     args = ap.parse_args()
-    settings = Settings(embedding_model="hash")
+    settings = Settings(embedding_model=HASH_EMBEDDINGS)
     demo = make_demo()
     data = load(datasets.demo_spec())
-    pset = generate(data, settings, GenerateOptions("demo", 1, 10, settings.seed))
+    pset = generate(data, settings.generation, GenerateOptions("demo", 1, 10, settings.seed))
     model = pset.model
     assert model is not None
     ids = demo.content["video_id"].to_numpy(dtype=str)
@@ -112,7 +112,7 @@ def drift_section(settings: Settings) -> list[str]:
     sets = []
     for w in window_specs(spec, "date", plan):
         data = load(w.spec)
-        sets.append(generate(data, settings, GenerateOptions(f"drift-{w.label}", 1, demo.k, settings.seed)))
+        sets.append(generate(data, settings.generation, GenerateOptions(f"drift-{w.label}", 1, demo.k, settings.seed)))
     lines = ["## Planted drift (`personas/demo_drift.py`)", "",
              f"{DRIFT_MONTHS} months; '{demo.fading}' fades to nothing and '{demo.emerging}' emerges from nothing; "
              f"k = {demo.k} per month.", "",

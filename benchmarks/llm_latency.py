@@ -3,7 +3,7 @@
 A typical chat turn: the demo set (k = 10) in a store with the hashing embedding (retrieval is not what is
 timed here), the persona's 8 best facts for the question (``Settings.chat_facts``) from the hybrid retriever,
 one earlier turn of history, the prompt budgeted to ``llm_context_window`` = 4096 with ``llm_max_tokens`` =
-300, streamed through ``make_responder("llamacpp", settings)`` exactly as the chat does.
+300, streamed through ``make_responder("llamacpp", settings.llm)`` exactly as the chat does.
 
 Two scenarios, ``--runs`` each (default 5):
 
@@ -72,18 +72,18 @@ def main() -> None:
     from personas.data import load
     from personas.datasets import demo_spec
     from personas.pipeline import GenerateOptions, generate
-    from personas.settings import Settings
-    from retrieval.factory import open_store
+    from usecases.settings import Settings
+    from usecases.store import open_store
     from retrieval.retriever import HybridRetriever
 
     home = Path(tempfile.mkdtemp(prefix="llm-latency-"))
-    settings = Settings(home=home, embedding_model="hash")
-    pset = generate(load(demo_spec()), settings, GenerateOptions(name="demo", version=1, k=10, seed=0))
+    settings = Settings(home=home, embedding_model=HASH_EMBEDDINGS)
+    pset = generate(load(demo_spec()), settings.generation, GenerateOptions(name="demo", version=1, k=10, seed=0))
     store = open_store(settings)
     store.save(pset)
     retriever = HybridRetriever(store)
 
-    responder = make_responder("llamacpp", settings)
+    responder = make_responder("llamacpp", settings.llm)
     chat_model = responder.chat_model
     assert isinstance(chat_model, ChatLlamaCpp)
     chat_model.n_threads = args.threads

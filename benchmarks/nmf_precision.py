@@ -26,7 +26,7 @@ from sklearn.exceptions import ConvergenceWarning
 from personas.data import InputSpec, load
 from personas.impact import eligible_groups, impactful_groups
 from personas.nmf import match_rows, scale_matrix
-from personas.settings import Settings
+from usecases.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "_data"

@@ -316,7 +316,7 @@ def build(store, settings, dataset: str):  # type: ignore[no-untyped-def]
 
     spec, name = (demo_spec(), "demo") if dataset == "demo" else (movielens_spec(), "movielens-100k")
     data = load(spec)
-    pset = generate(data, settings, GenerateOptions(name=name, version=1, k=10, seed=0))
+    pset = generate(data, settings.generation, GenerateOptions(name=name, version=1, k=10, seed=0))
     t0 = time.perf_counter()
     store.save(pset)
     return pset, time.perf_counter() - t0
@@ -425,8 +425,8 @@ def main(argv: list[str] | None = None) -> int:
     if os.environ.get("PERSONAS_EMBEDDING_MODEL"):
         print(f"ignoring PERSONAS_EMBEDDING_MODEL={os.environ.pop('PERSONAS_EMBEDDING_MODEL')}: "
               "quality is measured with the real default model", file=sys.stderr)
-    from personas.settings import Settings
-    from retrieval.factory import open_store
+    from usecases.settings import Settings
+    from usecases.store import open_store
     from retrieval.retriever import HybridRetriever
 
     tmp = Path(tempfile.mkdtemp(prefix="retrieval-quality-"))

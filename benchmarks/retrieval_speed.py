@@ -154,7 +154,7 @@ def indexing(rounds: int) -> tuple[list[IndexRun], float]:
     from personas.data import load
     from personas.datasets import demo_spec
     from personas.pipeline import GenerateOptions, generate
-    from personas.settings import Settings
+    from usecases.settings import Settings
     from retrieval.documents import persona_documents
     from retrieval.factory import make_embeddings, open_store
 
@@ -171,7 +171,7 @@ def indexing(rounds: int) -> tuple[list[IndexRun], float]:
             counter = Counting(store.embeddings)
             store.embeddings = counter
             for name, label in (("demo", "first time (cache empty)"), ("demo-copy", "same texts again (cache warm)")):
-                pset = generate(data, settings, GenerateOptions(name=name, version=1, k=10, seed=0))
+                pset = generate(data, settings.generation, GenerateOptions(name=name, version=1, k=10, seed=0))
                 n_facts = sum(len(persona_documents(p)) for p in pset.personas)
                 before_texts, before_s = counter.texts, counter.seconds
                 load0 = load_avg()
@@ -258,8 +258,8 @@ def _ours(home: Path, pool: int) -> tuple[Any, list[str]]:
     from personas.data import load
     from personas.datasets import movielens_spec
     from personas.pipeline import GenerateOptions, generate
-    from personas.settings import Settings
-    from retrieval.factory import open_store
+    from usecases.settings import Settings
+    from usecases.store import open_store
     from retrieval.store import facts_collection_name
 
     settings = Settings(home=home, embedding_model=None, min_support=0, min_users=1)
@@ -270,7 +270,7 @@ def _ours(home: Path, pool: int) -> tuple[Any, list[str]]:
     notes: list[str] = []
     t0 = time.perf_counter()
     data = load(movielens_spec())
-    pset = generate(data, settings, GenerateOptions(name=BIG_SET, version=1, k=100, seed=0))
+    pset = generate(data, settings.generation, GenerateOptions(name=BIG_SET, version=1, k=100, seed=0))
     notes.append(f"MovieLens personas, k = 100: generated in {time.perf_counter() - t0:.0f} s")
     t0 = time.perf_counter()
     store.save(pset)

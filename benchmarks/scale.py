@@ -63,7 +63,7 @@ def _ours_api(size: str, fmt: str) -> dict:
     """Audience files to personas through the Python API: personas.data.load, then personas.pipeline.generate."""
     from personas.data import InputSpec, load
     from personas.pipeline import GenerateOptions, generate
-    from personas.settings import Settings
+    from usecases.settings import Settings
 
     case = CASES[size]
     t0 = time.perf_counter()
@@ -74,7 +74,7 @@ def _ours_api(size: str, fmt: str) -> dict:
     )
     data = load(spec)
     t1 = time.perf_counter()
-    pset = generate(data, Settings(), GenerateOptions(name=f"scale-{size}", version=1, k=10, seed=0))
+    pset = generate(data, Settings().generation, GenerateOptions(name=f"scale-{size}", version=1, k=10, seed=0))
     t2 = time.perf_counter()
     shape = data.matrix.shape
     return {"stages": {"load": round(t1 - t0, 3), "generate": round(t2 - t1, 3)},
@@ -87,7 +87,7 @@ def _ours_cli(size: str, fmt: str) -> dict:
     """`personas generate` through the real entry point (this includes saving the set into the store)."""
     import personas.data
     import personas.pipeline
-    from personas.cli import main
+    from cli.main import main
 
     case = CASES[size]
     times: dict[str, float] = {}

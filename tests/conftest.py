@@ -10,7 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from personas.cli import main
+from cli.main import main
+
+# The embedding stand-in of plumbing tests, named as PERSONAS_EMBEDDING_MODEL names any embedding factory
+# (MODULE:FACTORY): deterministic hashing vectors that know no meaning.
+HASH_EMBEDDINGS = "retrieval.embeddings:HashEmbeddings"
 
 
 @dataclass
@@ -24,7 +28,7 @@ class CliResult:
 def _plumbing_embeddings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Persona generation tests are about generation, not meaning: a hashing embedding keeps them fast.
     Tests about retrieval quality build the real model explicitly."""
-    monkeypatch.setenv("PERSONAS_EMBEDDING_MODEL", "hash")
+    monkeypatch.setenv("PERSONAS_EMBEDDING_MODEL", HASH_EMBEDDINGS)
 
 
 @pytest.fixture
@@ -33,10 +37,11 @@ def home(tmp_path: Path) -> Path:
 
 
 def open_test_store(home: Path):  # type: ignore[no-untyped-def]
-    from personas.settings import Settings
-    from retrieval.factory import open_store
+    from retrieval.embeddings import HashEmbeddings
+    from usecases.settings import Settings
+    from usecases.store import open_store
 
-    return open_store(Settings(home=home, embedding_model="hash"))
+    return open_store(Settings(home=home), HashEmbeddings())
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import httpx
 import pandas as pd
 import pytest
 from app_fixtures import Running, free_port, start_app
-from conftest import small_audience
+from conftest import HASH_EMBEDDINGS, small_audience
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 
@@ -384,7 +384,8 @@ def test_loopback_check() -> None:
 
 
 def test_cli_refuses_public_bind_without_auth(tmp_path: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", "PERSONAS_HOME": str(tmp_path / "home"), "PERSONAS_EMBEDDING_MODEL": "hash"}
+    env = {"PATH": "/usr/bin:/bin", "PERSONAS_HOME": str(tmp_path / "home"),
+           "PERSONAS_EMBEDDING_MODEL": HASH_EMBEDDINGS}
     run = subprocess.run([sys.executable, "app.py", "--host", "0.0.0.0", "--port", str(free_port())], cwd=ROOT,
                          env=env, capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 2
@@ -405,15 +406,16 @@ def test_cli_flags_reach_the_settings(tmp_path: Path, monkeypatch: pytest.Monkey
                                           "8123", "--responder", "openai", "--port", "7001", "--llm-base-url",
                                           "http://127.0.0.1:9/v1", "--llm-model", "m1"])
     s = app.settings_from(args)
-    assert (s.chroma_host, s.chroma_port, s.home, s.app_port, s.responder) == ("127.0.0.1", 8123, tmp_path, 7001,
-                                                                               "openai")
-    assert (s.llm_base_url, s.llm_model) == ("http://127.0.0.1:9/v1", "m1")
-    assert app.settings_from(app.build_parser().parse_args(["--home", str(tmp_path)])).chroma_host is None
+    assert (s.store.chroma_host, s.store.chroma_port, s.home, s.app.port, s.chat.responder) == (
+        "127.0.0.1", 8123, tmp_path, 7001, "openai")
+    assert (s.llm.base_url, s.llm.model) == ("http://127.0.0.1:9/v1", "m1")
+    assert app.settings_from(app.build_parser().parse_args(["--home", str(tmp_path)])).store.chroma_host is None
 
 
 def test_cli_uses_the_chroma_server_it_is_given(tmp_path: Path) -> None:
     port = free_port()  # nothing listens there: the app must say so in one line instead of using its own store
-    env = {"PATH": "/usr/bin:/bin", "PERSONAS_HOME": str(tmp_path / "home"), "PERSONAS_EMBEDDING_MODEL": "hash"}
+    env = {"PATH": "/usr/bin:/bin", "PERSONAS_HOME": str(tmp_path / "home"),
+           "PERSONAS_EMBEDDING_MODEL": HASH_EMBEDDINGS}
     run = subprocess.run([sys.executable, "app.py", "--chroma-host", "127.0.0.1", "--chroma-port", str(port),
                           "--port", str(free_port())], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
                          check=False)

@@ -14,6 +14,7 @@ import pytest
 from app_fixtures import free_port
 from gradio_client import Client
 from gradio_client.exceptions import AuthenticationError
+from conftest import HASH_EMBEDDINGS
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _env(home: Path) -> dict[str, str]:
     # hashing embeddings: this is about start-up, not retrieval quality
-    return {**os.environ, "PERSONAS_HOME": str(home), "PERSONAS_EMBEDDING_MODEL": "hash"}
+    return {**os.environ, "PERSONAS_HOME": str(home), "PERSONAS_EMBEDDING_MODEL": HASH_EMBEDDINGS}
 
 
 def _wait_for_page(url: str, proc: subprocess.Popen[str], timeout: float = 240) -> None:

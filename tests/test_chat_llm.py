@@ -18,9 +18,10 @@ from personas.data import load
 from personas.datasets import demo_spec
 from personas.errors import InputError
 from personas.pipeline import GenerateOptions, generate
-from personas.settings import Settings
+from usecases.settings import Settings
 from retrieval.documents import FactDoc, persona_documents
 from retrieval.retriever import RetrievedFact
+from conftest import HASH_EMBEDDINGS
 
 BACKENDS = ("openai", "ollama")
 REPLY = "Gaming is 62.7% of my group's views [2], and I also watch Tech Reviews [3]."
@@ -28,8 +29,8 @@ REPLY = "Gaming is 62.7% of my group's views [2], and I also watch Tech Reviews 
 
 @pytest.fixture(scope="module")
 def demo_set(tmp_path_factory):  # type: ignore[no-untyped-def]
-    settings = Settings(home=tmp_path_factory.mktemp("demo"), embedding_model="hash")
-    return generate(load(demo_spec()), settings, GenerateOptions(name="demo", version=1, k=10, seed=0))
+    settings = Settings(home=tmp_path_factory.mktemp("demo"), embedding_model=HASH_EMBEDDINGS)
+    return generate(load(demo_spec()), settings.generation, GenerateOptions(name="demo", version=1, k=10, seed=0))
 
 
 def facts_of(persona, n: int | None = None) -> list[RetrievedFact]:  # type: ignore[no-untyped-def]
@@ -136,9 +137,9 @@ def test_budget_drops_least_relevant_facts_first_then_oldest_turns(demo_set) -> 
 def test_small_window_reaches_the_server_with_the_best_facts(request_, openai_server, tmp_path) -> None:  # type: ignore[no-untyped-def]
     p = request_.persona
     req = ResponderRequest(p, request_.question, facts_of(p), history=request_.history)
-    wide = make_responder("openai", settings_for(openai_server, tmp_path)).prepare(req)
+    wide = make_responder("openai", settings_for(openai_server, tmp_path).llm).prepare(req)
     responder = make_responder("openai", settings_for(openai_server, tmp_path, llm_context_window=wide.tokens // 2 + 300,
-                                                      llm_max_tokens=300))
+                                                      llm_max_tokens=300).llm)
     kept = responder.prepare(req).facts_kept
     assert 2 <= len(kept) < len(req.facts) and kept == list(req.facts[:len(kept)])
     "".join(responder.stream(req))
@@ -154,7 +155,7 @@ def test_streaming_reply_comes_token_by_token_with_the_prompt(backend, request_,
                                                               tmp_path) -> None:
     server = server_for(backend, openai_server, ollama_server)
     server.script([REPLY])
-    responder = make_responder(backend, settings_for(server, tmp_path))
+    responder = make_responder(backend, settings_for(server, tmp_path).llm)
     assert responder.name == backend
     chunks = list(responder.stream(request_))
     assert len(chunks) >= 10 and "".join(chunks) == REPLY
@@ -172,7 +173,7 @@ def test_streaming_reply_comes_token_by_token_with_the_prompt(backend, request_,
 def test_non_streaming_reply(backend, request_, openai_server, ollama_server, tmp_path) -> None:  # type: ignore[no-untyped-def]
     server = server_for(backend, openai_server, ollama_server)
     server.script(lambda messages: f"You asked: {messages[-1]['content'].splitlines()[-1]}")
-    responder = make_responder(backend, settings_for(server, tmp_path), streaming=False)
+    responder = make_responder(backend, settings_for(server, tmp_path).llm, streaming=False)
     chunks = list(responder.stream(request_))
     assert chunks == ["You asked: Question: What do you watch most?"]
     assert server.last.stream is False
@@ -182,7 +183,7 @@ def test_non_streaming_reply(backend, request_, openai_server, ollama_server, tm
 def test_scripted_replies_follow_each_other(backend, request_, openai_server, ollama_server, tmp_path) -> None:  # type: ignore[no-untyped-def]
     server = server_for(backend, openai_server, ollama_server)
     server.script(["First answer [1].", "Second answer [2]."])
-    responder = make_responder(backend, settings_for(server, tmp_path))
+    responder = make_responder(backend, settings_for(server, tmp_path).llm)
     assert "".join(responder.stream(request_)) == "First answer [1]."
     assert "".join(responder.stream(request_)) == "Second answer [2]."
 
@@ -201,7 +202,7 @@ FAILURE_MESSAGES = {
 def test_endpoint_failures_become_one_clear_responder_error(backend, mode, streaming, request_, openai_server,  # type: ignore[no-untyped-def]
                                                             ollama_server, tmp_path) -> None:
     server = server_for(backend, openai_server, ollama_server)
-    responder = make_responder(backend, settings_for(server, tmp_path), streaming=streaming)
+    responder = make_responder(backend, settings_for(server, tmp_path).llm, streaming=streaming)
     server.fail(mode)
     started = time.perf_counter()
     with pytest.raises(ResponderError) as caught:
@@ -219,29 +220,29 @@ def test_empty_reply_is_an_error(backend, request_, openai_server, ollama_server
     server = server_for(backend, openai_server, ollama_server)
     server.script(["   "])
     with pytest.raises(ResponderError, match="empty answer"):
-        "".join(make_responder(backend, settings_for(server, tmp_path)).stream(request_))
+        "".join(make_responder(backend, settings_for(server, tmp_path).llm).stream(request_))
 
 
 # --- the factory ---
 
 def test_factory_names_and_configuration_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(InputError, match="unknown responder 'gpt'.*grounded, openai, ollama, llamacpp"):
-        make_responder("gpt", Settings(home=tmp_path))
+        make_responder("gpt", Settings(home=tmp_path).llm)
     with pytest.raises(ResponderError, match="needs a model name.*PERSONAS_LLM_MODEL"):
-        make_responder("ollama", Settings(home=tmp_path))
+        make_responder("ollama", Settings(home=tmp_path).llm)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     with pytest.raises(ResponderError, match="needs an API key.*OPENAI_API_KEY"):
-        make_responder("openai", Settings(home=tmp_path, llm_model="gpt-4o-mini"))
+        make_responder("openai", Settings(home=tmp_path, llm_model="gpt-4o-mini").llm)
     # A local server needs no key.
-    local = make_responder("openai", Settings(home=tmp_path, llm_model="m", llm_base_url="http://127.0.0.1:9/v1"))
+    local = make_responder("openai", Settings(home=tmp_path, llm_model="m", llm_base_url="http://127.0.0.1:9/v1").llm)
     assert local.name == "openai"
     if importlib.util.find_spec("llama_cpp") is not None:
         with pytest.raises(ResponderError, match="does not exist.*PERSONAS_LLAMACPP_MODEL_PATH"):
-            make_responder("llamacpp", Settings(home=tmp_path, llamacpp_model_path=tmp_path / "missing.gguf"))
+            make_responder("llamacpp", Settings(home=tmp_path, llamacpp_model_path=tmp_path / "missing.gguf").llm)
 
 
 def test_missing_backend_package_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "llama_cpp" else real(name, *a))
     with pytest.raises(ResponderError, match=r'llama_cpp package is not installed: pip install "data-personas\[llamacpp\]"'):
-        make_responder("llamacpp", Settings(home=tmp_path))
+        make_responder("llamacpp", Settings(home=tmp_path).llm)

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import open_test_store, snapshot
-from personas.cli import main
+from conftest import HASH_EMBEDDINGS, open_test_store, snapshot
+from cli.main import main
 from personas.demo import make_demo
 from personas.detect import DetectionRule, PersonaProjector, detect
 from personas.nmf import match_rows
@@ -21,7 +21,7 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data home holding the demo set (k = 10), generated once for the module; tests only read it."""
     home = tmp_path_factory.mktemp("detect") / "home"
     with pytest.MonkeyPatch.context() as mp:  # module scope runs before the autouse hashing-embedding fixture
-        mp.setenv("PERSONAS_EMBEDDING_MODEL", "hash")
+        mp.setenv("PERSONAS_EMBEDDING_MODEL", HASH_EMBEDDINGS)
         assert main(["--home", str(home), "generate", "--demo", "--no-progress"]) == 0
     return home
 

@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import generate_args, open_test_store, snapshot
-from personas.cli import main
+from conftest import HASH_EMBEDDINGS, generate_args, open_test_store, snapshot
+from cli.main import main
 from personas.data import load
 from personas.demo_drift import drift_spec, make_drift_demo, write_drift_demo
 from personas.drift import STAY_COSINE, compare_sets
 from personas.pipeline import GenerateOptions, generate
-from personas.settings import Settings
+from usecases.settings import Settings
 from personas.windows import WindowPlan, load_window, window_specs
 
 DEMO = make_drift_demo()
@@ -45,7 +45,7 @@ def monthly_home(tmp_path_factory, drift_files) -> Path:
     """One persona set per month of the planted-drift demo, generated once for the module."""
     home = tmp_path_factory.mktemp("monthly") / "home"
     with pytest.MonkeyPatch.context() as mp:  # module scope runs before the autouse hashing-embedding fixture
-        mp.setenv("PERSONAS_EMBEDDING_MODEL", "hash")
+        mp.setenv("PERSONAS_EMBEDDING_MODEL", HASH_EMBEDDINGS)
         assert main(["--home", str(home), *_gen(drift_files, "--window", "month")]) == 0
     return home
 
@@ -136,7 +136,7 @@ def test_update_keeps_persona_identities(drift_files, home, capsys):
     # A cold start on the same February data finds the behaviours in another order (rows >= 2 move), so the
     # rows above staying put is the warm start at work, not luck.
     (w,) = window_specs(drift_spec(DEMO), "date", WindowPlan(since="2025-02-01", until="2025-02-28"))
-    cold = generate(load(w.spec), Settings(embedding_model="hash"), GenerateOptions("cold", 1, DEMO.k, 7))
+    cold = generate(load(w.spec), Settings(embedding_model=HASH_EMBEDDINGS).generation, GenerateOptions("cold", 1, DEMO.k, 7))
     cold_row = np.sum(H1 * _unscaled_H(cold, shared), axis=1)
     assert (cold_row < 0.9).sum() >= 2, cold_row
 
@@ -185,13 +185,13 @@ def test_update_folds_new_files_into_the_earlier_ones(drift_files, home, tmp_pat
 
 def test_half_life_weights_the_behaviours_not_the_numbers():
     """--half-life changes what NMF finds, never the numbers a persona states: those are the data's counts."""
-    settings = Settings(embedding_model="hash")
+    settings = Settings(embedding_model=HASH_EMBEDDINGS)
 
     def personas(half_life: str | None):
         (w,) = window_specs(drift_spec(DEMO), "date", WindowPlan(half_life=half_life))
         data, weighted = load_window(w)
         assert (weighted is None) == (half_life is None)
-        pset = generate(data, settings, GenerateOptions("hl", 1, DEMO.k, 0, nmf_matrix=weighted))
+        pset = generate(data, settings.generation, GenerateOptions("hl", 1, DEMO.k, 0, nmf_matrix=weighted))
         m = pset.model  # the fitted counts per group, back in the count space NMF saw
         fitted = ((m.W @ m.H) / m.row_scale[:, None] / m.column_scale[None, :]).sum(axis=1)
         fitted_share = dict(zip(map(tuple, m.group_values), fitted / fitted.sum()))

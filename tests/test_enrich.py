@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from personas.cli import main
+from cli.main import main
 from personas.enrich import concrete_age, person_name, pick_quotes
 
 

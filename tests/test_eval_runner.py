@@ -10,12 +10,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import open_test_store
+from conftest import HASH_EMBEDDINGS, open_test_store
 
 from eval import metrics
 from eval.question_file import QuestionFileError, UnknownPersonaError, check_personas, load_question_file
 from eval.questions import KINDS, Gold, Question, generated_set, persona_questions, take
-from personas.cli import main
+from cli.main import main
 from retrieval.documents import persona_documents
 
 
@@ -24,7 +24,7 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo set, generated once for the module (hashing embeddings: this is about plumbing)."""
     home = tmp_path_factory.mktemp("eval") / "home"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("PERSONAS_EMBEDDING_MODEL", "hash")
+        mp.setenv("PERSONAS_EMBEDDING_MODEL", HASH_EMBEDDINGS)
         assert main(["--home", str(home), "generate", "--demo", "--no-progress"]) == 0
     return home
 

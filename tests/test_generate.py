@@ -34,7 +34,7 @@ def test_planted_behaviours_are_recovered(cli, home):
 
 
 def test_same_seed_gives_byte_identical_exports(tmp_path, capsys):
-    from personas.cli import main
+    from cli.main import main
 
     outputs = []
     for run in ("a", "b"):

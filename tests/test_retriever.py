@@ -8,8 +8,8 @@ from personas.data import load
 from personas.datasets import demo_spec
 from personas.errors import InputError, NotFoundError
 from personas.pipeline import GenerateOptions, generate
-from personas.settings import Settings
-from retrieval.factory import open_store
+from usecases.settings import Settings
+from usecases.store import open_store
 from retrieval.retriever import HybridRetriever, PersonaFactRetriever, langchain_vectorstore, route
 
 
@@ -17,7 +17,7 @@ from retrieval.retriever import HybridRetriever, PersonaFactRetriever, langchain
 def real_store(tmp_path_factory):
     settings = Settings(home=tmp_path_factory.mktemp("real"), embedding_model=None)
     store = open_store(settings)
-    pset = generate(load(demo_spec()), settings, GenerateOptions(name="demo", version=1, k=10, seed=0))
+    pset = generate(load(demo_spec()), settings.generation, GenerateOptions(name="demo", version=1, k=10, seed=0))
     store.save(pset)
     return store, pset
 

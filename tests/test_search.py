@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from personas import formatting as fmt
-from personas.cli import main
+from cli.main import main
 from personas.errors import InputError
 from personas.profile import Persona
 from retrieval.query import AGE_MAX, QueryConstraints, parse_query
@@ -193,15 +193,15 @@ def _build(home: Path, spec_name: str, name: str, activate: bool):  # type: igno
     from personas import datasets
     from personas.data import load
     from personas.pipeline import GenerateOptions, generate
-    from personas.settings import Settings
-    from retrieval.factory import open_store
+    from usecases.settings import Settings
+    from usecases.store import open_store
 
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv("PERSONAS_EMBEDDING_MODEL", raising=False)
         settings = Settings(home=home, embedding_model=None)
         store = open_store(settings)
         spec = datasets.demo_spec() if spec_name == "demo" else datasets.movielens_spec()
-        pset = generate(load(spec), settings, GenerateOptions(name=name, version=1, k=10, seed=0))
+        pset = generate(load(spec), settings.generation, GenerateOptions(name=name, version=1, k=10, seed=0))
         store.save(pset, activate=activate)
     return store, pset.personas
 

@@ -17,11 +17,12 @@ from personas.data import load
 from personas.datasets import demo_spec
 from personas.errors import NotFoundError
 from personas.pipeline import GenerateOptions, generate
-from personas.settings import Settings
+from usecases.settings import Settings
 from retrieval.documents import persona_documents
 from retrieval.embeddings import EmbeddingModelError, HashEmbeddings, LocalEmbeddings
-from retrieval.factory import open_store
+from usecases.store import open_store
 from retrieval.store import StoreError, facts_collection_name
+from conftest import HASH_EMBEDDINGS
 
 
 @pytest.fixture(scope="module")
@@ -30,11 +31,11 @@ def demo_data():
 
 
 def _set(data, settings: Settings, name: str = "demo", version: int = 1, k: int = 4):
-    return generate(data, settings, GenerateOptions(name=name, version=version, k=k, seed=0))
+    return generate(data, settings.generation, GenerateOptions(name=name, version=version, k=k, seed=0))
 
 
 def _settings(home: Path, **kw) -> Settings:
-    return Settings(home=home, embedding_model="hash", **kw)
+    return Settings(home=home, embedding_model=HASH_EMBEDDINGS, **kw)
 
 
 def test_facts_carry_exact_numbers_and_stable_ids(tmp_path, demo_data):
@@ -111,8 +112,8 @@ def test_a_new_process_sees_the_same_personas(tmp_path, demo_data):
     pset = _set(demo_data, settings)
     store.save(pset)
     code = (
-        "import json,sys; from personas.settings import Settings; from retrieval.factory import open_store;"
-        f"s=open_store(Settings(home={str(tmp_path)!r}, embedding_model='hash'));"
+        "import json,sys; from usecases.settings import Settings; from usecases.store import open_store;"
+        f"s=open_store(Settings(home={str(tmp_path)!r}, embedding_model={HASH_EMBEDDINGS!r}));"
         "print(json.dumps([p.to_export() for p in s.load().personas]))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -159,7 +160,7 @@ def test_server_mode_round_trip(tmp_path, demo_data, chroma_server):
 
 
 def test_server_not_reachable_is_one_line_naming_host_and_port(tmp_path, capsys, monkeypatch):
-    from personas.cli import main
+    from cli.main import main
 
     port = _free_port()
     monkeypatch.setenv("PERSONAS_CHROMA_HOST", "127.0.0.1")

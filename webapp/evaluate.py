@@ -9,7 +9,7 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from chat.service import RESPONDERS
+from chat.responders.factory import RESPONDERS
 
 from .handlers import friendly, gradio_progress, parse_ref
 from .services import Progress, Services
@@ -26,13 +26,11 @@ _METRICS = [
 
 def run(services: Services, set_ref: str | None, responder: str, limit: int, progress: Progress) -> tuple[Any, Any]:
     """Evaluate and write the report: (eval.runner.EvalRun, eval.report.ReportPaths)."""
-    from eval.report import default_folder, write_report
-    from eval.runner import run_evaluation
+    from usecases.evaluate import evaluate
 
     name, version = parse_ref(set_ref)
-    result = run_evaluation(services.settings, services.store, set_name=name, version=version,
-                            responder=responder or None, limit=int(limit) or None, progress=progress)
-    return result, write_report(result, default_folder(services.settings.home, f"{result.label}-{result.responder}"))
+    return evaluate(services.settings, services.store, set_name=name, version=version, responder=responder or None,
+                    limit=int(limit) or None, progress=progress, responder_in_folder=True)
 
 
 def metrics_frame(summary: Any) -> pd.DataFrame:
@@ -76,7 +74,7 @@ def evaluate_tab(services: Services, set_dd: gr.Dropdown) -> None:
                 "data cannot answer, through the same chat as the Chat tab, and scores every answer: faithfulness "
                 "(every claim backed by the facts), correctness, refusals, retrieval recall and latency.")
     with gr.Row():
-        responder = gr.Dropdown(list(RESPONDERS), value=services.settings.responder, label="Responder")
+        responder = gr.Dropdown(list(RESPONDERS), value=services.settings.chat.responder, label="Responder")
         limit = gr.Slider(0, 300, value=40, step=10, label="Questions (0: all)")
         go = gr.Button("Run evaluation", variant="primary", elem_id="evaluate-go")
     status = gr.Markdown(elem_id="evaluate-status")

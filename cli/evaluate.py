@@ -6,15 +6,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from chat.responders.factory import RESPONDERS
 from personas.errors import InputError
-from personas.settings import RESPONDERS, Settings
+from usecases.progress import stderr_progress
+
+from .common import store_of
+
+if TYPE_CHECKING:
+    from usecases.settings import Settings
 
 
-def add_parser(sub: Any) -> None:
+def add_parsers(sub: Any) -> None:
     ev = sub.add_parser("eval", help="evaluate the persona chat: a question set into a report, or check one answer")
     evsub = ev.add_subparsers(dest="eval_command", required=True)
 
@@ -37,32 +42,26 @@ def add_parser(sub: Any) -> None:
     chk.add_argument("--json", action="store_true", help="print the checker's result as JSON")
 
 
-def cmd_eval(args: argparse.Namespace, settings: Settings, store_factory: Callable[[], Any],
-             progress_factory: Callable[[bool], Any] | None = None) -> int:
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.eval_command == "check":
         return cmd_check(args)
-    return cmd_run(args, settings, store_factory, progress_factory)
+    return cmd_run(args, settings)
 
 
-def cmd_run(args: argparse.Namespace, settings: Settings, store_factory: Callable[[], Any],
-            progress_factory: Callable[[bool], Any] | None = None) -> int:
-    from .question_file import check_personas, load_question_file
-    from .report import default_folder, write_report
-    from .runner import run_evaluation
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.question_file import check_personas, load_question_file
+    from usecases.evaluate import evaluate
 
     if args.limit is not None and args.limit < 1:
         raise InputError(f"--limit must be at least 1, not {args.limit}")
     questions = load_question_file(args.questions) if args.questions else None  # bad file: fail before the store
-    store = store_factory()
+    store = store_of(settings)
     if questions is not None:
         check_personas(questions, store)
-    show = not args.no_progress and sys.stderr.isatty()
-    progress = progress_factory(show) if progress_factory else None
     label = args.set_name or (args.questions.stem if args.questions else None)
-    run = run_evaluation(settings, store, set_name=args.set_name, responder=args.responder, questions=questions,
-                         limit=args.limit, progress=progress, label=label, seed=args.seed)
-    folder = args.out or default_folder(settings.home, run.label)
-    paths = write_report(run, folder)
+    run, paths = evaluate(settings, store, set_name=args.set_name, responder=args.responder, questions=questions,
+                          limit=args.limit, progress=stderr_progress(not args.no_progress), label=label,
+                          seed=args.seed, out=args.out)
     if args.json:
         out = run.to_json(with_results=False)
         out["files"] = {"json": str(paths.json), "html": str(paths.html), "ragas": str(paths.ragas)}
@@ -102,7 +101,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not answer.strip():
         raise InputError("the answer is empty; pass the text to check with --answer")
     stats = _read_stats(args.stats) if args.stats else None
-    from .faithfulness import check
+    from eval.faithfulness import check
 
     result = check(answer, contexts, stats)
     if args.json:
@@ -144,3 +143,6 @@ def _read_stats(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InputError(f"stats file {path.name} must hold a JSON object (e.g. `personas show ID --json`)")
     return data
+
+
+COMMANDS = {"eval": cmd_eval}
