@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from usecases.settings import Settings
 
 
-def build_parser(prog: str = "personas app") -> argparse.ArgumentParser:
+def build_parser(prog: str = "personas-app") -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=prog, description="Browse, chat with, search, generate and "
                                 "evaluate data-driven personas in the browser.")
     p.add_argument("--host", help="address to bind (default: $PERSONAS_APP_HOST or 127.0.0.1); anything but "
@@ -59,7 +59,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(**{k: v for k, v in given.items() if v is not None})
 
 
-def main(argv: Sequence[str] | None = None, prog: str = "personas app") -> int:
+def main(argv: Sequence[str] | None = None, prog: str = "personas-app") -> int:
     from pydantic import ValidationError
 
     args = build_parser(prog).parse_args(argv)

@@ -2,7 +2,7 @@
 
 The CLI's choices, the app's dropdown and the settings' allowed values all read ``REGISTRY``; a new responder
 is one entry here. Backends are imported only when chosen, so the grounded default needs none of them, and a
-missing package gives one line that names the extra to install.
+missing package gives one line that names the extra to install (pip install "data-personas[llm]").
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def _need(registration: Registration) -> None:
 
     if registration.module and importlib.util.find_spec(registration.module) is None:
         raise ResponderError(f"the {registration.module} package is not installed: "
-                             f"pip install 'data-personas[{registration.extra}]'")
+                             f'pip install "data-personas[{registration.extra}]"')
 
 
 def _is_local(url: str) -> bool:
