@@ -42,7 +42,11 @@ class ChatSettings(_Section):
         description="Also let the configured LLM (the 'openai', 'ollama' or 'llamacpp' responder's model) judge "
         "each claim in the gate, RAGAS-style; the rules still veto what they can prove wrong. Slower.",
     )
-    facts: int = Field(8, ge=1, le=50, alias="chat_facts", description="Facts retrieved for each chat turn.")
+    facts: int = Field(
+        8, ge=1, le=50, alias="chat_facts",
+        description="Facts retrieved for each chat turn (the profile-card facts and those the question kind needs "
+        "come on top).",
+    )
     history_turns: int = Field(
         6, ge=0, alias="chat_history_turns", description="Previous turns kept in the conversation (before budgeting)."
     )
