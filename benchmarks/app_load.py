@@ -108,7 +108,7 @@ def main() -> int:
 
     lat = [x for log in logs for x in log.latencies_ms]
     errors = [e for log in logs for e in log.errors]
-    concurrency = running.services.settings.app_concurrency
+    concurrency = running.services.settings.app.concurrency
     embedding = "hashing (plumbing)" if args.hash else "all-MiniLM-L6-v2 (real)"
     row = (f"| {args.sessions} | {args.turns} | {len(lat)} | {len(errors)} | {statistics.median(lat):.0f} ms | "
            f"{percentile(lat, 95):.0f} ms | {max(lat):.0f} ms | {wall:.1f} s | {len(lat) / wall:.1f} turns/s |"

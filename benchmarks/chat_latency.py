@@ -105,7 +105,7 @@ def main() -> None:
         "# Chat turn latency, grounded responder (`python benchmarks/chat_latency.py`)",
         "",
         f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}; "
-        f"embedding threads {settings.embedding_threads}. Demo set, k = 10; {len(total)} turns per round "
+        f"embedding threads {settings.embeddings.threads}. Demo set, k = 10; {len(total)} turns per round "
         f"({len(QUESTIONS)} questions x {len(pset.personas)} personas); best of {len(rounds)} rounds by p95 "
         f"(load average {l0:.1f} before, {l1:.1f} after).",
         "",

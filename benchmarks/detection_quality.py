@@ -30,6 +30,8 @@ from personas.nmf import match_rows  # noqa: E402
 from personas.pipeline import GenerateOptions, generate  # noqa: E402
 from usecases.settings import Settings  # noqa: E402
 
+HASH_EMBEDDINGS = "retrieval.embeddings:HashEmbeddings"  # meaning-free vectors: detection needs no embedding
+
 SIZES = (5, 10, 20, 50)
 
 
@@ -47,7 +49,7 @@ def main() -> None:
     settings = Settings(embedding_model=HASH_EMBEDDINGS)
     demo = make_demo()
     data = load(datasets.demo_spec())
-    pset = generate(data, settings.generation, GenerateOptions("demo", 1, 10, settings.seed))
+    pset = generate(data, settings.generation, GenerateOptions("demo", 1, 10, settings.generation.seed))
     model = pset.model
     assert model is not None
     ids = demo.content["video_id"].to_numpy(dtype=str)
@@ -112,7 +114,7 @@ def drift_section(settings: Settings) -> list[str]:
     sets = []
     for w in window_specs(spec, "date", plan):
         data = load(w.spec)
-        sets.append(generate(data, settings.generation, GenerateOptions(f"drift-{w.label}", 1, demo.k, settings.seed)))
+        sets.append(generate(data, settings.generation, GenerateOptions(f"drift-{w.label}", 1, demo.k, settings.generation.seed)))
     lines = ["## Planted drift (`personas/demo_drift.py`)", "",
              f"{DRIFT_MONTHS} months; '{demo.fading}' fades to nothing and '{demo.emerging}' emerges from nothing; "
              f"k = {demo.k} per month.", "",

@@ -1,7 +1,7 @@
 """Time to first token and total time of the `llamacpp` responder with SmolLM2-135M-Instruct (Q4_1), on CPU.
 
 A typical chat turn: the demo set (k = 10) in a store with the hashing embedding (retrieval is not what is
-timed here), the persona's 8 best facts for the question (``Settings.chat_facts``) from the hybrid retriever,
+timed here), the persona's 8 best facts for the question (``settings.chat.facts``) from the hybrid retriever,
 one earlier turn of history, the prompt budgeted to ``llm_context_window`` = 4096 with ``llm_max_tokens`` =
 300, streamed through ``make_responder("llamacpp", settings.llm)`` exactly as the chat does.
 
@@ -72,9 +72,11 @@ def main() -> None:
     from personas.data import load
     from personas.datasets import demo_spec
     from personas.pipeline import GenerateOptions, generate
+    from retrieval.retriever import HybridRetriever
     from usecases.settings import Settings
     from usecases.store import open_store
-    from retrieval.retriever import HybridRetriever
+
+    HASH_EMBEDDINGS = "retrieval.embeddings:HashEmbeddings"  # meaning-free vectors, as before: the LLM is timed
 
     home = Path(tempfile.mkdtemp(prefix="llm-latency-"))
     settings = Settings(home=home, embedding_model=HASH_EMBEDDINGS)
@@ -92,7 +94,7 @@ def main() -> None:
     load_s = time.perf_counter() - started
 
     def turn(scenario: str, persona, question: str) -> Run:  # type: ignore[no-untyped-def]
-        facts = retriever.retrieve(persona.id, question, k=settings.chat_facts)
+        facts = retriever.retrieve(persona.id, question, k=settings.chat.facts)
         history = [Turn("Who are you?", f"I'm {persona.name}, and I stand for {persona.group_label} [1].",
                         persona.id)]
         prepared = responder.prepare(ResponderRequest(persona, question, facts, history=history))
@@ -116,13 +118,13 @@ def main() -> None:
         runs.append(turn("same persona", same, QUESTIONS[i % len(QUESTIONS)]))
     load_after = os.getloadavg()[0]
 
-    path = model_path(settings)
+    path = model_path(settings.llm)
     lines = [
         "# llamacpp latency: SmolLM2-135M-Instruct on CPU",
         "",
         (f"`python benchmarks/llm_latency.py --runs {args.runs} --threads {args.threads}`; model `{path.name}` "
-         f"({path.stat().st_size / 1e6:.0f} MB), n_ctx {settings.llm_context_window}, max_tokens "
-         f"{settings.llm_max_tokens}, temperature {settings.llm_temperature}, {args.threads} threads, "
+         f"({path.stat().st_size / 1e6:.0f} MB), n_ctx {settings.llm.context_window}, max_tokens "
+         f"{settings.llm.max_tokens}, temperature {settings.llm.temperature}, {args.threads} threads, "
          f"{os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), load average "
          f"{load_before:.2f} before and {load_after:.2f} after (other jobs share the machine)."),
         "",

@@ -56,8 +56,8 @@ def run(size: str) -> list[str]:
     data = load(InputSpec(interactions=DATA / f"{stem}.parquet", users=DATA / "users.parquet", user_col="user_id",
                           group_by=group_by, content_col="item_id", count_col="n", bins=bins))
     settings = Settings()
-    X, _, _ = scale_matrix(data.matrix, settings.scaling)
-    elig = eligible_groups(data.group_totals, data.group_users, K, settings.min_support, settings.min_users)
+    X, _, _ = scale_matrix(data.matrix, settings.generation.scaling)
+    elig = eligible_groups(data.group_totals, data.group_users, K, settings.generation.min_support, settings.generation.min_users)
     rows, ref = [], {}
     for dtype in (np.float64, np.float32):
         Xd = X.astype(dtype)
@@ -65,7 +65,7 @@ def run(size: str) -> list[str]:
         runs = [fit(Xd, "random", s) for s in (1, 2)]
         cpu += sum(r[3] for r in runs)
         per = stability(H, [r[1] for r in runs])
-        groups = impactful_groups(W, H, elig.mask, settings.impact_rule).groups
+        groups = impactful_groups(W, H, elig.mask, settings.generation.impact_rule).groups
         top = [tuple(np.argsort(-H[j], kind="stable")[:10]) for j in range(K)]
         if dtype == np.float64:
             ref = {"groups": groups, "top": top, "H": H, "cpu": cpu}

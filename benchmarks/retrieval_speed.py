@@ -156,11 +156,12 @@ def indexing(rounds: int) -> tuple[list[IndexRun], float]:
     from personas.pipeline import GenerateOptions, generate
     from usecases.settings import Settings
     from retrieval.documents import persona_documents
-    from retrieval.factory import make_embeddings, open_store
+    from retrieval.factory import make_embeddings
+    from usecases.store import open_store
 
     data = load(demo_spec())
     t0 = time.perf_counter()
-    make_embeddings(Settings(embedding_model=None)).embed_query("warm up")  # load the model once, untimed
+    make_embeddings(Settings(embedding_model=None).embeddings).embed_query("warm up")  # load the model once, untimed
     model_load = time.perf_counter() - t0
     runs: list[IndexRun] = []
     for r in range(1, rounds + 1):

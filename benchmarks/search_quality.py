@@ -29,10 +29,10 @@ from personas.demo import TOPICS
 from personas.demographics import country_code
 from personas.pipeline import GenerateOptions, generate
 from personas.profile import Persona
-from usecases.settings import Settings
-from usecases.store import open_store
 from retrieval.query import DEMONYMS, TOPIC_SYNONYMS, parse_query
 from retrieval.search import search_personas
+from usecases.settings import Settings
+from usecases.store import open_store
 
 RESULTS = Path(__file__).parent / "results" / "search_quality.md"
 PLURAL = {"female": "women", "male": "men"}

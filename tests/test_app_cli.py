@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 from app_fixtures import free_port
+from conftest import HASH_EMBEDDINGS
 from gradio_client import Client
 from gradio_client.exceptions import AuthenticationError
-from conftest import HASH_EMBEDDINGS
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from conftest import HASH_EMBEDDINGS
 
 from chat.answer import Answer
 from chat.responders.base import ResponderRequest
@@ -19,10 +20,9 @@ from personas.datasets import demo_spec
 from personas.demo import INJECTION_COMMENT
 from personas.errors import InputError, NotFoundError
 from personas.pipeline import GenerateOptions, generate
-from usecases.settings import Settings
 from retrieval.documents import persona_documents
+from usecases.settings import Settings
 from usecases.store import open_store
-from conftest import HASH_EMBEDDINGS
 
 
 def _indexed(home, spec, name: str):

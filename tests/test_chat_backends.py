@@ -8,6 +8,7 @@ import importlib.util
 import re
 
 import pytest
+from conftest import HASH_EMBEDDINGS
 
 from chat.answer import Answer
 from chat.service import ChatService
@@ -15,10 +16,9 @@ from personas import formatting as fmt
 from personas.data import load
 from personas.datasets import demo_spec
 from personas.pipeline import GenerateOptions, generate
-from usecases.settings import Settings
 from retrieval.documents import persona_documents
+from usecases.settings import Settings
 from usecases.store import open_store
-from conftest import HASH_EMBEDDINGS
 
 BACKENDS = ("openai", "ollama")
 INVENTED = "I also have 10 million subscribers in Japan."
@@ -205,6 +205,6 @@ def test_the_gate_can_also_ask_the_configured_llm_to_judge(demo, openai_server):
 
 def test_judging_needs_an_llm_responder(demo, openai_server):
     home, store, pset = demo
-    service = ChatService(Settings(home=home, embedding_model=HASH_EMBEDDINGS, gate_judge=True), store)
+    service = ChatService(Settings(home=home, embedding_model=HASH_EMBEDDINGS, gate_judge=True).chat, store)
     with pytest.raises(Exception, match="PERSONAS_GATE_JUDGE needs an LLM responder"):
         service.ask(service.new_session(pset.personas[0].id), "How big is your group?")

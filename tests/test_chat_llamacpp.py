@@ -5,16 +5,16 @@ from __future__ import annotations
 import importlib.util
 
 import pytest
+from conftest import HASH_EMBEDDINGS
 
 from chat.responders.base import ResponderRequest, Turn
 from chat.responders.factory import make_responder
 from personas.data import load
 from personas.datasets import demo_spec
 from personas.pipeline import GenerateOptions, generate
-from usecases.settings import Settings
 from retrieval.documents import persona_documents
 from retrieval.retriever import RetrievedFact
-from conftest import HASH_EMBEDDINGS
+from usecases.settings import Settings
 
 pytestmark = [
     pytest.mark.slow,

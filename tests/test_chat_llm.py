@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import HASH_EMBEDDINGS
 
 from chat import prompt as prompts
 from chat import tokens
@@ -18,10 +19,9 @@ from personas.data import load
 from personas.datasets import demo_spec
 from personas.errors import InputError
 from personas.pipeline import GenerateOptions, generate
-from usecases.settings import Settings
 from retrieval.documents import FactDoc, persona_documents
 from retrieval.retriever import RetrievedFact
-from conftest import HASH_EMBEDDINGS
+from usecases.settings import Settings
 
 BACKENDS = ("openai", "ollama")
 REPLY = "Gaming is 62.7% of my group's views [2], and I also watch Tech Reviews [3]."

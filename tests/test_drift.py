@@ -16,8 +16,8 @@ from personas.data import load
 from personas.demo_drift import drift_spec, make_drift_demo, write_drift_demo
 from personas.drift import STAY_COSINE, compare_sets
 from personas.pipeline import GenerateOptions, generate
-from usecases.settings import Settings
 from personas.windows import WindowPlan, load_window, window_specs
+from usecases.settings import Settings
 
 DEMO = make_drift_demo()
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import HASH_EMBEDDINGS, open_test_store
 
+from cli.main import main
 from eval import metrics
 from eval.question_file import QuestionFileError, UnknownPersonaError, check_personas, load_question_file
 from eval.questions import KINDS, Gold, Question, generated_set, persona_questions, take
-from cli.main import main
 from retrieval.documents import persona_documents
 
 

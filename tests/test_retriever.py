@@ -8,9 +8,9 @@ from personas.data import load
 from personas.datasets import demo_spec
 from personas.errors import InputError, NotFoundError
 from personas.pipeline import GenerateOptions, generate
+from retrieval.retriever import HybridRetriever, PersonaFactRetriever, langchain_vectorstore, route
 from usecases.settings import Settings
 from usecases.store import open_store
-from retrieval.retriever import HybridRetriever, PersonaFactRetriever, langchain_vectorstore, route
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from personas import formatting as fmt
 from cli.main import main
+from personas import formatting as fmt
 from personas.errors import InputError
 from personas.profile import Persona
 from retrieval.query import AGE_MAX, QueryConstraints, parse_query

@@ -12,17 +12,17 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import HASH_EMBEDDINGS
 
 from personas.data import load
 from personas.datasets import demo_spec
 from personas.errors import NotFoundError
 from personas.pipeline import GenerateOptions, generate
-from usecases.settings import Settings
 from retrieval.documents import persona_documents
 from retrieval.embeddings import EmbeddingModelError, HashEmbeddings, LocalEmbeddings
-from usecases.store import open_store
 from retrieval.store import StoreError, facts_collection_name
-from conftest import HASH_EMBEDDINGS
+from usecases.settings import Settings
+from usecases.store import open_store
 
 
 @pytest.fixture(scope="module")
