@@ -217,7 +217,7 @@ def test_concurrent_generations_with_one_name_get_their_own_versions(
         version = r["set"].split("@v")[1]
         assert len(ids) == 2 and all(i.startswith(f"twin-v{version}-") for i in ids)
         assert [p.id for p in server.services.store.personas("twin", int(version))] == ids
-    assert server.services._building == set()  # reservations are released
+    assert server.services.claims._building == set()  # reservations are released
 
 
 @pytest.fixture(scope="module")
