@@ -114,7 +114,8 @@ def drift_section(settings: Settings) -> list[str]:
     sets = []
     for w in window_specs(spec, "date", plan):
         data = load(w.spec)
-        sets.append(generate(data, settings.generation, GenerateOptions(f"drift-{w.label}", 1, demo.k, settings.generation.seed)))
+        opts = GenerateOptions(f"drift-{w.label}", 1, demo.k, settings.generation.seed)
+        sets.append(generate(data, settings.generation, opts))
     lines = ["## Planted drift (`personas/demo_drift.py`)", "",
              f"{DRIFT_MONTHS} months; '{demo.fading}' fades to nothing and '{demo.emerging}' emerges from nothing; "
              f"k = {demo.k} per month.", "",

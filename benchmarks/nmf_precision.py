@@ -57,7 +57,8 @@ def run(size: str) -> list[str]:
                           group_by=group_by, content_col="item_id", count_col="n", bins=bins))
     settings = Settings()
     X, _, _ = scale_matrix(data.matrix, settings.generation.scaling)
-    elig = eligible_groups(data.group_totals, data.group_users, K, settings.generation.min_support, settings.generation.min_users)
+    gen = settings.generation
+    elig = eligible_groups(data.group_totals, data.group_users, K, gen.min_support, gen.min_users)
     rows, ref = [], {}
     for dtype in (np.float64, np.float32):
         Xd = X.astype(dtype)

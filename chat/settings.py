@@ -70,7 +70,9 @@ class LLMSettings(_Section):
         alias="llm_api_key",
         description="API key of the 'openai' responder (unset: OPENAI_API_KEY; local servers need none).",
     )
-    timeout: float = Field(30.0, gt=0, alias="llm_timeout", description="Seconds before an LLM endpoint counts as down.")
+    timeout: float = Field(
+        30.0, gt=0, alias="llm_timeout", description="Seconds before an LLM endpoint counts as down."
+    )
     temperature: float = Field(
         0.2, ge=0, le=2, alias="llm_temperature", description="Sampling temperature of LLM responders."
     )
