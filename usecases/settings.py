@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -97,7 +97,7 @@ class _FlatEnvironment(PydanticBaseSettingsSource):
             value = env.get(ENV_PREFIX + flat.upper())
             if value is None:
                 continue
-            if SECTIONS[section].model_fields[field].annotation in (tuple[int, int],):
+            if get_origin(SECTIONS[section].model_fields[field].annotation) in (tuple, list, dict):
                 try:  # complex values are JSON, as pydantic-settings reads them: PERSONAS_K_AUTO_RANGE=[4,16]
                     value = json.loads(value)
                 except json.JSONDecodeError:
