@@ -11,19 +11,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from chat.responders.factory import RESPONDERS
+from personas.settings import SettingsSection
 
 ResponderName = Literal[RESPONDERS]  # type: ignore[valid-type]  # the registry's names (chat/responders/factory.py)
 GatePolicy = Literal["annotate", "fallback", "strict"]
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=True)
-
-
-class ChatSettings(_Section):
+class ChatSettings(SettingsSection):
     """Set by PERSONAS_RESPONDER, PERSONAS_GATE_POLICY, PERSONAS_GATE_JUDGE, PERSONAS_CHAT_FACTS,
     PERSONAS_CHAT_HISTORY_TURNS and PERSONAS_MAX_QUESTION_CHARS."""
 
@@ -53,7 +50,7 @@ class ChatSettings(_Section):
     max_question_chars: int = Field(1000, ge=10, description="Longer questions are refused with a clear message.")
 
 
-class LLMSettings(_Section):
+class LLMSettings(SettingsSection):
     """Set by PERSONAS_LLM_BASE_URL, PERSONAS_LLM_MODEL, PERSONAS_LLM_API_KEY (or OPENAI_API_KEY),
     PERSONAS_LLM_TIMEOUT, PERSONAS_LLM_TEMPERATURE, PERSONAS_LLM_MAX_TOKENS, PERSONAS_LLM_CONTEXT_WINDOW and
     PERSONAS_LLAMACPP_MODEL_PATH."""

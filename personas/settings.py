@@ -11,10 +11,15 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 
-class GenerationSettings(BaseModel):
-    """Every field is set by ``PERSONAS_<FIELD>`` (e.g. ``PERSONAS_K``, ``PERSONAS_MIN_SUPPORT``)."""
+class SettingsSection(BaseModel):
+    """A section of the settings (the base of every layer's section): unknown names are errors, defaults are
+    validated, and a field with an alias (its flat environment name, ``llm_model``) also takes its own name."""
 
-    model_config = ConfigDict(extra="forbid", validate_default=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=True)
+
+
+class GenerationSettings(SettingsSection):
+    """Every field is set by ``PERSONAS_<FIELD>`` (e.g. ``PERSONAS_K``, ``PERSONAS_MIN_SUPPORT``)."""
 
     k: int = Field(10, ge=1, description="Default number of personas (latent behaviours); APG uses 5 to 40.")
     k_auto_range: tuple[int, int] = Field((4, 16), description="Candidate k for `-k auto` (inclusive).")

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from personas.settings import SettingsSection
 
 
 def default_home() -> Path:
     return Path.home() / ".personas"
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=True)
-
-
-class StoreSettings(_Section):
+class StoreSettings(SettingsSection):
     """Set by PERSONAS_HOME, PERSONAS_CHROMA_HOST and PERSONAS_CHROMA_PORT."""
 
     home: Path = Field(default_factory=default_home, description="Where persona sets live (PERSONAS_HOME).")
@@ -31,7 +29,7 @@ class StoreSettings(_Section):
     chroma_port: int = Field(8000, ge=1, le=65535, description="Chroma server port (PERSONAS_CHROMA_PORT).")
 
 
-class EmbeddingSettings(_Section):
+class EmbeddingSettings(SettingsSection):
     """Set by PERSONAS_EMBEDDING_MODEL, PERSONAS_EMBEDDING_BATCH_SIZE and PERSONAS_EMBEDDING_THREADS."""
 
     model: str | None = Field(

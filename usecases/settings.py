@@ -15,21 +15,19 @@ import os
 from pathlib import Path
 from typing import Any, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from chat.settings import ChatSettings, LLMSettings
-from personas.settings import GenerationSettings
+from personas.settings import GenerationSettings, SettingsSection
 from retrieval.settings import EmbeddingSettings, StoreSettings
 
 ENV_PREFIX = "PERSONAS_"
 
 
-class AppSettings(BaseModel):
+class AppSettings(SettingsSection):
     """The web app (webapp/): set by PERSONAS_APP_HOST, PERSONAS_APP_PORT, PERSONAS_APP_AUTH,
     PERSONAS_MAX_UPLOAD_MB and PERSONAS_APP_CONCURRENCY."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=True)
 
     host: str = Field(
         "127.0.0.1",
