@@ -183,7 +183,7 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
         if not (args.demo or args.dataset) else None,
     )
     pset = generate(data, settings, opts, progress)
-    store.save(pset, progress=progress("indexing facts", None))
+    pset = store.save(pset, progress=progress("indexing facts", None))  # renumbered if a concurrent build won
     print_generated(pset)
     return 0
 

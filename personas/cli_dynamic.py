@@ -225,7 +225,8 @@ def generate_dynamic(
         if plan.half_life:
             pset.notes.append(half_life_note(plan.half_life, data.count_name))
         built.append((pset, data))
-    save_all(store, [pset for pset, _ in built], progress)
+    saved = save_all(store, [pset for pset, _ in built], progress)
+    built = [(pset, data) for pset, (_, data) in zip(saved, built)]
     for pset, data in built:
         window = pset.params["window"]
         weighted_note = f"; behaviours weighted by recency, half-life {plan.half_life}" if plan.half_life else ""
@@ -240,16 +241,16 @@ def half_life_note(half_life: str, count_name: str) -> str:
             f"weighs half in the behaviours); every number of the personas is the data's own {count_name}")
 
 
-def save_all(store: Any, sets: list[Any], progress: Callable[..., Any]) -> None:
+def save_all(store: Any, sets: list[Any], progress: Callable[..., Any]) -> list[Any]:
     """Save ``sets`` and make the last one active, or none of them: on any failure the sets saved so far are
-    deleted again and the active set stays what it was."""
+    deleted again and the active set stays what it was. Returns the sets as saved (see ``store.save``)."""
     previous = store.active_ref()
     saved: list[Any] = []
     try:
         for pset in sets:
-            store.save(pset, activate=False, progress=progress("indexing facts", None))
-            saved.append(pset)
-        store.activate(sets[-1].name, sets[-1].version)
+            saved.append(store.save(pset, activate=False, progress=progress("indexing facts", None)))
+        store.activate(saved[-1].name, saved[-1].version)
+        return saved
     except BaseException:
         for pset in reversed(saved):
             _discard_saved(store, pset)
@@ -329,7 +330,7 @@ def cmd_update(args: argparse.Namespace, settings: Settings) -> int:
                       f"{data.matrix.shape[0]} groups and {known_content} of {data.matrix.shape[1]} content items known)")
     if plan.half_life:
         pset.notes.append(half_life_note(plan.half_life, data.count_name))
-    store.save(pset, progress=progress("indexing facts", None))
+    pset = store.save(pset, progress=progress("indexing facts", None))  # renumbered if a concurrent build won
     kept = [c for c in carried if c.previous_id]
     print(f"{pset.ref}: updated from {prev.ref} ({known_groups}/{data.matrix.shape[0]} groups, "
           f"{known_content}/{data.matrix.shape[1]} content items known); {len(kept)} of {len(carried)} personas "

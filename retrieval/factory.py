@@ -24,4 +24,5 @@ def make_embeddings(settings: Settings) -> LocalEmbeddings | HashEmbeddings:
 
 def open_store(settings: Settings) -> ChromaSetStore:
     config = StoreConfig(path=settings.home / "chroma", host=settings.chroma_host, port=settings.chroma_port)
-    return ChromaSetStore(connect(config), make_embeddings(settings), model_dir=settings.home / "models")
+    lock = None if config.host else config.path / ".write.lock"
+    return ChromaSetStore(connect(config), make_embeddings(settings), model_dir=settings.home / "models", lock_path=lock)

@@ -123,5 +123,5 @@ def _build(services: Services, spec: Any, name: str, k: int | None, progress: Pr
     with services.new_version(name) as version:
         opts = GenerateOptions(name=name, version=version, k=k, seed=services.settings.seed)
         pset = generate(data, services.settings, opts, progress)
-        services.store.save(pset, activate=activate, progress=progress("indexing facts", None))
+        pset = services.store.save(pset, activate=activate, progress=progress("indexing facts", None))
     return pset
