@@ -25,4 +25,8 @@ def make_embeddings(settings: Settings) -> LocalEmbeddings | HashEmbeddings:
 def open_store(settings: Settings) -> ChromaSetStore:
     config = StoreConfig(path=settings.home / "chroma", host=settings.chroma_host, port=settings.chroma_port)
     lock = None if config.host else config.path / ".write.lock"
-    return ChromaSetStore(connect(config), make_embeddings(settings), model_dir=settings.home / "models", lock_path=lock)
+    server = f"{config.host}:{config.port}" if config.host else None
+    store = ChromaSetStore(connect(config), make_embeddings(settings), model_dir=settings.home / "models",
+                           lock_path=lock, server=server)
+    store.swept = store.sweep()  # leftovers of builds that died; the front doors say what was removed
+    return store

@@ -110,6 +110,17 @@ def _parse_facts_name(col_name: str) -> tuple[str, int] | None:
     return (head, int(tail)) if sep and head and tail.isdigit() else None
 
 
+def _transport_error(exc: BaseException) -> bool:
+    """Whether ``exc`` means the connection to a Chroma server failed (httpx's transport errors, or chromadb's
+    wrapping of them)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if type(seen).__module__.startswith(("httpx", "httpcore")) or isinstance(seen, ConnectionError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def _owner_alive(meta: dict[str, Any], stale_after_s: float) -> bool:
     """Whether the build that claimed a collection may still be running."""
     pid, host, claimed = meta.get("owner_pid"), meta.get("owner_host"), meta.get("claimed_at")
@@ -144,8 +155,9 @@ class ChromaSetStore:
     """Persona sets, profiles and facts in Chroma (embedded or server)."""
 
     def __init__(self, client: Any, embeddings: Any, model_dir: Path | None = None,
-                 lock_path: Path | None = None) -> None:
+                 lock_path: Path | None = None, server: str | None = None) -> None:
         self.client = client
+        self.server = server  # "HOST:PORT" of a Chroma server, for messages; None when embedded
         self.lock_path = lock_path  # embedded mode: writers of one folder take turns (a server serialises itself)
         self.embeddings = embeddings
         self.model_dir = model_dir  # where the NMF factors of each set are kept (an export for detection)
@@ -157,6 +169,7 @@ class ChromaSetStore:
         self._personas: dict[str, list[Persona]] = {}  # set ref -> personas (set versions are immutable)
         self._claims: set[tuple[str, int]] = set()  # (name, version) this store claimed and has not saved yet
         self._saved: set[str] = set()  # refs this store saved: saving one of them again is a caller's mistake
+        self.swept: list[str] = []  # refs of dead builds' leftovers removed when the store was opened
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -309,8 +322,18 @@ class ChromaSetStore:
                 ids=[ref], embeddings=[_UNIT], documents=[json.dumps(meta, ensure_ascii=False)],
                 metadatas=[{"kind": "set", "name": pset.name, "version": pset.version, "created_at": pset.created_at}],
             )
-        except BaseException:
-            self.release(pset.name, pset.version)  # only ever what this run claimed
+        except BaseException as exc:
+            gone = _transport_error(exc)
+            try:
+                self.release(pset.name, pset.version)  # only ever what this run claimed
+            except Exception as cleanup:  # noqa: BLE001 - the store went away: the next open sweeps the claim
+                gone = gone or _transport_error(cleanup)
+                if not gone:
+                    raise
+            if gone and self.server:
+                raise StoreError(f"the Chroma server at {self.server} went away during the build; nothing was made "
+                                 "active (what it half wrote is removed the next time the server is reachable)"
+                                 ) from None
             raise
         self._claims.discard(key)
         self._saved.add(ref)

@@ -4,7 +4,9 @@ removes another's collections, and the store sweeps what dead builds left behind
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -34,6 +36,30 @@ def _finish(procs: list[subprocess.Popen[str]]) -> list[tuple[int, str, str]]:
         stdout, stderr = p.communicate(timeout=300)
         out.append((p.returncode, stdout, stderr))
     return out
+
+
+def _wait_for_claim(store, collection: str, proc: subprocess.Popen[str]) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        if any(c.name == collection for c in store.client.list_collections()):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _start_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
+    exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    proc = subprocess.Popen([exe, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("chroma run did not start")
 
 
 def _assert_complete(home: Path, name: str, version: int) -> None:
@@ -70,20 +96,13 @@ def test_a_build_killed_midway_leaves_nothing_after_the_sweep(home: Path) -> Non
     _finish([_personas(home, "generate", "--demo", "--name", "keep", "--no-progress")])
     store = open_test_store(home)
     proc = _personas(home, "generate", "--demo", "--name", "gone", "--no-progress")
-    deadline = time.time() + 120
-    claimed = False
-    while time.time() < deadline and proc.poll() is None:  # kill it once it has claimed its version
-        if any(c.name == "facts-gone-v1" for c in store.client.list_collections()):
-            claimed = True
-            break
-        time.sleep(0.05)
+    claimed = _wait_for_claim(store, "facts-gone-v1", proc)
     assert claimed, "the build never claimed its version"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert not any(s["name"] == "gone" for s in store.list_sets())  # never visible
-    removed = open_test_store(home).sweep()
-    assert removed == ["gone@v1"]
-    after = open_test_store(home)
+    after = open_test_store(home)  # opening the store sweeps
+    assert after.swept == ["gone@v1"]
     assert not any(c.name.startswith("facts-gone-") for c in after.client.list_collections())
     assert not after._profiles.get(where={"profile_set": "gone@v1"})["ids"]
     _assert_complete(home, "keep", 1)  # the other set is untouched
@@ -113,3 +132,33 @@ def test_same_name_builds_at_once_on_a_chroma_server(home: Path, chroma_server: 
         pset = store.load("served-dup", v)
         assert pset.personas and all(store.persona_facts(p) for p in pset.personas)
     store.delete_set("served-dup")
+
+
+def test_a_chroma_server_that_stops_mid_build_is_one_line_and_swept_later(home: Path, tmp_path: Path) -> None:
+    from personas.settings import Settings
+    from retrieval.factory import open_store
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    data = tmp_path / "server-data"
+    server = _start_chroma(data, port)
+    settings = Settings(home=home, embedding_model="hash", chroma_host="127.0.0.1", chroma_port=port)
+    env = {"PERSONAS_CHROMA_HOST": "127.0.0.1", "PERSONAS_CHROMA_PORT": str(port)}
+    try:
+        proc = _personas(home, "generate", "--demo", "--name", "cut", "-k", "20", "--no-progress", **env)  # a long save
+        assert _wait_for_claim(open_store(settings), "facts-cut-v1", proc), "the build never claimed its version"
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=30)
+        code, _, err = _finish([proc])[0]
+        assert code == 2, err
+        assert err.strip().count("\n") == 0 and "Traceback" not in err, err
+        assert f"Chroma server at 127.0.0.1:{port} went away during the build" in err
+        server = _start_chroma(data, port)
+        again = open_store(settings)
+        assert again.swept == ["cut@v1"]
+        assert not any(c.name.startswith("facts-cut-") for c in again.client.list_collections())
+        assert not any(s["name"] == "cut" for s in again.list_sets())
+    finally:
+        server.kill()
+        server.wait(timeout=30)
