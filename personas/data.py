@@ -183,6 +183,9 @@ def _positions(col: pa.ChunkedArray, values: np.ndarray) -> np.ndarray:
     return pc.fill_null(found, -1).to_numpy().astype(np.int64)
 
 
+_LARGEST_EXACT = float(2 ** 53)  # the largest whole number float64 holds exactly
+
+
 def count_values(col: pa.ChunkedArray | pd.Series, what: str) -> np.ndarray:
     """A count column as float64, or one InputError line for empty, non-numeric, negative or infinite values."""
     if isinstance(col, pd.Series):
@@ -204,6 +207,10 @@ def count_values(col: pa.ChunkedArray | pd.Series, what: str) -> np.ndarray:
         raise InputError(f"{what} has {int((values < 0).sum())} negative values; counts must be 0 or more")
     if np.isinf(values).any():
         raise InputError(f"{what} has infinite values; counts must be finite")
+    total = float(values.sum()) if values.size else 0.0
+    if not total < _LARGEST_EXACT:  # also catches a sum that overflowed to inf
+        raise InputError(f"{what} is too large: its values add up to more than {_LARGEST_EXACT:,.0f}, beyond which "
+                         "counts are no longer computed exactly; divide them by a power of ten first")
     return values
 
 

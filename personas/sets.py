@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -44,6 +44,13 @@ class PersonaSet:
     @property
     def ref(self) -> str:
         return f"{self.name}@v{self.version}"
+
+    def renumbered(self, version: int) -> PersonaSet:
+        """The same set as version ``version``: persona ids carry the version (``NAME-vN-RR``)."""
+        old, new = f"{self.name}-v{self.version}-", f"{self.name}-v{version}-"
+        personas = [replace(p, id=new + p.id[len(old):] if p.id.startswith(old) else p.id, set_version=version)
+                    for p in self.personas]
+        return replace(self, version=version, personas=personas)
 
     def meta(self) -> dict[str, Any]:
         return {

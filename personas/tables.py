@@ -40,15 +40,38 @@ def _check_exists(path: Path, role: str) -> None:
         raise InputError(f"{role} path is a folder, not a file: {path}")
 
 
+# Byte-order marks of the encodings spreadsheet programs save as "Unicode text" (longest first: UTF-32's
+# little-endian mark starts with UTF-16's)
+_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"),
+         (b"\xfe\xff", "UTF-16"))
+_OTHER_SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
 def column_names(path: Path, role: str) -> list[str]:
-    """The header of a CSV or the schema names of a Parquet file."""
+    """The header of a CSV or the schema names of a Parquet file (unique, or one line saying which repeat)."""
     _check_exists(path, role)
-    kind = file_kind(path)
-    if kind == "parquet":
-        try:
-            return list(pq.read_schema(path).names)
-        except (pa.ArrowInvalid, OSError) as exc:
-            raise InputError(f"{path.name} is not a readable Parquet file ({_short(exc)})") from None
+    names = _parquet_names(path) if file_kind(path) == "parquet" else _csv_names(path)
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise InputError(f"{path.name}: column {', '.join(repr(n) for n in repeated)} appears more than once; "
+                         "rename or drop the copies so that each column has one name")
+    return names
+
+
+def _parquet_names(path: Path) -> list[str]:
+    try:
+        return list(pq.read_schema(path).names)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"{path.name} is not a readable Parquet file ({_short(exc)})") from None
+
+
+def _csv_names(path: Path) -> list[str]:
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            raise InputError(f"{path.name} is {encoding} text; re-save it as UTF-8 (in a spreadsheet: "
+                             "'CSV UTF-8') and try again")
     try:
         reader = pacsv.open_csv(
             path,
@@ -64,6 +87,14 @@ def column_names(path: Path, role: str) -> list[str]:
         raise InputError(f"{path.name} is not UTF-8 text; re-save it as UTF-8 and try again") from None
     if not names:
         raise InputError(f"{path.name} is empty; it needs a header row and data")
+    delimiter = _delimiter(path)
+    if len(names) == 1:
+        for sep, word in _OTHER_SEPARATORS.items():
+            if sep != delimiter and sep in names[0]:
+                raise InputError(f"{path.name} is separated by {word} ({_escaped(names[0][:80])!r}), but a "
+                                 f"{path.suffix or 'CSV'} file is read as separated by "
+                                 f"{'tabs' if delimiter == chr(9) else 'commas'}; re-save it comma-separated "
+                                 "(or tab-separated, named .tsv)")
     return names
 
 
@@ -153,4 +184,9 @@ def _csv_error(path: Path, exc: Exception, names: Sequence[str]) -> InputError:
 
 
 def _short(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0][:160]
+    return _escaped(str(exc).strip().splitlines()[0][:160])
+
+
+def _escaped(text: str) -> str:
+    """``text`` with control characters written as escapes: a message must never retitle or clear a terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

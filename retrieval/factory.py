@@ -51,4 +51,9 @@ def open_store(settings: StoreSettings, embeddings: EmbeddingSettings | Embeddin
     if not isinstance(embeddings, Embeddings):
         embeddings = make_embeddings(embeddings if embeddings is not None else EmbeddingSettings())
     config = StoreConfig(path=settings.home / "chroma", host=settings.chroma_host, port=settings.chroma_port)
-    return ChromaSetStore(connect(config), embeddings, model_dir=settings.home / "models")
+    lock = None if config.host else config.path / ".write.lock"
+    server = f"{config.host}:{config.port}" if config.host else None
+    store = ChromaSetStore(connect(config), embeddings, model_dir=settings.home / "models",
+                           lock_path=lock, server=server)
+    store.swept = store.sweep()  # leftovers of builds that died; the front doors say what was removed
+    return store

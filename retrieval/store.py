@@ -12,15 +12,22 @@ Collections:
 * ``embedding_cache``: vectors by hash of (model, text), so unchanged facts are never embedded again.
 
 A set becomes visible only when its ``persona_sets`` record is written, which happens after its facts and
-profiles are complete; switching the active set is one write. A failed build removes what it wrote.
+profiles are complete; switching the active set is one write. A build first claims its version by creating the
+version's facts collection (Chroma creates a name once, across processes and for a server), so two builds never
+share a version; a failed build removes only what it claimed, and ``sweep`` removes the claims of builds that
+died (their process gone, or too old to be alive).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import socket
 import tempfile
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +47,9 @@ CACHE = "embedding_cache"
 ACTIVE = "active"
 _UNIT = [1.0]
 _BATCH = 1000
+_CLAIM_TRIES = 50
+_STALE_AFTER_S = 24 * 3600.0  # a claim from another host older than this is a dead build
+_TMP_FILE_STALE_S = 3600.0
 
 
 class StoreError(PersonaError):
@@ -78,7 +88,53 @@ def connect(config: StoreConfig):  # type: ignore[no-untyped-def]
         raise StoreError(
             f"store folder {config.path} is not writable ({exc.strerror}); choose another --home or fix permissions"
         ) from None
-    return chromadb.PersistentClient(path=str(config.path), settings=chroma_settings)
+    # Processes that open a new folder at once would each create its tables ("table collections already
+    # exists"), and one that opens while another migrates meets SQLite's lock: open one process at a time.
+    with open(config.path / ".open.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return chromadb.PersistentClient(path=str(config.path), settings=chroma_settings)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _already_exists(exc: BaseException) -> bool:
+    return "already exists" in str(exc).lower()
+
+
+def _parse_facts_name(col_name: str) -> tuple[str, int] | None:
+    """(name, version) of a facts collection name ``facts-NAME-vN``, else None."""
+    if not col_name.startswith("facts-"):
+        return None
+    head, sep, tail = col_name[len("facts-"):].rpartition("-v")
+    return (head, int(tail)) if sep and head and tail.isdigit() else None
+
+
+def _transport_error(exc: BaseException) -> bool:
+    """Whether ``exc`` means the connection to a Chroma server failed (httpx's transport errors, or chromadb's
+    wrapping of them)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if type(seen).__module__.startswith(("httpx", "httpcore")) or isinstance(seen, ConnectionError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _owner_alive(meta: dict[str, Any], stale_after_s: float) -> bool:
+    """Whether the build that claimed a collection may still be running."""
+    pid, host, claimed = meta.get("owner_pid"), meta.get("owner_host"), meta.get("claimed_at")
+    if pid is None or host is None:  # written before claims carried an owner: an earlier failed build
+        return False
+    if host == socket.gethostname():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # alive, owned by another user
+            return True
+        return True
+    return claimed is not None and time.time() - float(claimed) < stale_after_s
 
 
 def facts_collection_name(name: str, version: int) -> str:
@@ -98,8 +154,11 @@ def profile_search_text(p: Persona) -> str:
 class ChromaSetStore:
     """Persona sets, profiles and facts in Chroma (embedded or server)."""
 
-    def __init__(self, client: Any, embeddings: Any, model_dir: Path | None = None) -> None:
+    def __init__(self, client: Any, embeddings: Any, model_dir: Path | None = None,
+                 lock_path: Path | None = None, server: str | None = None) -> None:
         self.client = client
+        self.server = server  # "HOST:PORT" of a Chroma server, for messages; None when embedded
+        self.lock_path = lock_path  # embedded mode: writers of one folder take turns (a server serialises itself)
         self.embeddings = embeddings
         self.model_dir = model_dir  # where the NMF factors of each set are kept (an export for detection)
         self._sets = client.get_or_create_collection(SETS, embedding_function=None)
@@ -108,6 +167,23 @@ class ChromaSetStore:
         )
         self._cache = client.get_or_create_collection(CACHE, embedding_function=None)
         self._personas: dict[str, list[Persona]] = {}  # set ref -> personas (set versions are immutable)
+        self._claims: set[tuple[str, int]] = set()  # (name, version) this store claimed and has not saved yet
+        self._saved: set[str] = set()  # refs this store saved: saving one of them again is a caller's mistake
+        self.swept: list[str] = []  # refs of dead builds' leftovers removed when the store was opened
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Exclusive across processes for an embedded folder: embedded Chroma is not safe for two processes
+        writing at once (one reads ids the other has not flushed: "Error finding id")."""
+        if self.lock_path is None:
+            yield
+            return
+        with open(self.lock_path, "a+b") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     # ------------------------------------------------------------------ embeddings
 
@@ -138,23 +214,94 @@ class ChromaSetStore:
     # ------------------------------------------------------------------ writing
 
     def next_version(self, name: str) -> int:
+        """One past the highest version of ``name`` that is saved or claimed by a build in progress."""
         got = self._sets.get(where={"$and": [{"kind": "set"}, {"name": name}]}, include=["metadatas"])
-        return max((int(m["version"]) for m in got["metadatas"]), default=0) + 1
+        saved = (int(m["version"]) for m in got["metadatas"])
+        return max((*saved, *self._claimed_versions(name)), default=0) + 1
 
-    def save(self, pset: PersonaSet, activate: bool = True, progress: Callable[[int], None] | None = None) -> None:
-        """Index a set aside, then make it visible (and active) in one write each."""
-        facts_name = facts_collection_name(pset.name, pset.version)
-        ref = pset.ref
-        if self._sets.get(ids=[ref])["ids"]:
-            raise PersonaError(f"persona set {ref} already exists; choose another name")
+    def _claimed_versions(self, name: str) -> list[int]:
+        found = []
+        for col in self.client.list_collections():
+            parsed = _parse_facts_name(col.name)
+            if parsed is not None and parsed[0] == name:
+                found.append(parsed[1])
+        return found
+
+    def reserve_version(self, name: str, first: int | None = None) -> int:
+        """Claim a free version of set ``name`` (``first`` or the next after it), atomically across processes
+        and for a server: creating the version's facts collection is the claim, and Chroma creates a name once
+        and refuses the second create, so two builds that pick the same number cannot both win; the loser
+        takes the next number. ``release`` gives a claim back; ``save`` turns it into a set."""
+        version = self.next_version(name) if first is None else first
+        for _ in range(_CLAIM_TRIES):
+            try:
+                self._create_facts(name, version)
+            except Exception as exc:  # noqa: BLE001 - chromadb's error type for a taken name differs by mode
+                if not _already_exists(exc):
+                    raise
+                version = max(version + 1, self.next_version(name))
+                continue
+            self._claims.add((name, version))
+            return version
+        raise StoreError(f"could not claim a version of persona set {name!r}: {_CLAIM_TRIES} concurrent builds "
+                         "took every number tried; try again")
+
+    def sweep(self, stale_after_s: float = _STALE_AFTER_S) -> list[str]:
+        """Remove what builds that no longer run left behind: facts collections with no saved set, whose owner
+        process is gone (same host) or that are older than ``stale_after_s`` (another host, where the owner
+        cannot be asked), with their profiles and model files. A live build's claim is never touched.
+        Returns the refs removed (``NAME@vN``), for the caller to report."""
+        saved = {(str(m["name"]), int(m["version"]))
+                 for m in self._sets.get(where={"kind": "set"}, include=["metadatas"])["metadatas"]}
+        removed = []
+        for col in self.client.list_collections():
+            parsed = _parse_facts_name(col.name)
+            if parsed is None or parsed in saved or parsed in self._claims:
+                continue
+            if _owner_alive(col.metadata or {}, stale_after_s):
+                continue
+            self._discard(*parsed)
+            removed.append(f"{parsed[0]}@v{parsed[1]}")
+        if self.model_dir is not None:  # model files half-written by a killed build
+            for tmp in self.model_dir.glob("*/.tmp-*.npz"):
+                if time.time() - tmp.stat().st_mtime > _TMP_FILE_STALE_S:
+                    tmp.unlink(missing_ok=True)
+        return removed
+
+    def release(self, name: str, version: int) -> None:
+        """Give back a claimed version whose build will not be saved (removes only what this store claimed)."""
+        if (name, version) in self._claims:
+            self._claims.discard((name, version))
+            self._discard(name, version)
+
+    def _create_facts(self, name: str, version: int) -> Any:
+        return self.client.create_collection(
+            facts_collection_name(name, version), embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"set_name": name, "set_version": version, "owner_pid": os.getpid(),
+                      "owner_host": socket.gethostname(), "claimed_at": time.time()},
+        )
+
+    def save(self, pset: PersonaSet, activate: bool = True,
+             progress: Callable[[int], None] | None = None) -> PersonaSet:
+        """Index a set aside, then make it visible (and active) in one write each. Returns the set as saved:
+        ``pset`` itself, or ``pset`` renumbered to the next free version when another build of the same name
+        saved or claimed its version first (each build chooses its number when it starts)."""
+        with self._writing():
+            return self._save(pset, activate, progress)
+
+    def _save(self, pset: PersonaSet, activate: bool, progress: Callable[[int], None] | None) -> PersonaSet:
+        if pset.ref in self._saved:
+            raise PersonaError(f"persona set {pset.ref} already exists; choose another name")
+        if (pset.name, pset.version) not in self._claims:
+            version = self.reserve_version(pset.name, first=pset.version)
+            if version != pset.version:
+                pset = pset.renumbered(version)
+        key, ref = (pset.name, pset.version), pset.ref
         try:
-            self._discard(pset.name, pset.version)  # leftovers of an earlier failed build
             docs = [d for p in pset.personas for d in persona_documents(p)]
             vectors = self.embed([d.text for d in docs], progress)
-            facts = self.client.create_collection(
-                facts_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
-                metadata={"set_name": pset.name, "set_version": pset.version},
-            )
+            facts = self.client.get_collection(facts_collection_name(pset.name, pset.version))
             for start in range(0, len(docs), _BATCH):
                 part = docs[start:start + _BATCH]
                 facts.upsert(
@@ -175,11 +322,24 @@ class ChromaSetStore:
                 ids=[ref], embeddings=[_UNIT], documents=[json.dumps(meta, ensure_ascii=False)],
                 metadatas=[{"kind": "set", "name": pset.name, "version": pset.version, "created_at": pset.created_at}],
             )
-        except BaseException:
-            self._discard(pset.name, pset.version)
+        except BaseException as exc:
+            gone = _transport_error(exc)
+            try:
+                self.release(pset.name, pset.version)  # only ever what this run claimed
+            except Exception as cleanup:  # noqa: BLE001 - the store went away: the next open sweeps the claim
+                gone = gone or _transport_error(cleanup)
+                if not gone:
+                    raise
+            if gone and self.server:
+                raise StoreError(f"the Chroma server at {self.server} went away during the build; nothing was made "
+                                 "active (what it half wrote is removed the next time the server is reachable)"
+                                 ) from None
             raise
+        self._claims.discard(key)
+        self._saved.add(ref)
         if activate:
             self.activate(pset.name, pset.version)
+        return pset
 
     def activate(self, name: str, version: int) -> None:
         if not self._sets.get(ids=[f"{name}@v{version}"])["ids"]:

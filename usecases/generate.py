@@ -68,5 +68,5 @@ def generate_set(
     with (claims or VersionClaims()).claim(store, name) as version:
         opts = GenerateOptions(name=name, version=version, k=request.k, seed=request.seed, roles=request.roles)
         pset = generate(data, generation, opts, progress)
-        store.save(pset, activate=activate, progress=progress("indexing facts", None))
+        pset = store.save(pset, activate=activate, progress=progress("indexing facts", None))  # maybe renumbered
     return pset

@@ -90,7 +90,7 @@ def update_set(
                       f"{data.matrix.shape[0]} groups and {known_content} of {data.matrix.shape[1]} content items known)")
     if plan.half_life:
         pset.notes.append(half_life_note(plan.half_life, data.count_name))
-    store.save(pset, progress=progress("indexing facts", None))
+    pset = store.save(pset, progress=progress("indexing facts", None))  # renumbered if a concurrent build won
     return Updated(pset, prev, data, carried, known_groups, known_content)
 
 

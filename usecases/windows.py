@@ -117,20 +117,20 @@ def generate_windows(
         if plan.half_life:
             pset.notes.append(half_life_note(plan.half_life, data.count_name))
         built.append(WindowSet(pset, data))
-    save_all(store, [b.pset for b in built], progress)
-    return built
+    saved = save_all(store, [b.pset for b in built], progress)
+    return [WindowSet(pset, b.data) for pset, b in zip(saved, built)]
 
 
-def save_all(store: ChromaSetStore, sets: list[PersonaSet], progress: Progress) -> None:
+def save_all(store: ChromaSetStore, sets: list[PersonaSet], progress: Progress) -> list[PersonaSet]:
     """Save ``sets`` and make the last one active, or none of them: on any failure the sets saved so far are
-    deleted again and the active set stays what it was."""
+    deleted again and the active set stays what it was. Returns the sets as saved (see ``store.save``)."""
     previous = store.active_ref()
     saved: list[PersonaSet] = []
     try:
         for pset in sets:
-            store.save(pset, activate=False, progress=progress("indexing facts", None))
-            saved.append(pset)
-        store.activate(sets[-1].name, sets[-1].version)
+            saved.append(store.save(pset, activate=False, progress=progress("indexing facts", None)))
+        store.activate(saved[-1].name, saved[-1].version)
+        return saved
     except BaseException:
         for pset in reversed(saved):
             store.delete_version(pset.name, pset.version)  # this run's version only; earlier ones stay
