@@ -17,9 +17,15 @@ if TYPE_CHECKING:
 
 def store_of(settings: Settings) -> ChromaSetStore:
     """Persona sets live in the retrieval store (Chroma), the system of record."""
+    import sys
+
     from usecases.store import open_store
 
-    return open_store(settings)
+    store = open_store(settings)
+    if store.swept:
+        print(f"personas: removed what builds that did not finish left behind: {', '.join(store.swept)}",
+              file=sys.stderr)
+    return store
 
 
 def roles_of(args: argparse.Namespace) -> dict[str, str | None]:

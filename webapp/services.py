@@ -41,6 +41,8 @@ def build_services(settings: Settings, embeddings: Embeddings | None = None) -> 
     from usecases.store import open_store
 
     store = open_store(settings, embeddings)
+    if store.swept:
+        print(f"removed what builds that did not finish left behind: {', '.join(store.swept)}", flush=True)
     return Services(
         settings=settings,
         store=store,
