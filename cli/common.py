@@ -5,8 +5,11 @@ nothing."""
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from personas.errors import InputError
 from usecases.inputs import name_list
 
 if TYPE_CHECKING:
@@ -47,3 +50,35 @@ def file_spec(args: argparse.Namespace, interactions: object, group_by: tuple[st
         comment_content_col=args.comment_content_col, comment_text_col=args.comment_text_col,
         event_date_col=args.event_date_col, bins=bins, source=source,
     )
+
+
+def check_out_file(path: Path | None) -> None:
+    """``--out FILE`` can be written: checked before any work, so that a long run never ends in a traceback."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise InputError(f"--out {path} is a folder; give a file name inside it (for example {path / 'personas.json'})")
+    _check_parent(path)
+
+
+def check_out_folder(path: Path | None) -> None:
+    """``--out FOLDER`` can be made or written into (an existing file is refused, not overwritten)."""
+    if path is None:
+        return
+    if path.exists() and not path.is_dir():
+        raise InputError(f"--out {path} is a file, but a folder is needed here; give a folder name")
+    if path.is_dir():
+        if not os.access(path, os.W_OK):
+            raise InputError(f"--out {path} is not writable; choose another folder")
+        return
+    _check_parent(path)
+
+
+def _check_parent(path: Path) -> None:
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.exists():
+        raise InputError(f"--out {path}: folder {parent} does not exist; create it first or choose another path")
+    if not parent.is_dir():
+        raise InputError(f"--out {path}: {parent} is a file, not a folder")
+    if not os.access(parent, os.W_OK):
+        raise InputError(f"--out {path}: folder {parent} is not writable; choose another path")

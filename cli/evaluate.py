@@ -13,7 +13,7 @@ from chat.responders.factory import RESPONDERS
 from personas.errors import InputError
 from usecases.progress import stderr_progress
 
-from .common import store_of
+from .common import check_out_folder, store_of
 
 if TYPE_CHECKING:
     from usecases.settings import Settings
@@ -54,6 +54,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.limit is not None and args.limit < 1:
         raise InputError(f"--limit must be at least 1, not {args.limit}")
+    check_out_folder(args.out)
     questions = load_question_file(args.questions) if args.questions else None  # bad file: fail before the store
     store = store_of(settings)
     if questions is not None:

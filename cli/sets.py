@@ -13,7 +13,7 @@ from personas.sets import parse_set_ref
 from usecases.inputs import name_list, parse_k, set_name_for
 from usecases.progress import stderr_progress
 
-from .common import file_spec, roles_of, store_of
+from .common import check_out_file, check_out_folder, file_spec, roles_of, store_of
 from .dynamic import add_window_args, generate_windows
 from .dynamic import cmd_demo_drift_data as _demo_drift_data
 
@@ -132,6 +132,7 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from personas.report import export_text
 
+    check_out_file(args.out)
     name, version = parse_set_ref(args.set_name)
     pset = store_of(settings).load(name, args.version or version)
     text = export_text(pset, args.format)
@@ -151,6 +152,7 @@ def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
     from personas.demo import make_demo, write_demo
 
+    check_out_folder(args.out)
     if getattr(args, "drift", False):
         return _demo_drift_data(args, settings)
     paths = write_demo(make_demo(), args.out)

@@ -63,3 +63,28 @@ def test_control_characters_in_a_bad_row_are_escaped(cli, home, audience_files) 
     line = _fails(cli, home, audience_files, "well-formed CSV")
     assert "\x1b" not in line and "\x07" not in line
     assert "\\x1b" in line  # shown, but as an escape
+
+
+@pytest.mark.parametrize(("command", "make", "needle"), [
+    (("export", "--format", "json"), "folder", "is a folder"),
+    (("export", "--format", "json"), "missing", "does not exist"),
+    (("demo-data",), "file", "is a file, but a folder is needed"),
+    (("demo-data",), "missing", "does not exist"),
+    (("eval", "run", "--limit", "1", "--no-progress"), "file", "is a file, but a folder is needed"),
+])
+def test_a_bad_out_path_is_one_line_before_any_work(cli, home, tmp_path, command, make, needle) -> None:  # type: ignore[no-untyped-def]
+    cli("generate", "--demo", "--no-progress")
+    out = {"folder": tmp_path / "a-folder", "file": tmp_path / "a-file.txt",
+           "missing": tmp_path / "no" / "such" / "place.json"}[make]
+    if make == "folder":
+        out.mkdir()
+    elif make == "file":
+        out.write_text("keep me")
+    before = snapshot(home)
+    result = cli(*command, "--out", str(out))
+    assert result.code == 2, result.err
+    line = result.err.strip()
+    assert len(line.splitlines()) == 1 and "Traceback" not in line and needle in line, line
+    assert snapshot(home) == before
+    if make == "file":
+        assert out.read_text() == "keep me"
