@@ -79,3 +79,30 @@ def test_an_invalid_flag_value_names_the_flag(tmp_path: Path) -> None:
     assert run.returncode == 2
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and "--port / PERSONAS_APP_PORT" in lines[0]
+
+
+def _ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _ipv6_loopback(), reason="this machine has no IPv6 loopback")
+@pytest.mark.parametrize("host", ["::1", "[::1]"])
+def test_ipv6_loopback_is_loopback(tmp_path: Path, host: str) -> None:
+    with socket.socket(socket.AF_INET6) as s:
+        s.bind(("::1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "app.py", "--host", host, "--port", str(port)], cwd=ROOT,
+                            env=_env(tmp_path / "home"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for_page(f"http://[::1]:{port}/", proc)
+        assert httpx.get(f"http://[::1]:{port}/", timeout=10).status_code == 200
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=60)
+    assert f"http://[::1]:{port}" in out + err
+    assert "Traceback" not in err

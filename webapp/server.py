@@ -27,6 +27,22 @@ def is_loopback(host: str) -> bool:
         return False  # a name other than localhost may resolve anywhere
 
 
+def bare_host(host: str) -> str:
+    """The address to resolve and bind: an IPv6 literal without its URL brackets ('[::1]' -> '::1')."""
+    host = host.strip()
+    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
+
+
+def url_host(host: str) -> str:
+    """The address as a URL writes it: an IPv6 literal in brackets ('::1' -> '[::1]'), which Gradio strips again
+    to bind and keeps to print its URL."""
+    host = bare_host(host)
+    try:
+        return f"[{host}]" if ipaddress.ip_address(host).version == 6 else host
+    except ValueError:
+        return host
+
+
 def parse_auth(text: str | None) -> tuple[str, str] | None:
     if not text:
         return None
@@ -49,7 +65,7 @@ def check_port(host: str, port: int) -> str | None:
     import socket
 
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(bare_host(host), port, type=socket.SOCK_STREAM)
     except OSError as exc:
         return f"cannot resolve --host {host} ({exc.strerror or exc}); give an address such as 127.0.0.1"
     family, _, _, _, address = infos[0]
@@ -75,7 +91,7 @@ def launch(app: gr.Blocks, services: Services, host: str, port: int | None, auth
     app.queue(default_concurrency_limit=s.app.concurrency, max_size=256)
     try:
         return app.launch(
-            server_name=host, server_port=port, auth=auth, prevent_thread_lock=not block, quiet=quiet,
+            server_name=url_host(host), server_port=port, auth=auth, prevent_thread_lock=not block, quiet=quiet,
             show_error=False,  # expected failures are gr.Error messages; unexpected ones stay in the server log
             max_file_size=int(s.app.max_upload_mb * 1024 * 1024),
             allowed_paths=[str(s.home / "eval")],  # evaluation reports offered for download
