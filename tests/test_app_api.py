@@ -508,3 +508,20 @@ def test_chat_tab_shows_a_placeholder_until_a_gated_answer_arrives(server: Runni
     annotate = list(handlers.chat_turn(server.services, "How many views do you have?", "demo-v1-03", "grounded",
                                        "annotate", None, []))
     assert len(annotate) > 2  # placeholder, streamed pieces, the checked answer
+
+
+def test_markup_in_a_bad_row_is_shown_as_text(client: Client, server: Running, tmp_path: Path) -> None:
+    rows = tmp_path / "markup.csv"
+    rows.write_text('age,gender,country,content_id,views\n18-24,female,US,a,3\n25-34,male,US,b,<img src="x">\n')
+    with pytest.raises(AppError) as caught:
+        client.predict(handle_file(str(rows)), k="2", content_col="content_id", count_col="views", api_name="/generate")
+    message = str(caught.value)
+    assert "&lt;img" in message and "<img" not in message
+
+
+def test_a_rejected_generate_upload_leaves_gradios_cache(client: Client, server: Running, tmp_path: Path) -> None:
+    name = f"rejected-{uuid.uuid4().hex}.csv"
+    bad = tmp_path / name
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    bad_upload(client, server, bad, "not a text CSV file")
+    assert not list(uploads.gradio_cache().rglob(name))

@@ -4,6 +4,7 @@ service, search, generation) and turn its expected failures into messages, never
 from __future__ import annotations
 
 import functools
+import html
 import inspect
 import logging
 import uuid
@@ -37,8 +38,8 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
     def translate(exc: Exception) -> gr.Error:
         if isinstance(exc, gr.Error):
             return exc
-        if isinstance(exc, PersonaError):
-            return gr.Error(str(exc), print_exception=False)
+        if isinstance(exc, PersonaError):  # its text may quote the user's data: shown as text, never as markup
+            return gr.Error(html.escape(str(exc), quote=False), print_exception=False)
         ref = uuid.uuid4().hex[:8]
         log.error("unexpected error (reference %s) in %s", ref, fn.__name__, exc_info=exc)
         return gr.Error(f"Something went wrong on the server (reference {ref}); the server log has the details "
@@ -256,6 +257,16 @@ def gradio_progress(progress: gr.Progress) -> Progress:
     return factory
 
 
+def _rejected_forgotten(check: Callable[..., Any], src: str, *args: Any) -> Any:
+    """``check(src, ...)``; an upload it rejects is deleted from Gradio's cache at once (a file that passed
+    stays there, so that the form can be sent again with another mapping)."""
+    try:
+        return check(src, *args)
+    except InputError:
+        uploads.forget_upload(src)
+        raise
+
+
 def generate_from_form(
     services: Services, progress: Progress, interactions: str | None, content: str | None, users: str | None,
     comments: str | None, group_by: str | list[str] | None, content_col: str | None, count_col: str | None,
@@ -264,7 +275,7 @@ def generate_from_form(
     """Accept the uploads, build the set, and keep the files only when the set was built."""
     if not interactions:
         raise InputError("upload an interactions file (CSV or Parquet) first")
-    inter_cols = uploads.columns_of(interactions)
+    inter_cols = _rejected_forgotten(uploads.columns_of, interactions)
     groups = name_list(group_by)
     if not groups:
         source = uploads.columns_of(users) if users else inter_cols
@@ -281,7 +292,7 @@ def generate_from_form(
         def take(src: str | None) -> Path | None:
             if not src:
                 return None
-            kept.append(uploads.accept(src, services.uploads))
+            kept.append(_rejected_forgotten(uploads.accept, src, services.uploads))
             return kept[-1]
 
         req = GenerateRequest(
