@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from checker_perturbation import load_personas
 
-from eval import facts as facts_module
-from eval.faithfulness import check
+from checker import facts as facts_module
+from checker import check
 
 
 def answers_for(p: dict) -> list[str]:

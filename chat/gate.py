@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from checker import check as faithfulness_check
 from personas.profile import Persona
 
 from .answer import GateVerdict
@@ -37,8 +38,6 @@ def persona_stats(persona: Persona) -> dict[str, Any]:
 
 
 def check(text: str, contexts: Sequence[str], stats: dict[str, Any] | None, judge: Any = None) -> Any:
-    from eval.faithfulness import check as faithfulness_check
-
     return faithfulness_check(text, list(contexts), stats, judge=judge)
 
 
