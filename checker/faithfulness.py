@@ -18,6 +18,9 @@ from .binding import ORDER, Finding, parse_claim, verify
 from .claims import Segment, first_person, is_claimless, split_claims
 from .documents import aligned, document_findings, is_document
 from .facts import FactIndex, Sentence, build_index
+from .reader import Unit, as_texts, read_units
+from .typed_check import typed_claim
+from .typed_facts import Facts, read_facts
 
 Label = Literal["supported", "contradicted", "unsupported"]
 
@@ -63,6 +66,13 @@ def result_of(claims: list[Claim]) -> FaithfulnessResult:
     return FaithfulnessResult(supported / len(claims), supported == len(claims), claims)
 
 
+def unit_evidence(u: Unit | None, contexts: list[str]) -> Evidence | None:
+    if u is None:
+        return None
+    a, b = u.span
+    return Evidence(u.context_index, contexts[u.context_index], (a, b), contexts[u.context_index][a:b])
+
+
 def evidence_of(s: Sentence | None, contexts: list[str]) -> Evidence | None:
     if s is None:
         return None
@@ -85,7 +95,9 @@ def check(answer: str, contexts: list[str], stats: dict[str, Any] | None = None,
     ``judge``: a LangChain ``BaseChatModel``; when given, the claims are decomposed and judged by it
     (RAGAS-faithfulness style) and the deterministic checks still veto numbers they can prove wrong.
     """
-    contexts = [str(c) for c in (contexts or [])]
+    contexts = as_texts(contexts)
+    answer = answer.decode("utf-8", errors="replace") if isinstance(answer, (bytes, bytearray)) else \
+        ("" if answer is None else str(answer))
     if judge is not None:
         from .judge import judge_check
 
@@ -119,7 +131,16 @@ def deterministic_check(answer: str, contexts: list[str], stats: dict[str, Any] 
     claims: list[Claim] = []
     if is_document(index, speaks):
         return result_of(document_claims(segments, index, contexts))
+    facts = read_facts(read_units(contexts), index.profile.name)
+    _with_profile(facts, index)
     for seg in segments:
+        if is_claimless(seg.text, checkable=False) or (seg.explains_refusal and not _names_something(seg.text)):
+            continue
+        typed = typed_claim(seg.text, facts, index)
+        if typed is not None:
+            v = typed.verdict
+            claims.append(Claim(seg.text, v.label, unit_evidence(v.unit, contexts), v.reason, seg.span))  # type: ignore[arg-type]
+            continue
         parsed = parse_claim(seg.text, index, seg.explains_refusal)
         if parsed is None:
             continue
@@ -127,3 +148,18 @@ def deterministic_check(answer: str, contexts: list[str], stats: dict[str, Any] 
         claims.append(Claim(seg.text, decision.label, evidence_of(decision.sentence, contexts),  # type: ignore[arg-type]
                             decision.reason, seg.span))
     return result_of(claims)
+
+
+def _with_profile(facts: Facts, index: FactIndex) -> None:
+    """The structured stats (read into the old index's profile) are extra evidence for who the persona is."""
+    ident, p = facts.identity, index.profile
+    ident.name = ident.name or p.name
+    if ident.name and not ident.name_parts:
+        ident.name_parts = {w.lower() for w in ident.name.split()} | {ident.name.lower()}
+    ident.gender = ident.gender or p.gender
+    ident.country = ident.country or p.country
+    ident.bracket = ident.bracket or p.bracket
+
+
+def _names_something(text: str) -> bool:
+    return any(ch.isdigit() for ch in text) or '"' in text

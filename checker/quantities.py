@@ -1,0 +1,105 @@
+"""What a number measures: the quantity kinds the checker knows, and the words that name each of them.
+
+One table, read the same way for a context (the words around a figure, a key, a table header) and for a
+claim. A kind is decided by the first row whose words occur in the text around the number; the number's
+own form (a percentage, a multiplier, a unit of time or money) narrows the rows it may take.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .numbers import Num
+
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
+_MONTH_ABBR = {m[:3]: m for m in MONTHS} | {"sept": "september"}
+MONTH_RE = re.compile(r"\b(" + "|".join(MONTHS) + r"|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?)\b",
+                      re.IGNORECASE)
+
+# Units a rate is given in (a time or money per something). Stems, as numbers.parse_numbers reports units.
+RATE_UNITS = frozenset({"minute", "min", "mins", "second", "sec", "secs", "hour", "hr", "hrs", "euro", "eur",
+                        "dollar", "usd", "pound", "gbp", "yen", "rupee", "real", "day", "page", "item", "track",
+                        "song", "episode", "article", "session", "screen", "kilometre", "km", "mile"})
+CURRENCY = re.compile(r"[$€£¥₹]|\b(?:euros?|dollars?|pounds?|eur|usd|gbp|yen|rupees?|reais)\b", re.IGNORECASE)
+TIME_UNIT = re.compile(r"\b(?:minutes?|mins?|seconds?|secs?|hours?|hrs?|days?)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class QuantityKind:
+    name: str
+    words: re.Pattern[str]
+    forms: frozenset[str]  # number kinds it takes: 'pct', 'num', 'mult', 'money'
+
+
+def _w(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+# Ordered: the first kind whose words occur (and whose forms fit) wins. Why this order: "stability" and
+# "change" words are the most specific; "per"/"average" marks a rate before the generic count.
+KINDS: tuple[QuantityKind, ...] = (
+    QuantityKind("stability", _w(r"\bstab(?:le|ility)\b|\breruns?\b|\brobust|\bconsisten"),
+                 frozenset({"num", "pct"})),
+    QuantityKind("change", _w(r"\bchange[sd]?\b|\brose\b|\brise[ns]?\b|\brisen\b|\bfell\b|\bfall(?:en|s)?\b|\bgr[eo]w"
+                              r"(?:th|n|s)?\b|\bdrop(?:ped|s)?\b|\bdeclin|\bincreas|\bdecreas|\bup\b|\bdown\b|\bvs\.?"
+                              r"|\bversus\b|\bprevious\b|\bprior\b|\bcompared\b|\btrend|\bhalf[- ]year\b|\blast (?:six|6|"
+                              r"three|3|twelve|12) months\b|\bgain|\bslump|\bshr[ua]nk|\bclimb|\bjump|\bsurg|\bplung"),
+                 frozenset({"pct"})),
+    QuantityKind("lift", _w(r"\blift\b|\bover-?index|\bunder-?index|\bfactor\b|\baffinity\b|\bindex\b|\btimes\b|"
+                            r"\bmultiple\b|\brelative to\b|\bthe (?:overall|average|typical)\b|\bthan (?:average|"
+                            r"everyone|the rest)|\bx\b"),
+                 frozenset({"mult", "num"})),
+    QuantityKind("rate", _w(r"\bper\b|\baverage\b|\bavg\.?\b|\bmean\b|\btypical(?:ly)?\b|\beach\b|\bevery\b"),
+                 frozenset({"num", "money"})),
+    QuantityKind("users", _w(r"\busers?\b|\bpeople\b|\bpersons?\b|\bmembers?\b|\blisteners?\b|\breaders?\b|"
+                             r"\bviewers?\b|\bshoppers?\b|\bcustomers?\b|\bplayers?\b|\baccounts?\b|\bdistinct\b|"
+                             r"\bunique\b|\bof us\b|\bsubscribers?\b|\bfans\b|\bbuyers?\b|\bsegment size\b|"
+                             r"\bheadcount\b|\bindividuals\b"),
+                 frozenset({"num"})),
+    QuantityKind("total_share", _w(r"\bof (?:all|the total|total|everything|overall|the whole|the entire)\b|"
+                                   r"\btotal\b|\boverall\b|\bshare of (?:all|volume|the)\b|\bvolume\b|"
+                                   r"\bof (?:the )?(?:site|channel|app|store|shop|show|platform|service)'?s?\b"),
+                 frozenset({"pct"})),
+)
+KIND_NAMES = tuple(k.name for k in KINDS) + ("share", "count", "month_peak", "month_low", "rank")
+
+# A month's role: the busiest or the quietest of the period.
+PEAK = _w(r"\bbusiest\b|\bpeak\b|\bmost active\b|\bhighest\b|\bbiggest month\b|\bbest month\b|\btop month\b|"
+          r"\bstrongest\b|\bmost\b|\bmax(?:imum)?\b|\bhigh\b")
+LOW = _w(r"\bquietest\b|\blowest\b|\bleast active\b|\bslowest\b|\bweakest\b|\bworst month\b|\bleast\b|\bmin(?:imum)?\b|"
+         r"\bquiet\b|\blow\b|\bfewest\b|\bsmallest month\b")
+DOWN = _w(r"\bfell\b|\bfall(?:en|s)?\b|\bdown\b|\bdrop(?:ped|s)?\b|\bdeclin|\bdecreas|\bshr[ua]nk|\blower\b|"
+          r"\bslump|\bplung|\bless than (?:before|the previous)|\bloss|\bcontract")
+UP = _w(r"\brose\b|\brise[ns]?\b|\brisen\b|\bup\b|\bgr[eo]w|\bincreas|\bclimb|\bjump|\bsurg|\bgain|\bhigher\b|"
+        r"\bmore than (?:before|the previous)|\bexpan")
+
+
+def normal_month(word: str) -> str:
+    w = word.lower().rstrip(".")
+    return _MONTH_ABBR.get(w, w)
+
+
+def kind_of(cues: str, n: Num, has_subject: bool) -> str:
+    """The quantity ``n`` measures, from the words ``cues`` around it (its key, header or clause)."""
+    form = n.kind if n.kind in ("pct", "mult", "money") else "num"
+    if form == "mult":
+        return "lift"
+    for k in KINDS:
+        if form in k.forms and k.words.search(cues):
+            if k.name == "rate" and form == "num" and not (n.unit in RATE_UNITS or TIME_UNIT.search(cues)
+                                                           or CURRENCY.search(cues)):
+                continue  # "on average 12 users": a count, not a rate
+            if k.name == "lift" and form == "num" and not re.search(r"\d\s*x\b|times|factor|lift|index", cues,
+                                                                    re.IGNORECASE):
+                continue
+            if k.name == "total_share" and has_subject and not re.search(r"\bof (?:all|the total|total)\b", cues,
+                                                                         re.IGNORECASE):
+                continue
+            return k.name
+    if form == "money" or (form == "num" and (n.unit in RATE_UNITS or TIME_UNIT.match(cues[-0:] or ""))):
+        return "rate"
+    if form == "pct":
+        return "share" if has_subject else "total_share"
+    return "count"

@@ -1,0 +1,267 @@
+"""A claim read as typed statements: which quantity of which subject it states, and with what value.
+
+The claim is read with the same tables as the contexts (``checker.quantities``, ``checker.identity``): a
+figure takes the subject the claim names next to it and the kind its words give; rank words, comparisons,
+sums, trend words, months, negations, names, genders, age brackets and countries are statements of their own.
+``checker.judgement`` compares each statement with the facts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .claims import QUOTED
+from .identity import find_brackets
+from .lexicon import DEMONYMS, GENDER_RE, GENDER_WORDS, NEGATION, canonical_country, country_re
+from .numbers import Num, parse_numbers
+from .quantities import DOWN, LOW, MONTH_RE, PEAK, UP, kind_of, normal_month
+from .typed_facts import GENERIC, Facts
+
+# Rank words -> rank (1 = biggest; -1 = the last).
+RANK_WORDS = {
+    "top": 1, "biggest": 1, "largest": 1, "main": 1, "favourite": 1, "favorite": 1, "first": 1, "1st": 1,
+    "number one": 1, "number 1": 1, "no. 1": 1, "#1": 1, "leading": 1, "highest": 1, "most": 1, "best": 1,
+    "primary": 1, "greatest": 1, "strongest": 1, "heaviest": 1, "most-played": 1, "most played": 1, "dominant": 1,
+    "second": 2, "2nd": 2, "number two": 2, "number 2": 2, "#2": 2, "runner-up": 2,
+    "third": 3, "3rd": 3, "number three": 3, "number 3": 3, "#3": 3,
+    "fourth": 4, "4th": 4, "number four": 4, "#4": 4, "fifth": 5, "5th": 5,
+    "least": -1, "smallest": -1, "lowest": -1, "last": -1, "weakest": -1, "fewest": -1,
+}
+_RANK_RE = re.compile(r"(?<![\w#])(" + "|".join(re.escape(w) for w in sorted(RANK_WORDS, key=len, reverse=True))
+                      + r")(?![\w])", re.IGNORECASE)
+# "After A come B and C", "A, followed by B", "B comes right after A", "A ranks above B", "more A than B".
+_AFTER = re.compile(r"\bafter\b|\bfollowed by\b|\bthen\b|\bnext (?:is|comes)\b|\bbehind\b|\bbelow\b|\btrails\b", re.I)
+_ABOVE = re.compile(r"\b(?:ranks?|comes?|sits?|is|are) (?:above|ahead of|before)\b|\bbeats?\b|\boutranks?\b|"
+                    r"\bmore than\b|\bbigger than\b|\blarger than\b|\bahead of\b|\bover\b", re.I)
+_MORE_THAN = re.compile(r"\b(?:more|bigger|larger|greater|higher)\b(?P<mid>.{0,60}?)\bthan\b", re.I)
+_LESS_THAN = re.compile(r"\b(?:less|fewer|smaller|lower)\b(?P<mid>.{0,60}?)\bthan\b", re.I)
+_TOGETHER = re.compile(r"\b(?:together|combined|in total|between them|add(?:s|ed)? up|sum|jointly|put together|"
+                       r"taken together|altogether)\b", re.I)
+_DIFFERENCE = re.compile(r"\b(?:points?|pp|percentage points?)\b.{0,20}\b(?:more|less|fewer|higher|lower|ahead|"
+                         r"behind|above|below)\b|\bgap\b|\bdifference\b", re.I)
+_PERIOD = re.compile(r"\b(?:last|past|previous|prior|next|recent)\s+(?:\w+\s+)?(?:months?|weeks?|years?|days?|"
+                     r"quarters?|half[- ]years?)\b|\bhalf[- ]year\b", re.I)
+_NAME_CLAIM = re.compile(r"\b(?:I'm|I am|my name is|call me|name's|they call me|this is)\s+([A-Z][a-zà-ÿ'’-]+)")
+_SELF = re.compile(r"\b(?:I|I'm|I've|me|my|mine|we|us|our|people like me)\b", re.I)
+_NEVER = re.compile(r"\b(?:never|don'?t|do not|doesn'?t|does not|didn'?t|no longer|not into|not a fan of|"
+                    r"avoid|skip|hate|dislike|zero)\b", re.I)
+
+
+@dataclass
+class Statement:
+    kind: str  # 'quantity', 'rank', 'order', 'sum', 'difference', 'ratio', 'month', 'trend', 'negation',
+    #            'name', 'gender', 'age', 'country', 'title'
+    subjects: list[str]
+    quantity: str = ""  # for 'quantity': the fact kind it states (share, count, users, ...)
+    value: Num | None = None
+    rank: int = 0
+    role: str = ""  # 'month_peak' / 'month_low'; for 'trend' 'up' / 'down'; for 'name' etc. the word said
+    text: str = ""
+
+
+@dataclass
+class ClaimReading:
+    text: str
+    statements: list[Statement] = field(default_factory=list)
+    consumed: list[tuple[int, int]] = field(default_factory=list)  # spans the statements explain
+    self_ref: bool = False
+
+
+def _mentions(text: str, facts: Facts) -> list[tuple[str, int, int]]:
+    """Subjects a claim names: quoted titles, months and the contexts' labels, longest first, no overlaps."""
+    found: list[tuple[str, int, int]] = []
+    for m in QUOTED.finditer(text):
+        found.append(((m.group(1) or m.group(2)).strip().lower(), m.start(), m.end()))
+    bare = QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+    low = bare.lower()
+    for lab in sorted(facts.labels, key=len, reverse=True):
+        for m in re.finditer(r"(?<![\w])" + re.escape(lab) + r"(?:s)?(?![\w])", low):
+            if not any(a < m.end() and m.start() < b for _, a, b in found):
+                found.append((lab, m.start(), m.end()))
+    for m in MONTH_RE.finditer(bare):
+        if m.group(1)[0].isupper() and not any(a < m.end() and m.start() < b for _, a, b in found):
+            found.append((normal_month(m.group(1)), m.start(), m.end()))
+    return sorted(found, key=lambda x: x[1])
+
+
+def _nearest(mentions: list[tuple[str, int, int]], at: int, before_only: bool = False) -> str:
+    before = [m for m in mentions if m[2] <= at]
+    if before:
+        return before[-1][0]
+    if before_only:
+        return ""
+    after = [m for m in mentions if m[1] >= at]
+    return after[0][0] if after else ""
+
+
+def read_claim(text: str, facts: Facts) -> ClaimReading:
+    r = ClaimReading(text, self_ref=bool(_SELF.search(QUOTED.sub(" ", text))))
+    bare = QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+    mentions = _mentions(text, facts)
+    r.consumed += [(a, b) for _, a, b in mentions]
+    _identity(r, bare, facts, mentions)
+    periods = [m.span() for m in _PERIOD.finditer(bare)]
+    ages = [(b.span[0], b.span[1]) for b in find_brackets(bare)]
+    masked = [(m.start(), m.end()) for m in QUOTED.finditer(text)] + periods + ages
+    numbers = [n for n in parse_numbers(text, masked) if n.kind != "rank"
+               and not _RANK_RE.fullmatch(n.text.strip())]
+    r.consumed += periods
+    _numbers(r, text, bare, numbers, mentions, facts)
+    _ranks(r, bare, mentions, numbers)
+    _months_and_trend(r, bare, mentions, numbers)
+    _negation(r, bare, mentions)
+    for title, a, b in mentions:
+        if text[a] in "\"“”'" and title not in facts.labels:
+            r.statements.append(Statement("title", [title], text=text[a:b]))
+    return r
+
+
+def _identity(r: ClaimReading, bare: str, facts: Facts, mentions: list[tuple[str, int, int]]) -> None:
+    if not r.self_ref:
+        return
+    if (m := _NAME_CLAIM.search(bare)) and not _not_a_name(m.group(1), facts):
+        r.statements.append(Statement("name", [], role=m.group(1), text=m.group(0)))
+        r.consumed.append(m.span(1))
+    for m in GENDER_RE.finditer(bare):
+        word = m.group(1).lower()
+        if word in ("he", "she"):
+            continue
+        r.statements.append(Statement("gender", [], role=GENDER_WORDS[word], text=m.group(0)))
+        r.consumed.append(m.span())
+    for b in find_brackets(bare):
+        r.statements.append(Statement("age", [], rank=b.lo, value=None, role=f"{b.lo}-{b.hi}", text=bare[b.span[0]:b.span[1]]))
+        r.consumed.append(b.span)
+    for m in country_re().finditer(bare):
+        word = m.group(1)
+        if word.islower() and len(word) <= 4:
+            continue
+        r.statements.append(Statement("country", [], role=canonical_country(word) or word, text=word))
+        r.consumed.append(m.span())
+    for m in re.finditer(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)?\b", bare):
+        if m.group(0).lower() in DEMONYMS and not any(a <= m.start() < b for a, b in r.consumed):
+            r.statements.append(Statement("country", [], role=canonical_country(m.group(0)) or m.group(0),
+                                          text=m.group(0)))
+            r.consumed.append(m.span())
+
+
+def _not_a_name(word: str, facts: Facts) -> bool:
+    w = word.lower()
+    return (w in DEMONYMS or w in GENDER_WORDS or canonical_country(word) is not None or w in GENERIC
+            or w in facts.labels or any(lab.startswith(w + " ") for lab in facts.labels)
+            or w in ("a", "an", "the", "in", "into", "from", "part", "one", "quite", "very", "mostly", "also",
+                     "not", "really", "based", "here", "happy", "glad", "sure", "sorry", "afraid"))
+
+
+def _numbers(r: ClaimReading, text: str, bare: str, numbers: list[Num], mentions: list[tuple[str, int, int]],
+             facts: Facts) -> None:
+    together = _TOGETHER.search(bare)
+    named = [m for m in mentions]
+    for n in numbers:
+        r.consumed.append(n.span)
+        cues = bare
+        subject = _nearest(named, n.span[0])
+        if n.kind == "mult" and len(named) >= 2 and re.search(r"\bthan\b|\bas\b.{0,40}\bas\b", bare) and \
+                not re.search(r"\baverage\b|\beveryone\b|\boverall\b|\btypical\b|\bthe rest\b", bare, re.I):
+            r.statements.append(Statement("ratio", [named[0][0], named[1][0]], value=n, text=n.text))
+            continue
+        if together and len(named) >= 2 and n.kind == "pct":
+            r.statements.append(Statement("sum", [x for x, _, _ in named], value=n, text=n.text))
+            continue
+        if len(named) >= 2 and _DIFFERENCE.search(bare) and n.kind in ("pct", "num"):
+            r.statements.append(Statement("difference", [named[0][0], named[1][0]], value=n, text=n.text))
+            continue
+        kind = kind_of(cues, n, bool(subject))
+        if kind in ("users", "rate", "stability", "change") or (kind == "total_share" and not subject):
+            subject = ""
+        elif kind == "total_share" and subject:
+            kind = "share"
+        if kind == "count" and subject and MONTH_RE.fullmatch(subject) is None and subject not in facts.labels:
+            subject = ""
+        r.statements.append(Statement("quantity", [subject] if subject else [], quantity=kind, value=n,
+                                      text=n.text, role=_direction(bare)))
+
+
+def _direction(bare: str) -> str:
+    down, up = DOWN.search(bare), UP.search(bare)
+    return "down" if down and not up else "up" if up and not down else ""
+
+
+def _ranks(r: ClaimReading, bare: str, mentions: list[tuple[str, int, int]], numbers: list[Num]) -> None:
+    months = {normal_month(m.group(1)) for m in MONTH_RE.finditer(bare)}
+    named = [m for m in mentions if m[0] not in months]
+    fraction_spans = [n.span for n in numbers if n.fraction]
+    for m in _RANK_RE.finditer(bare):
+        word = m.group(1).lower()
+        if any(a <= m.start() < b for a, b in fraction_spans) or not named:
+            continue
+        if word in ("most", "least") and re.match(r"\s+(?:active|of|popular)\b", bare[m.end():]) and \
+                not re.match(r"\s+popular", bare[m.end():]):
+            continue  # "most active in May" is a month's role; "most of my time" no rank
+        if word == "first" and re.search(r"\bfirst (?:time|half)\b", bare[m.start():m.end() + 6], re.I):
+            continue
+        if re.search(r"\bone of (?:my|our|the)\b|\btop \d+\b|\bamong\b", bare, re.I):
+            continue  # membership, not a rank
+        target = _attach(named, m.start(), m.end(), bare)
+        r.statements.append(Statement("rank", [target], rank=RANK_WORDS[word], text=m.group(0)))
+        r.consumed.append(m.span())
+    if len(named) >= 2 and (mm := _AFTER.search(bare)):
+        # "After A come B and C": B is next after A, C after B; "A, followed by B (and C)"
+        head = [x for x in named if x[2] <= mm.start()]
+        tail = [x for x in named if x[1] >= mm.end()]
+        if re.match(r"\s*after\b", bare[mm.start():], re.I) and not head and len(tail) >= 2:
+            head, tail = tail[:1], tail[1:]
+        if head and tail:
+            chain = [head[-1][0]] + [x for x, _, _ in tail]
+            if re.search(r"\bbehind\b|\bbelow\b|\btrails\b", mm.group(0), re.I):
+                chain = [tail[0][0], head[-1][0]]
+            r.statements.append(Statement("order", chain, role="next", text=mm.group(0)))
+            r.consumed.append(mm.span())
+    for pattern, flip in ((_MORE_THAN, False), (_LESS_THAN, True)):
+        for mm in pattern.finditer(bare):
+            before = [x for x in named if x[1] < mm.end()]
+            after = [x for x in named if x[1] >= mm.end()]
+            inside = [x for x in named if mm.start() <= x[1] < mm.end()]
+            first = (inside or before)
+            if first and after and first[-1][0] != after[0][0]:
+                pair = [first[-1][0], after[0][0]]
+                r.statements.append(Statement("order", pair[::-1] if flip else pair, role="above",
+                                              text=mm.group(0)))
+                r.consumed.append(mm.span())
+    if len(named) >= 2 and (mm := re.search(r"\b(?:ranks?|comes?|sits?|is|are|places?) (above|ahead of|before|"
+                                            r"below|behind|after|under)\b|\b(beats?|outranks?|trails?)\b", bare, re.I)):
+        a = [x for x in named if x[2] <= mm.start()]
+        b = [x for x in named if x[1] >= mm.end()]
+        if a and b:
+            pair = [a[-1][0], b[0][0]]
+            if re.search(r"below|behind|after|under|trails?", mm.group(0), re.I):
+                pair = pair[::-1]
+            r.statements.append(Statement("order", pair, role="above", text=mm.group(0)))
+
+
+def _attach(named: list[tuple[str, int, int]], a: int, b: int, bare: str) -> str:
+    """The subject a rank word belongs to: "X is my top topic", "my top topic is X", "my number one is "X""."""
+    best = min(named, key=lambda x: min(abs(x[1] - b), abs(a - x[2])) * (1.0 if x[1] >= b else 1.2))
+    return best[0]
+
+
+def _months_and_trend(r: ClaimReading, bare: str, mentions: list[tuple[str, int, int]], numbers: list[Num]) -> None:
+    months = [m for m in MONTH_RE.finditer(bare) if m.group(1)[0].isupper()]
+    if months:
+        if PEAK.search(bare) and not LOW.search(bare):
+            r.statements.append(Statement("month", [normal_month(months[0].group(1))], role="month_peak"))
+        elif LOW.search(bare) and not PEAK.search(bare):
+            r.statements.append(Statement("month", [normal_month(months[0].group(1))], role="month_low"))
+    has_change = any(s.kind == "quantity" and s.quantity == "change" for s in r.statements)
+    if not has_change and (d := _direction(bare)) and not months and \
+            re.search(r"\b(?:went|gone|go|going|grew|rose|fell|dropped|trend|over the|since|compared|than before|"
+                      r"previous|last)\b", bare, re.I) and not any(s.kind == "order" for s in r.statements):
+        r.statements.append(Statement("trend", [], role=d))
+
+
+def _negation(r: ClaimReading, bare: str, mentions: list[tuple[str, int, int]]) -> None:
+    if not (m := _NEVER.search(bare)) or NEGATION.search(bare) is None and not m:
+        return
+    after = [x for x in mentions if x[1] >= m.end()]
+    if after and not re.search(r"\bdoesn'?t (?:say|tell|show)|\bdon'?t (?:know|have data)", bare, re.I):
+        r.statements.append(Statement("negation", [after[0][0]], text=m.group(0)))

@@ -1,0 +1,334 @@
+"""Units read into typed facts: what each figure is about (its subject), what it measures, and its value.
+
+The same reading for every layout (``checker.reader`` has made units of them): the subject of a figure is
+the label nearest before it in its clause (a quoted title, a month, or a label the contexts use in a list,
+"Sports 41%", "| Sports | 41% |"); what it measures comes from the words around it, its key or its table
+header (``checker.quantities``); lists of labels give ranks (numbered, a rank column, or the order of the
+figures they carry, largest first). Who the persona is (name, gender, age bracket, country) comes from the
+unit that describes the segment, in whatever wording (``checker.identity``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .claims import QUOTED
+from .identity import Identity, find_brackets, read_identity
+from .lexicon import GENDER_WORDS, STOP, canonical_country
+from .numbers import Num, parse_numbers
+from .quantities import DOWN, KINDS, LOW, MONTH_RE, PEAK, UP, kind_of, normal_month
+from .reader import Unit
+
+# Capitalised words that open keys and sentences in analytics text without naming a thing. Plain English,
+# not any data set's labels: a label is what is left.
+GENERIC = frozenset("""this the it its by on in relative compared segment segments volume users user top average
+change busiest quietest lift persona topic topics shares share metric value values rank ranking count month months
+total overall audience group activity trend stability over versus vs since during after before most least second
+third first people their they she he her his our my we i a an and or of for with per name gender age country
+location interest interests category categories genre genres favourite favorite main followed among across about
+around roughly nearly almost some each every all one two three here there that these those when where which who
+what how if as at from to is was are were has had have note notes highlights summary profile key figures facts
+period previous last year week day growth up down field attribute item items column row sex region market
+market's language title titles position no number share% percent lifted index multiplier quiet peak busy also
+while whereas then next finally overall meanwhile however yes not none other others rest""".split())
+_VERB_TAIL = re.compile(r"\s+(?:takes|take|is|are|was|makes up|make up|accounts? for|represents?|holds?|gets?|"
+                        r"has|have|with|at|on|=|comes? to|stands? at|sits? at|reaches|reached|claims?|draws?|"
+                        r"earns?|gets|got|leads?|scores?)\s*$|\s*[:=–—-]\s*$", re.IGNORECASE)
+_SEPARATOR = re.compile(r"[;,()\[\]]|\bfollowed by\b|\bthen\b|\band\b|\bwhile\b|\bwhereas\b|\bbut\b|\bthe "
+                        r"quietest\b|\bthe lowest\b", re.IGNORECASE)
+_RANK_MARK = re.compile(r"(?:^|[\s:;,(])(?:#|no\.\s?|rank\s)?(\d{1,2})[.)]\s+(?=\S)|(?:^|[\s:;,(])#(\d{1,2})\b",
+                        re.IGNORECASE)
+_RANK_HEADER = re.compile(r"^\s*(?:rank|#|no\.?|position|place|pos\.?)\s*$", re.IGNORECASE)
+_SIGN = re.compile(r"(?:^|[\s:(=])([+\-−–])\s?$")
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: str  # see quantities.KIND_NAMES
+    subject: str  # lower-case label ('' = the persona's segment as a whole)
+    value: Num | None  # None for a month role (the month is the subject)
+    unit: Unit
+    sign: int = 0  # for a change: +1 up, -1 down, 0 not said
+
+
+@dataclass
+class RankedList:
+    """Labels in the order the data ranks them (first = biggest)."""
+
+    labels: list[str]
+    kind: str  # the quantity that orders them ('share', 'count', or 'order' when only the order is given)
+    unit: Unit
+    rows: list[tuple[str, int | None, float | None]] = field(default_factory=list)  # a table's (label, rank, value)
+
+
+@dataclass
+class Facts:
+    facts: list[Fact] = field(default_factory=list)
+    lists: list[RankedList] = field(default_factory=list)
+    labels: set[str] = field(default_factory=set)  # lower-case subjects the contexts name
+    identity: Identity = field(default_factory=Identity)
+
+    def about(self, subject: str, kind: str | None = None) -> list[Fact]:
+        return [f for f in self.facts if f.subject == subject and (kind is None or f.kind == kind)]
+
+    def of_kind(self, kind: str) -> list[Fact]:
+        return [f for f in self.facts if f.kind == kind]
+
+    def rank_of(self, label: str) -> tuple[int, RankedList] | None:
+        for lst in self.lists:
+            if label in lst.labels:
+                return lst.labels.index(label) + 1, lst
+        return None
+
+
+def _is_label(fragment: str) -> bool:
+    words = fragment.split()
+    if not words or len(words) > 5 or not fragment[0].isupper():
+        return False
+    if all(w.lower().strip("'’s") in GENERIC or w.lower() in STOP for w in words):
+        return False
+    first = words[0].lower().strip("'’s")
+    if first in GENERIC or any(w.lower() in STOP for w in words):
+        return False  # "This segment generated", "Compared with the previous": a clause, not a label
+    low = fragment.lower()
+    return not (canonical_country(fragment) or low in GENDER_WORDS or MONTH_RE.fullmatch(fragment)
+                or re.search(r"\d", fragment))
+
+
+def _list_labels(unit: Unit, masked: list[tuple[int, int]]) -> set[str]:
+    """Labels a unit uses next to its figures: "Sports 41%", "Sports (41%)", "Sports: 41%", table cells."""
+    out: set[str] = set()
+    if unit.cells:
+        for _, cell in unit.cells:
+            c = QUOTED.sub(lambda m: m.group(1) or m.group(2), cell).strip()
+            if _is_label(c) and not parse_numbers(c):
+                out.add(c.lower())
+        return out
+    text = unit.text
+    for n in parse_numbers(text, masked):
+        head = text[:n.span[0]]
+        cut = max((m.end() for m in _SEPARATOR.finditer(head)), default=0)
+        cut = max(cut, head.rfind(":") + 1)
+        frag = _VERB_TAIL.sub("", head[cut:]).strip(" -–—:=\t")
+        frag = re.sub(r"^(?:by \w+|and|or|then|followed by)\s+", "", frag, flags=re.IGNORECASE)
+        if _is_label(frag) and not QUOTED.search(frag):
+            out.add(frag.lower())
+    return out
+
+
+def _subject(window: str, labels: set[str], after: str) -> str:
+    """The label nearest before the figure in its clause (a quoted title, a month, a known label); or one
+    right after it ("1.6x on Sports")."""
+    best, at = "", -1
+    for m in QUOTED.finditer(window):
+        if m.start() > at:
+            best, at = (m.group(1) or m.group(2)).strip().lower(), m.start()
+    for m in MONTH_RE.finditer(window):
+        if m.start() > at:
+            best, at = normal_month(m.group(1)), m.start()
+    low = QUOTED.sub(lambda m: " " * len(m.group(0)), window).lower()  # a label inside a title is the title's
+    for lab in labels:
+        for m in re.finditer(r"(?<![\w])" + re.escape(lab) + r"(?![\w])", low):
+            if m.start() > at or (m.start() == at and len(lab) > len(best)):
+                best, at = lab, m.start()
+    if best:
+        return best
+    low_after = after.lower()
+    for lab in sorted(labels, key=len, reverse=True):
+        if re.match(r"\s*(?:on|for|in|of)\s+" + re.escape(lab) + r"(?![\w])", low_after):
+            return lab
+    return ""
+
+
+def _window(text: str, n: Num, prev_end: int) -> tuple[str, str]:
+    """The clause piece before the figure (from the last separator or figure) and a few words after it."""
+    head = text[:n.span[0]]
+    cut = max([prev_end] + [m.end() for m in _SEPARATOR.finditer(head)])
+    tail = text[n.span[1]:]
+    stop = _SEPARATOR.search(tail)
+    return text[cut:n.span[0]], tail[:stop.start() if stop else len(tail)][:60]
+
+
+def read_facts(units: list[Unit], name_hint: str | None = None) -> Facts:
+    out = Facts()
+    out.identity = read_identity(units, name_hint)
+    for u in units:
+        out.labels |= _list_labels(u, [(m.start(), m.end()) for m in QUOTED.finditer(u.text)])
+        out.labels |= {(m.group(1) or m.group(2)).strip().lower() for m in QUOTED.finditer(u.text)}
+    out.labels -= {p.lower() for p in out.identity.name_parts}
+    for u in units:
+        _read_unit(u, out)
+    return out
+
+
+def _read_unit(u: Unit, out: Facts) -> None:
+    if u.cells:
+        _read_row(u, out)
+        return
+    text = u.text
+    masked = [(m.start(), m.end()) for m in QUOTED.finditer(text)]
+    ranks = {m.end(): int(m.group(1) or m.group(2)) for m in _RANK_MARK.finditer(text)}
+    rank_spans = [(m.start(), m.end()) for m in _RANK_MARK.finditer(text)]
+    ages = [b.span for b in find_brackets(text)]
+    numbers = [n for n in parse_numbers(text, masked) if not any(a <= n.span[0] < b for a, b in rank_spans + ages)
+               and not re.match(r"-[A-Za-z]", text[n.span[1]:n.span[1] + 2])]
+    key_cues = u.key
+    key_subject = _subject(u.key, out.labels, "") if u.key else ""
+    listed: list[tuple[str, Fact | None, int | None]] = []
+    prev = 0
+    for n in numbers:
+        before, after = _window(text, n, prev)
+        # the subject may stand before a bracket or separator ('"Title" (31,265 reads)', 'April (20,548)')
+        subject = _subject(before, out.labels, after) or _subject(text[prev:n.span[0]], out.labels, "") or key_subject
+        prev = n.span[1]
+        cues = f"{key_cues} {before} {n.text} {after}"
+        kind = kind_of(cues, n, bool(subject))
+        if kind in ("users", "total_share", "rate", "stability", "change") and subject and \
+                subject not in _sub_in(before, out.labels) and subject != key_subject:
+            subject = ""  # a segment-wide figure in a clause that names a month or title further back
+        if kind in ("users", "rate", "stability", "change", "total_share"):
+            subject = "" if kind != "total_share" or not subject else subject
+        sign = _sign_of(text, n, cues) if kind == "change" else 0
+        f = Fact(kind, subject, n, u, sign)
+        out.facts.append(f)
+        if subject and kind in ("share", "count", "lift"):
+            rank = next((r for end, r in ranks.items() if end <= n.span[0] and
+                         text[end:n.span[0]].lower().find(subject[:10]) >= 0), None)
+            listed.append((subject, f, rank))
+    _month_roles(u, out)
+    _ordered(u, listed, out, text, ranks)
+
+
+def _sub_in(text: str, labels: set[str]) -> set[str]:
+    low = text.lower()
+    return {lab for lab in labels if lab in low} | {normal_month(m.group(1)) for m in MONTH_RE.finditer(text)} | \
+        {(m.group(1) or m.group(2)).strip().lower() for m in QUOTED.finditer(text)}
+
+
+def _sign_of(text: str, n: Num, cues: str) -> int:
+    if m := _SIGN.search(text[:n.span[0]]):
+        return 1 if m.group(1) == "+" else -1
+    if DOWN.search(cues):
+        return -1
+    if UP.search(cues):
+        return 1
+    return 0
+
+
+def _month_roles(u: Unit, out: Facts) -> None:
+    """"busiest month was February", "Peak: Feb", "the quietest was April": months in their role."""
+    text = u.text
+    pieces = re.split(r"[;.]|\bwhile\b|\bwhereas\b|\bbut\b", text) if not u.cells else [text]
+    for piece in pieces:
+        months = [normal_month(m.group(1)) for m in MONTH_RE.finditer(piece)]
+        if not months:
+            continue
+        head = f"{u.key} {piece}"
+        if PEAK.search(head) and not LOW.search(head):
+            out.facts.append(Fact("month_peak", months[0], None, u))
+        elif LOW.search(head) and not PEAK.search(head):
+            out.facts.append(Fact("month_low", months[0], None, u))
+        elif PEAK.search(head) and LOW.search(head):
+            # "busiest: April; quietest: March" in one piece: each month takes the role word before it
+            for m in MONTH_RE.finditer(piece):
+                before = piece[:m.start()]
+                p, lo = [x.end() for x in PEAK.finditer(before)], [x.end() for x in LOW.finditer(before)]
+                role = "month_peak" if (p[-1] if p else -1) > (lo[-1] if lo else -1) else "month_low"
+                out.facts.append(Fact(role, normal_month(m.group(1)), None, u))
+
+
+def _ordered(u: Unit, listed: list[tuple[str, Fact | None, int | None]], out: Facts, text: str,
+             ranks: dict[int, int]) -> None:
+    """A unit that gives several labels their figures ranks them: by explicit rank, else largest first.
+    A unit listing quoted titles with no figures ranks them in the order given ("top: "A", then "B")."""
+    if len(listed) >= 2:
+        by_kind: dict[str, list[tuple[str, Fact | None, int | None]]] = {}
+        for item in listed:
+            by_kind.setdefault(item[1].kind if item[1] else "order", []).append(item)
+        for kind, items in by_kind.items():
+            if len(items) < 2:
+                continue
+            if all(r is not None for _, _, r in items):
+                order = [s for s, _, _ in sorted(items, key=lambda x: x[2])]
+            else:
+                order = [s for s, _, _ in sorted(items, key=lambda x: -(x[1].value.value if x[1] and x[1].value
+                                                                         else 0))]
+            if all(MONTH_RE.fullmatch(s) for s in order):
+                kind = "month"
+            out.lists.append(RankedList(_dedupe(order), kind, u))
+        return
+    titles = [(m.group(1) or m.group(2)).strip().lower() for m in QUOTED.finditer(text)]
+    if len(titles) >= 2 and not any(f.unit is u and f.kind in ("share", "count") for f in out.facts):
+        out.lists.append(RankedList(_dedupe(titles), "order", u))
+
+
+def _dedupe(labels: list[str]) -> list[str]:
+    seen: list[str] = []
+    for x in labels:
+        if x not in seen:
+            seen.append(x)
+    return seen
+
+
+# ---------------------------------------------------------------------------------------------- tables
+
+def _read_row(u: Unit, out: Facts) -> None:
+    """One table row. Two-column rows of a metric table ("| Users | 15,591 |") read as key-value lines; in other
+    rows the label cell is the subject and each figure takes its column's header as its cue."""
+    cells = list(u.cells)
+    rank = None
+    label = ""
+    for h, c in cells:
+        plain = QUOTED.sub(lambda m: m.group(1) or m.group(2), c).strip()
+        if _RANK_HEADER.match(h) and re.fullmatch(r"#?\d{1,2}\.?", plain):
+            rank = int(plain.strip("#."))
+        elif not label and not parse_numbers(plain) and plain and not re.fullmatch(r"[-–—+]?\s*\d.*", plain):
+            label = plain.lower()
+    if label and MONTH_RE.fullmatch(label):
+        label = normal_month(label)
+    elif label and (label in GENERIC or any(k.words.search(label) for k in KINDS) or PEAK.search(label)
+                    or LOW.search(label) or all(w in GENERIC for w in label.split())):
+        # a metric table ("| Users | 15,591 |", "| Lift on Sports | 1.6x |"): the row is a key-value line
+        rest = "; ".join(c for h, c in cells if c.lower() != label)
+        _read_unit(Unit(f"{label}: {rest}", u.context_index, u.span, label, rest), out)
+        return
+    listed = []
+    for h, c in cells:
+        if _RANK_HEADER.match(h):
+            continue
+        masked = [(m.start(), m.end()) for m in QUOTED.finditer(c)]
+        for n in parse_numbers(c, masked):
+            if re.fullmatch(r"\d{1,3}\s*[-–]\s*\d{1,3}|\d{2}\+", c.strip()):
+                continue
+            subject = label
+            cues = f"{h} {c}"
+            kind = kind_of(cues, n, bool(subject))
+            if kind in ("users", "rate", "stability", "change"):
+                subject = ""
+            f = Fact(kind, subject, n, u, _sign_of(c, n, cues) if kind == "change" else 0)
+            out.facts.append(f)
+            if subject and kind in ("share", "count"):
+                listed.append(f)
+    if label:
+        _row_ranks(u, label, rank, listed, out)
+
+
+def _row_ranks(u: Unit, label: str, rank: int | None, listed: list[Fact], out: Facts) -> None:
+    """Rows of one table form one ranked list, kept up to date as rows are read."""
+    lst = next((x for x in out.lists if x.unit.table == u.table and x.unit.cells), None)
+    entry = (label, rank, listed[0].value.value if listed and listed[0].value else None)
+    if lst is None:
+        lst = RankedList([], listed[0].kind if listed else "order", u)
+        out.lists.append(lst)
+    lst.rows.append(entry)
+    ranked = lst.rows
+    if all(r is not None for _, r, _ in ranked):
+        order = [x for x, _, _ in sorted(ranked, key=lambda e: e[1])]
+    elif all(v is not None for _, _, v in ranked):
+        order = [x for x, _, _ in sorted(ranked, key=lambda e: -e[2])]
+    else:
+        order = [x for x, _, _ in ranked]
+    lst.labels = _dedupe(order)
+    if all(MONTH_RE.fullmatch(x) for x in lst.labels):
+        lst.kind = "month"
