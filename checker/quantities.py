@@ -19,9 +19,11 @@ MONTH_RE = re.compile(r"\b(" + "|".join(MONTHS) + r"|(?:jan|feb|mar|apr|jun|jul|
                       re.IGNORECASE)
 
 # Units a rate is given in (a time or money per something). Stems, as numbers.parse_numbers reports units.
+# Only units of time, money and distance: "42 sessions" is a count, "42 minutes per session" a rate.
 RATE_UNITS = frozenset({"minute", "min", "mins", "second", "sec", "secs", "hour", "hr", "hrs", "euro", "eur",
-                        "dollar", "usd", "pound", "gbp", "yen", "rupee", "real", "day", "page", "item", "track",
-                        "song", "episode", "article", "session", "screen", "kilometre", "km", "mile"})
+                        "dollar", "usd", "pound", "gbp", "yen", "rupee", "real", "reai", "kilometre", "km", "mile"})
+# Every cue pattern of this module, for telling a claim's cue words from its content.
+
 CURRENCY = re.compile(r"[$€£¥₹]|\b(?:euros?|dollars?|pounds?|eur|usd|gbp|yen|rupees?|reais)\b", re.IGNORECASE)
 TIME_UNIT = re.compile(r"\b(?:minutes?|mins?|seconds?|secs?|hours?|hrs?|days?)\b", re.IGNORECASE)
 
@@ -103,3 +105,10 @@ def kind_of(cues: str, n: Num, has_subject: bool) -> str:
     if form == "pct":
         return "share" if has_subject else "total_share"
     return "count"
+
+
+def cue_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the words that name a quantity, a month's role or a direction: cues, not content."""
+    spans = [m.span() for k in KINDS for m in k.words.finditer(text)]
+    spans += [m.span() for p in (PEAK, LOW, UP, DOWN, TIME_UNIT, CURRENCY) for m in p.finditer(text)]
+    return spans

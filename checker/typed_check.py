@@ -14,6 +14,7 @@ from .binding import _CUE_TOKENS
 from .facts import FactIndex
 from .judgement import Verdict, judge
 from .lexicon import content_tokens
+from .quantities import cue_spans
 from .statements import ClaimReading, read_claim
 from .typed_facts import Facts
 
@@ -44,7 +45,7 @@ def typed_claim(text: str, facts: Facts, index: FactIndex) -> TypedResult | None
 
 def _novel(reading: ClaimReading, index: FactIndex, facts: Facts) -> list[str]:
     chars = list(reading.text)
-    for a, b in reading.consumed:
+    for a, b in reading.consumed + cue_spans(reading.text):
         chars[a:b] = " " * (b - a)
     tokens = content_tokens("".join(chars))
     names = {p for p in facts.identity.name_parts if " " not in p}

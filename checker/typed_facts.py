@@ -22,16 +22,15 @@ from .reader import Unit
 
 # Capitalised words that open keys and sentences in analytics text without naming a thing. Plain English,
 # not any data set's labels: a label is what is left.
-GENERIC = frozenset("""this the it its by on in relative compared segment segments volume users user top average
-change busiest quietest lift persona topic topics shares share metric value values rank ranking count month months
-total overall audience group activity trend stability over versus vs since during after before most least second
-third first people their they she he her his our my we i a an and or of for with per name gender age country
-location interest interests category categories genre genres favourite favorite main followed among across about
-around roughly nearly almost some each every all one two three here there that these those when where which who
-what how if as at from to is was are were has had have note notes highlights summary profile key figures facts
-period previous last year week day growth up down field attribute item items column row sex region market
-market's language title titles position no number share% percent lifted index multiplier quiet peak busy also
-while whereas then next finally overall meanwhile however yes not none other others rest""".split())
+GENERIC = frozenset("""this the it its by on in relative compared segment segments volume users user top average change busiest
+quietest lift persona topic topics shares share metric value values rank ranking count month months total
+overall audience group activity trend stability over versus vs since during after before most least second
+third first people their they she he her his our my we i a an and or of for with per interest interests
+category categories genre genres favourite favorite main followed among across about around roughly nearly
+almost some each every all one two three here there that these those when where which who what how if as at
+from to is was are were has had have highlights summary profile key figures facts period previous last year
+week day up down field attribute column row region position no number percent lifted index multiplier quiet
+peak busy also while whereas then next finally overall meanwhile however yes not none other others rest""".split())
 _VERB_TAIL = re.compile(r"\s+(?:takes|take|is|are|was|makes up|make up|accounts? for|represents?|holds?|gets?|"
                         r"has|have|with|at|on|=|comes? to|stands? at|sits? at|reaches|reached|claims?|draws?|"
                         r"earns?|gets|got|leads?|scores?)\s*$|\s*[:=–—-]\s*$", re.IGNORECASE)
@@ -82,14 +81,14 @@ class Facts:
         return None
 
 
-def _is_label(fragment: str) -> bool:
+def _is_label(fragment: str, cell: bool = False) -> bool:
     words = fragment.split()
     if not words or len(words) > 5 or not fragment[0].isupper():
         return False
     if all(w.lower().strip("'’s") in GENERIC or w.lower() in STOP for w in words):
         return False
     first = words[0].lower().strip("'’s")
-    if first in GENERIC or any(w.lower() in STOP for w in words):
+    if not cell and ((first in GENERIC and len(words) >= 3) or any(w.lower() in STOP for w in words)):
         return False  # "This segment generated", "Compared with the previous": a clause, not a label
     low = fragment.lower()
     return not (canonical_country(fragment) or low in GENDER_WORDS or MONTH_RE.fullmatch(fragment)
@@ -102,7 +101,7 @@ def _list_labels(unit: Unit, masked: list[tuple[int, int]]) -> set[str]:
     if unit.cells:
         for _, cell in unit.cells:
             c = QUOTED.sub(lambda m: m.group(1) or m.group(2), cell).strip()
-            if _is_label(c) and not parse_numbers(c):
+            if _is_label(c, cell=True) and not parse_numbers(c):
                 out.add(c.lower())
         return out
     text = unit.text
