@@ -129,10 +129,12 @@ def deterministic_check(answer: str, contexts: list[str], stats: dict[str, Any] 
     index = index or build_index(contexts, stats, first_person=speaks)
     _, segments, _ = split_claims(answer)
     claims: list[Claim] = []
-    if is_document(index, speaks):
-        return result_of(document_claims(segments, index, contexts))
     facts = read_facts(read_units(contexts), index.profile.name)
     _with_profile(facts, index)
+    ident = facts.identity
+    about_persona = bool(ident.name or (ident.gender and (ident.bracket or ident.country)))
+    if is_document(index, speaks) and not about_persona:
+        return result_of(document_claims(segments, index, contexts))
     for seg in segments:
         if is_claimless(seg.text, checkable=False) or (seg.explains_refusal and not _names_something(seg.text)):
             continue

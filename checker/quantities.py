@@ -93,9 +93,9 @@ def kind_of(cues: str, n: Num, has_subject: bool) -> str:
             if k.name == "rate" and form == "num" and not (n.unit in RATE_UNITS or TIME_UNIT.search(cues)
                                                            or CURRENCY.search(cues)):
                 continue  # "on average 12 users": a count, not a rate
-            if k.name == "lift" and form == "num" and not re.search(r"\d\s*x\b|times|factor|lift|index", cues,
-                                                                    re.IGNORECASE):
-                continue
+            if k.name == "lift" and form == "num" and (not re.search(r"\d\s*x\b|times|factor|lift|index", cues,
+                                                                     re.IGNORECASE) or "times" in n.text.lower()):
+                continue  # "watched it 4,469 times" counts views (numbers.parse_numbers told them apart)
             if k.name == "total_share" and has_subject and not re.search(r"\bof (?:all|the total|total)\b", cues,
                                                                          re.IGNORECASE):
                 continue
