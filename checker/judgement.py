@@ -60,6 +60,8 @@ def _quantity(s: Statement, facts: Facts) -> Verdict:
     elif any(_close(n, f) for f in own):
         f = next(f for f in own if _close(n, f))
         return Verdict("supported", f"{n.text.strip()} matches the data", f.unit)
+    if s.quantity == "count" and n.unit and _unknown_unit(n.unit, facts):
+        return Verdict("unsupported", f"the data counts no {n.unit}s")
     elsewhere = [f for f in facts.facts if f.value is not None and _close(n, f) and f not in own
                  and (f.value.kind == n.kind or n.kind == "num")]
     if own:
@@ -73,21 +75,29 @@ def _quantity(s: Statement, facts: Facts) -> Verdict:
     return Verdict("unsupported", f"{n.text.strip()} is not in the data")
 
 
+def _unknown_unit(unit: str, facts: Facts) -> bool:
+    """A count of something the data never counts ("5,000 subscribers" against views)."""
+    units = {f.value.unit for f in facts.facts if f.kind == "count" and f.value and f.value.unit}
+    return bool(units) and unit not in units and unit not in facts.words
+
+
 def _sum(s: Statement, facts: Facts) -> Verdict:
     assert s.value is not None
+    kind = "share" if s.value.kind == "pct" else "count"
     parts = []
     for subject in s.subjects:
-        f = next((f for f in facts.facts if f.subject == subject and f.kind == "share"), None)
+        f = next((f for f in facts.facts if f.subject == subject and f.kind == kind), None)
         if f is None or f.value is None:
-            return Verdict("unsupported", f"the data gives no share for {subject}")
+            return Verdict("unsupported", f"the data gives no {kind} for {subject}")
         parts.append(f)
     total = sum(f.value.value for f in parts if f.value)
     precision = sum(f.value.precision for f in parts if f.value)
-    probe = Num(total, "pct", "", precision, "", (0, 0), f"{total:g}%")
+    probe = Num(total, s.value.kind, "", precision, "", (0, 0), f"{total:g}")
     if compatible(s.value, probe, check_units=False):
         return Verdict("supported", f"{s.value.text.strip()} is the sum of " + " + ".join(_num(f) for f in parts),
                        parts[0].unit)
-    return Verdict("contradicted", f"together they are {total:g}%, not {s.value.text.strip()}", parts[0].unit)
+    shown = f"{total:g}%" if kind == "share" else f"{total:,.0f}"
+    return Verdict("contradicted", f"together they are {shown}, not {s.value.text.strip()}", parts[0].unit)
 
 
 def _pair_values(s: Statement, facts: Facts) -> tuple[Fact, Fact] | None:
@@ -124,6 +134,14 @@ def _ratio(s: Statement, facts: Facts) -> Verdict:
 
 
 def _rank(s: Statement, facts: Facts) -> Verdict:
+    v = _rank_as_said(s, facts)
+    if s.role != "negated" or v.label == "unsupported":
+        return v
+    flipped = "contradicted" if v.label == "supported" else "supported"  # "Cooking is not my top topic"
+    return Verdict(flipped, v.reason, v.unit)
+
+
+def _rank_as_said(s: Statement, facts: Facts) -> Verdict:
     subject = s.subjects[0]
     found = facts.rank_of(subject)
     if found is None:
@@ -131,11 +149,11 @@ def _rank(s: Statement, facts: Facts) -> Verdict:
             return _month(Statement("month", [subject], role="month_peak" if s.rank == 1 else "month_low"), facts)
         return Verdict("unsupported", f"the data ranks no {subject}")
     rank, lst = found
-    want = len(lst.labels) if s.rank == -1 else s.rank
+    want = lst.rank(len(lst.labels) - 1) if s.rank == -1 else s.rank
+    if want in facts.ranks_of(subject):
+        rank = want
     if rank == want:
         return Verdict("supported", f"{subject} is number {rank} in the data", lst.unit)
-    if s.rank > len(lst.labels) and lst.kind == "order":
-        return Verdict("unsupported", f"the data lists only {len(lst.labels)}")
     return Verdict("contradicted", f"{subject} is number {rank} in the data, not {want}", lst.unit)
 
 

@@ -57,7 +57,7 @@ KINDS: tuple[QuantityKind, ...] = (
                  frozenset({"num", "money"})),
     QuantityKind("users", _w(r"\busers?\b|\bpeople\b|\bpersons?\b|\bmembers?\b|\blisteners?\b|\breaders?\b|"
                              r"\bviewers?\b|\bshoppers?\b|\bcustomers?\b|\bplayers?\b|\baccounts?\b|\bdistinct\b|"
-                             r"\bunique\b|\bof us\b|\bsubscribers?\b|\bfans\b|\bbuyers?\b|\bsegment size\b|"
+                             r"\bunique\b|\bof us\b|\bbuyers?\b|\bsegment size\b|"
                              r"\bheadcount\b|\bindividuals\b"),
                  frozenset({"num"})),
     QuantityKind("total_share", _w(r"\bof (?:all|the total|total|everything|overall|the whole|the entire)\b|"
@@ -76,6 +76,20 @@ DOWN = _w(r"\bfell\b|\bfall(?:en|s)?\b|\bdown\b|\bdrop(?:ped|s)?\b|\bdeclin|\bde
           r"\bslump|\bplung|\bless than (?:before|the previous)|\bloss|\bcontract")
 UP = _w(r"\brose\b|\brise[ns]?\b|\brisen\b|\bup\b|\bgr[eo]w|\bincreas|\bclimb|\bjump|\bsurg|\bgain|\bhigher\b|"
         r"\bmore than (?:before|the previous)|\bexpan")
+
+
+# Rank words -> rank (1 = biggest; -1 = the last).
+RANK_WORDS = {
+    "top": 1, "biggest": 1, "largest": 1, "main": 1, "favourite": 1, "favorite": 1, "first": 1, "1st": 1,
+    "number one": 1, "number 1": 1, "no. 1": 1, "#1": 1, "leading": 1, "highest": 1, "most": 1, "best": 1,
+    "primary": 1, "greatest": 1, "strongest": 1, "heaviest": 1, "most-played": 1, "most played": 1, "dominant": 1,
+    "second": 2, "2nd": 2, "number two": 2, "number 2": 2, "#2": 2, "runner-up": 2,
+    "third": 3, "3rd": 3, "number three": 3, "number 3": 3, "#3": 3,
+    "fourth": 4, "4th": 4, "number four": 4, "#4": 4, "fifth": 5, "5th": 5,
+    "least": -1, "smallest": -1, "lowest": -1, "last": -1, "weakest": -1, "fewest": -1,
+}
+RANK_RE = re.compile(r"(?<![\w#])(" + "|".join(re.escape(w) for w in sorted(RANK_WORDS, key=len, reverse=True))
+                      + r")(?![\w])", re.IGNORECASE)
 
 
 def normal_month(word: str) -> str:

@@ -15,21 +15,9 @@ from .claims import QUOTED
 from .identity import find_brackets
 from .lexicon import DEMONYMS, GENDER_RE, GENDER_WORDS, NEGATION, canonical_country, country_re
 from .numbers import Num, parse_numbers
-from .quantities import DOWN, LOW, MONTH_RE, PEAK, UP, kind_of, normal_month
+from .quantities import DOWN, LOW, MONTH_RE, PEAK, RANK_RE, RANK_WORDS, UP, kind_of, normal_month
 from .typed_facts import GENERIC, Facts
 
-# Rank words -> rank (1 = biggest; -1 = the last).
-RANK_WORDS = {
-    "top": 1, "biggest": 1, "largest": 1, "main": 1, "favourite": 1, "favorite": 1, "first": 1, "1st": 1,
-    "number one": 1, "number 1": 1, "no. 1": 1, "#1": 1, "leading": 1, "highest": 1, "most": 1, "best": 1,
-    "primary": 1, "greatest": 1, "strongest": 1, "heaviest": 1, "most-played": 1, "most played": 1, "dominant": 1,
-    "second": 2, "2nd": 2, "number two": 2, "number 2": 2, "#2": 2, "runner-up": 2,
-    "third": 3, "3rd": 3, "number three": 3, "number 3": 3, "#3": 3,
-    "fourth": 4, "4th": 4, "number four": 4, "#4": 4, "fifth": 5, "5th": 5,
-    "least": -1, "smallest": -1, "lowest": -1, "last": -1, "weakest": -1, "fewest": -1,
-}
-_RANK_RE = re.compile(r"(?<![\w#])(" + "|".join(re.escape(w) for w in sorted(RANK_WORDS, key=len, reverse=True))
-                      + r")(?![\w])", re.IGNORECASE)
 # "After A come B and C", "A, followed by B", "B comes right after A", "A ranks above B", "more A than B".
 _AFTER = re.compile(r"\bafter\b|\bfollowed by\b|\bthen\b|\bnext (?:is|comes)\b|\bbehind\b|\bbelow\b|\btrails\b", re.I)
 _ABOVE = re.compile(r"\b(?:ranks?|comes?|sits?|is|are) (?:above|ahead of|before)\b|\bbeats?\b|\boutranks?\b|"
@@ -105,7 +93,7 @@ def read_claim(text: str, facts: Facts) -> ClaimReading:
     ages = [(b.span[0], b.span[1]) for b in find_brackets(bare)]
     masked = [(m.start(), m.end()) for m in QUOTED.finditer(text)] + periods + ages
     numbers = [n for n in parse_numbers(text, masked) if n.kind != "rank"
-               and not _RANK_RE.fullmatch(n.text.strip())]
+               and not RANK_RE.fullmatch(n.text.strip())]
     r.consumed += periods
     _numbers(r, text, bare, numbers, mentions, facts)
     _ranks(r, bare, mentions, numbers)
@@ -165,13 +153,15 @@ def _numbers(r: ClaimReading, text: str, bare: str, numbers: list[Num], mentions
                 not re.search(r"\baverage\b|\beveryone\b|\boverall\b|\btypical\b|\bthe rest\b", bare, re.I):
             r.statements.append(Statement("ratio", [named[0][0], named[1][0]], value=n, text=n.text))
             continue
-        if together and len(named) >= 2 and n.kind == "pct":
+        if together and len(named) >= 2 and n.kind in ("pct", "num"):
             r.statements.append(Statement("sum", [x for x, _, _ in named], value=n, text=n.text))
             continue
         if len(named) >= 2 and _DIFFERENCE.search(bare) and n.kind in ("pct", "num"):
             r.statements.append(Statement("difference", [named[0][0], named[1][0]], value=n, text=n.text))
             continue
         kind = kind_of(cues, n, bool(subject))
+        if n.kind == "num" and 0 < n.value < 1 and "." in n.text and subject and kind == "count":
+            kind = "share"  # "0.342 of my views"
         if kind in ("users", "rate", "stability", "change") or (kind == "total_share" and not subject):
             subject = ""
         elif kind == "total_share" and subject:
@@ -191,7 +181,7 @@ def _ranks(r: ClaimReading, bare: str, mentions: list[tuple[str, int, int]], num
     months = {normal_month(m.group(1)) for m in MONTH_RE.finditer(bare)}
     named = [m for m in mentions if m[0] not in months]
     fraction_spans = [n.span for n in numbers if n.fraction]
-    for m in _RANK_RE.finditer(bare):
+    for m in RANK_RE.finditer(bare):
         word = m.group(1).lower()
         if any(a <= m.start() < b for a, b in fraction_spans) or not named:
             continue
@@ -203,7 +193,9 @@ def _ranks(r: ClaimReading, bare: str, mentions: list[tuple[str, int, int]], num
         if re.search(r"\bone of (?:my|our|the)\b|\btop \d+\b|\bamong\b", bare, re.I):
             continue  # membership, not a rank
         target = _attach(named, m.start(), m.end(), bare)
-        r.statements.append(Statement("rank", [target], rank=RANK_WORDS[word], text=m.group(0)))
+        negated = bool(NEGATION.search(bare[max(0, m.start() - 16):m.start()]))  # "not my top topic"
+        r.statements.append(Statement("rank", [target], rank=RANK_WORDS[word], text=m.group(0),
+                                      role="negated" if negated else ""))
         r.consumed.append(m.span())
     if len(named) >= 2 and (mm := _AFTER.search(bare)):
         # "After A come B and C": B is next after A, C after B; "A, followed by B (and C)"

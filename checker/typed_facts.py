@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from .claims import QUOTED
 from .identity import Identity, find_brackets, read_identity
-from .lexicon import GENDER_WORDS, STOP, canonical_country
+from .lexicon import GENDER_WORDS, STOP, canonical_country, content_tokens
 from .numbers import Num, parse_numbers
-from .quantities import DOWN, KINDS, LOW, MONTH_RE, PEAK, UP, kind_of, normal_month
+from .quantities import DOWN, KINDS, LOW, MONTH_RE, PEAK, RANK_RE, RANK_WORDS, UP, kind_of, normal_month
 from .reader import Unit
 
 # Capitalised words that open keys and sentences in analytics text without naming a thing. Plain English,
@@ -59,6 +59,10 @@ class RankedList:
     kind: str  # the quantity that orders them ('share', 'count', or 'order' when only the order is given)
     unit: Unit
     rows: list[tuple[str, int | None, float | None]] = field(default_factory=list)  # a table's (label, rank, value)
+    positions: list[int] = field(default_factory=list)  # the ranks stated, when they are (parallel to labels)
+
+    def rank(self, i: int) -> int:
+        return self.positions[i] if self.positions else i + 1
 
 
 @dataclass
@@ -67,6 +71,10 @@ class Facts:
     lists: list[RankedList] = field(default_factory=list)
     labels: set[str] = field(default_factory=set)  # lower-case subjects the contexts name
     identity: Identity = field(default_factory=Identity)
+    others: set[str] = field(default_factory=set)  # other personas the contexts describe (lower case)
+    titles: set[str] = field(default_factory=set)  # quoted labels
+    explicit: list[tuple[str, int]] = field(default_factory=list)  # (label, rank) stated one fact at a time
+    words: set[str] = field(default_factory=set)  # stemmed content words of the contexts
 
     def about(self, subject: str, kind: str | None = None) -> list[Fact]:
         return [f for f in self.facts if f.subject == subject and (kind is None or f.kind == kind)]
@@ -77,8 +85,13 @@ class Facts:
     def rank_of(self, label: str) -> tuple[int, RankedList] | None:
         for lst in self.lists:
             if label in lst.labels:
-                return lst.labels.index(label) + 1, lst
+                return lst.rank(lst.labels.index(label)), lst
         return None
+
+    def ranks_of(self, label: str) -> list[int]:
+        """Every rank of a label: two items may share one title."""
+        lst = self.rank_of(label)
+        return [lst[1].rank(i) for i, x in enumerate(lst[1].labels) if x == label] if lst else []
 
 
 def _is_label(fragment: str, cell: bool = False) -> bool:
@@ -149,16 +162,62 @@ def _window(text: str, n: Num, prev_end: int) -> tuple[str, str]:
     return text[cut:n.span[0]], tail[:stop.start() if stop else len(tail)][:60]
 
 
+_OTHER = re.compile(r"\b([A-Z][a-zà-ÿ]+(?: [A-Z][a-zà-ÿ]+)?)'s (?:own )?(?:group|segment|audience|persona)\b|"
+                    r"^([A-Z][a-zà-ÿ]+(?: [A-Z][a-zà-ÿ]+)?) is (?:the|a|another) persona\b")
+_ORDER_CUE = re.compile(r"\btop\b|\bmost\b|\bfavou?rite|\bfollowed by\b|\bthen\b|\branke?d?\b|\bbest\b|"
+                        r"\bbiggest\b|\bpopular\b|\bleading\b|\d[.)]\s", re.IGNORECASE)
+
+
 def read_facts(units: list[Unit], name_hint: str | None = None) -> Facts:
     out = Facts()
     out.identity = read_identity(units, name_hint)
+    mine = out.identity.name_parts
     for u in units:
+        for m in _OTHER.finditer(u.text):
+            who = (m.group(1) or m.group(2)).lower()
+            if who not in mine and not (set(who.split()) & mine):
+                out.others.add(who)
+    # another persona's facts are theirs: a claim of "I" never binds to them
+    units = [u for u in units if not _others_unit(u, out)]
+    for u in units:
+        out.words |= content_tokens(u.text)
+        out.titles |= {(m.group(1) or m.group(2)).strip().lower() for m in QUOTED.finditer(u.text)}
         out.labels |= _list_labels(u, [(m.start(), m.end()) for m in QUOTED.finditer(u.text)])
-        out.labels |= {(m.group(1) or m.group(2)).strip().lower() for m in QUOTED.finditer(u.text)}
-    out.labels -= {p.lower() for p in out.identity.name_parts}
+    out.labels |= out.titles
+    out.labels = {x for x in out.labels if not (set(x.replace("'s", "").split()) & mine)
+                  and not any(o in x for o in out.others)}
     for u in units:
         _read_unit(u, out)
+    _global_lists(out)
     return out
+
+
+def _others_unit(u: Unit, out: Facts) -> bool:
+    low = u.text.lower()
+    named = [o for o in out.others if o in low]
+    return bool(named) and not any(p in low.split() or p in low for p in out.identity.name_parts if len(p) > 2)
+
+
+def _global_lists(out: Facts) -> None:
+    """Facts stated one per sentence ("Cooking is 34% ..., topic number 1") rank across units: by the ranks
+    they state, else by their figures."""
+    listed = {lab for lst in out.lists for lab in lst.labels}
+    for titles in (True, False):
+        exp = [(lab, r) for lab, r in out.explicit if (lab in out.titles) == titles]
+        if exp and any(lab not in listed for lab, _ in exp):
+            exp = sorted(exp, key=lambda x: x[1])
+            order = [lab for lab, _ in exp]
+            unit = next((f.unit for f in out.facts if f.subject == order[0]), out.facts[0].unit if out.facts else None)
+            if unit is not None:
+                out.lists.append(RankedList(order, "order", unit, positions=[r for _, r in exp]))
+            listed |= set(order)
+    for kind in ("share", "count"):
+        facts = [f for f in out.facts if f.kind == kind and f.subject and f.value and not MONTH_RE.fullmatch(f.subject)
+                 and f.subject not in listed]
+        if len({f.subject for f in facts}) >= 2:
+            order = [f.subject for f in sorted(facts, key=lambda f: -f.value.value)]  # type: ignore[union-attr]
+            out.lists.append(RankedList(_dedupe(order), kind, facts[0].unit))
+            listed |= set(order)
 
 
 def _read_unit(u: Unit, out: Facts) -> None:
@@ -176,11 +235,19 @@ def _read_unit(u: Unit, out: Facts) -> None:
     key_subject = _subject(u.key, out.labels, "") if u.key else ""
     listed: list[tuple[str, Fact | None, int | None]] = []
     prev = 0
+    only = _sub_in(text, out.labels)
+    single = next(iter(only)) if len(only) == 1 else ""
     for n in numbers:
         before, after = _window(text, n, prev)
-        # the subject may stand before a bracket or separator ('"Title" (31,265 reads)', 'April (20,548)')
-        subject = _subject(before, out.labels, after) or _subject(text[prev:n.span[0]], out.labels, "") or key_subject
+        # the subject may stand before a bracket or separator ('"Title" (31,265 reads)', 'April (20,548)'), or
+        # be the one thing the whole unit is about ("Cooking is 34% of views, 3.1x the share of everyone")
+        subject = _subject(before, out.labels, after) or _subject(text[prev:n.span[0]], out.labels, "") or \
+            key_subject or single
         prev = n.span[1]
+        if n.kind == "rank":
+            if subject:  # "number 2 of the top content", "topic number 1 by share"
+                out.explicit.append((subject, int(n.value)))
+            continue
         cues = f"{key_cues} {before} {n.text} {after}"
         kind = kind_of(cues, n, bool(subject))
         if kind in ("users", "total_share", "rate", "stability", "change") and subject and \
@@ -197,6 +264,11 @@ def _read_unit(u: Unit, out: Facts) -> None:
             listed.append((subject, f, rank))
     _month_roles(u, out)
     _ordered(u, listed, out, text, ranks)
+    if single and not any(lab == single for lab, _ in out.explicit):
+        # "Cooking is 34% of the views, her top topic": a rank word in a unit about one thing
+        m = RANK_RE.search(QUOTED.sub(" ", text))
+        if m and m.group(1).lower() not in ("most", "least", "last") and RANK_WORDS[m.group(1).lower()] > 0:
+            out.explicit.append((single, RANK_WORDS[m.group(1).lower()]))
 
 
 def _sub_in(text: str, labels: set[str]) -> set[str]:
@@ -246,8 +318,8 @@ def _ordered(u: Unit, listed: list[tuple[str, Fact | None, int | None]], out: Fa
         for item in listed:
             by_kind.setdefault(item[1].kind if item[1] else "order", []).append(item)
         for kind, items in by_kind.items():
-            if len(items) < 2:
-                continue
+            if len({x for x, _, _ in items}) < 2:
+                continue  # one label with two figures ("34%, 3.1x the share") is no ranking
             if all(r is not None for _, _, r in items):
                 order = [s for s, _, _ in sorted(items, key=lambda x: x[2])]
             else:
@@ -258,7 +330,7 @@ def _ordered(u: Unit, listed: list[tuple[str, Fact | None, int | None]], out: Fa
             out.lists.append(RankedList(_dedupe(order), kind, u))
         return
     titles = [(m.group(1) or m.group(2)).strip().lower() for m in QUOTED.finditer(text)]
-    if len(titles) >= 2 and not any(f.unit is u and f.kind in ("share", "count") for f in out.facts):
+    if len(titles) >= 2 and _ORDER_CUE.search(QUOTED.sub(" ", text)) and not any(f.unit is u and f.kind in ("share", "count") for f in out.facts):
         out.lists.append(RankedList(_dedupe(titles), "order", u))
 
 
