@@ -136,7 +136,7 @@ def deterministic_check(answer: str, contexts: list[str], stats: dict[str, Any] 
     if is_document(index, speaks) and not about_persona:
         return result_of(document_claims(segments, index, contexts))
     for seg in segments:
-        if is_claimless(seg.text, checkable=False) or (seg.explains_refusal and not _names_something(seg.text)):
+        if is_claimless(seg.text, checkable=True):
             continue
         typed = typed_claim(seg.text, facts, index)
         if typed is not None:
@@ -161,7 +161,5 @@ def _with_profile(facts: Facts, index: FactIndex) -> None:
     ident.gender = ident.gender or p.gender
     ident.country = ident.country or p.country
     ident.bracket = ident.bracket or p.bracket
+    ident.age = ident.age if ident.age is not None else p.age
 
-
-def _names_something(text: str) -> bool:
-    return any(ch.isdigit() for ch in text) or '"' in text

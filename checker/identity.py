@@ -96,7 +96,8 @@ class Identity:
     name: str | None = None
     name_parts: set[str] = field(default_factory=set)
     gender: str | None = None
-    bracket: tuple[int, int] | None = None
+    bracket: tuple[int, int] | None = None  # the age bracket the segment stands for
+    age: int | None = None  # a single age, when the contexts give one ("38 years old")
     country: str | None = None
     unit: Unit | None = None  # the unit that says so (evidence)
 
@@ -141,8 +142,11 @@ def read_identity(units: list[Unit], name_hint: str | None = None) -> Identity:
         if ident.gender is None and (m := GENDER_RE.search(text)) and m.group(1).lower() not in ("he", "she"):
             ident.gender = GENDER_WORDS[m.group(1).lower()]
             ident.unit = ident.unit or u
-        if ident.bracket is None and (bs := find_brackets(text)):
-            ident.bracket = (bs[0].lo, bs[0].hi)
+        for b in find_brackets(text):
+            if b.lo == b.hi and ident.age is None:
+                ident.age = b.lo
+            elif b.lo != b.hi and ident.bracket is None:
+                ident.bracket = (b.lo, b.hi)
             ident.unit = ident.unit or u
         if ident.country is None and (m := country_re().search(text)):
             word = m.group(1)

@@ -234,10 +234,14 @@ def _gender(s: Statement, facts: Facts) -> Verdict:
 
 
 def _age(s: Statement, facts: Facts) -> Verdict:
+    lo, hi = (int(x) for x in s.role.split("-"))
+    age = facts.identity.age
+    if age is not None and (lo == hi or facts.identity.bracket is None):
+        ok = lo <= age <= hi and (lo == hi or hi - lo <= 20)
+        return Verdict("supported" if ok else "contradicted", f"the data says {age} years old", facts.identity.unit)
     br = facts.identity.bracket
     if br is None:
         return Verdict("unsupported", "the data gives no age")
-    lo, hi = (int(x) for x in s.role.split("-"))
     same = (lo, hi) == br
     inside = br[0] <= lo and hi <= br[1] and (lo, hi) != (0, 120)  # "I'm 27" in 25-34
     wider = lo <= br[0] and br[1] <= hi and hi - lo <= 20 and hi < 120  # "in my thirties" round a 30-39 bracket
@@ -250,6 +254,8 @@ def _country(s: Statement, facts: Facts) -> Verdict:
     c = facts.identity.country
     if c is None:
         return Verdict("unsupported", "the data gives no country")
+    if c != s.role and s.rank == -1:
+        return Verdict("unsupported", f"{s.role} is not in the data (it says {c})", facts.identity.unit)
     return Verdict("supported" if c == s.role else "contradicted", f"the data says {c}", facts.identity.unit)
 
 

@@ -32,6 +32,8 @@ _PERIOD = re.compile(r"\b(?:last|past|previous|prior|next|recent)\s+(?:\w+\s+)?(
                      r"quarters?|half[- ]years?)\b|\bhalf[- ]year\b", re.I)
 _NAME_CLAIM = re.compile(r"\b(?:I'm|I am|my name is|call me|name's|they call me|this is)\s+([A-Z][a-zà-ÿ'’-]+)")
 _SELF = re.compile(r"\b(?:I|I'm|I've|me|my|mine|we|us|our|people like me)\b", re.I)
+_COUNTRY_CUE = re.compile(r"\b(?:from|live|living|lives|based|country|nationality|I'm|I am|we're|we are|"
+                          r"my group is|stand for|represent|people in)\b", re.I)
 _NEVER = re.compile(r"\b(?:never|don'?t|do not|doesn'?t|does not|didn'?t|no longer|not into|not a fan of|"
                     r"avoid|skip|hate|dislike|zero)\b", re.I)
 
@@ -120,11 +122,15 @@ def _identity(r: ClaimReading, bare: str, facts: Facts, mentions: list[tuple[str
     for b in find_brackets(bare):
         r.statements.append(Statement("age", [], rank=b.lo, value=None, role=f"{b.lo}-{b.hi}", text=bare[b.span[0]:b.span[1]]))
         r.consumed.append(b.span)
+    # A country said of "me" ("I'm from", "I live in", "my country") is my country; one only named ("in
+    # France") is a place the data must name.
+    said_of_me = bool(_COUNTRY_CUE.search(bare))
     for m in country_re().finditer(bare):
         word = m.group(1)
         if word.islower() and len(word) <= 4:
             continue
-        r.statements.append(Statement("country", [], role=canonical_country(word) or word, text=word))
+        r.statements.append(Statement("country", [], role=canonical_country(word) or word, text=word,
+                                      rank=0 if said_of_me else -1))
         r.consumed.append(m.span())
     for m in re.finditer(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)?\b", bare):
         if m.group(0).lower() in DEMONYMS and not any(a <= m.start() < b for a, b in r.consumed):

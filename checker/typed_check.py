@@ -8,6 +8,7 @@ it on the train every morning").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .binding import _CUE_TOKENS
@@ -28,7 +29,14 @@ class TypedResult:
     reading: ClaimReading
 
 
+# A claim about someone else than "I": another persona the contexts describe, or "other groups ...".
+_ABOUT_OTHERS = re.compile(r"\W*(?:the )?(?:other|another|others)\b", re.IGNORECASE)
+
+
 def typed_claim(text: str, facts: Facts, index: FactIndex) -> TypedResult | None:
+    low = text.lower()
+    if _ABOUT_OTHERS.match(text) or any(re.search(r"\b" + re.escape(o) + r"\b", low) for o in facts.others):
+        return None  # judged by the word-level rules, which keep each persona's facts apart
     reading = read_claim(text, facts)
     if not reading.statements:
         return None

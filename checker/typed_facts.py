@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .claims import QUOTED
 from .identity import Identity, find_brackets, read_identity
-from .lexicon import GENDER_WORDS, STOP, canonical_country, content_tokens
+from .lexicon import GENDER_RE, GENDER_WORDS, STOP, canonical_country, content_tokens
 from .numbers import Num, parse_numbers
 from .quantities import DOWN, KINDS, LOW, MONTH_RE, PEAK, RANK_RE, RANK_WORDS, UP, kind_of, normal_month
 from .reader import Unit
@@ -148,8 +148,9 @@ def _subject(window: str, labels: set[str], after: str) -> str:
         return best
     low_after = after.lower()
     for lab in sorted(labels, key=len, reverse=True):
-        if re.match(r"\s*(?:on|for|in|of)\s+" + re.escape(lab) + r"(?![\w])", low_after):
-            return lab
+        if re.match(r"\s*(?:[a-z]+\s+){0,2}(?:on|for|in|of|from|to)\s+[\"“]?" + re.escape(lab) + r"(?![\w])",
+                    low_after):
+            return lab  # "1,203 views on "Title"", "1.6x on Sports"
     return ""
 
 
@@ -243,6 +244,8 @@ def _read_unit(u: Unit, out: Facts) -> None:
         # be the one thing the whole unit is about ("Cooking is 34% of views, 3.1x the share of everyone")
         subject = _subject(before, out.labels, after) or _subject(text[prev:n.span[0]], out.labels, "") or \
             key_subject or single
+        if not subject and (group := _group_label(text[prev:n.span[0]], out.identity)):
+            subject = group  # "25-34, male, US (6.9%)": a figure of the group it labels, not of the persona
         prev = n.span[1]
         if n.kind == "rank":
             if subject:  # "number 2 of the top content", "topic number 1 by share"
@@ -258,7 +261,7 @@ def _read_unit(u: Unit, out: Facts) -> None:
         sign = _sign_of(text, n, cues) if kind == "change" else 0
         f = Fact(kind, subject, n, u, sign)
         out.facts.append(f)
-        if subject and kind in ("share", "count", "lift"):
+        if subject and kind in ("share", "count", "lift") and not subject.startswith("group: "):
             rank = next((r for end, r in ranks.items() if end <= n.span[0] and
                          text[end:n.span[0]].lower().find(subject[:10]) >= 0), None)
             listed.append((subject, f, rank))
@@ -269,6 +272,20 @@ def _read_unit(u: Unit, out: Facts) -> None:
         m = RANK_RE.search(QUOTED.sub(" ", text))
         if m and m.group(1).lower() not in ("most", "least", "last") and RANK_WORDS[m.group(1).lower()] > 0:
             out.explicit.append((single, RANK_WORDS[m.group(1).lower()]))
+
+
+def _group_label(before: str, ident: Identity) -> str:
+    """A demographic label right before a figure ("25-34, male, US (", "women 18-24: ") names a group; the
+    persona's own group ("Ana's group (female, 35-44, Brazil) has ...") is the persona."""
+    tail = before[-40:]
+    g, b = GENDER_RE.search(tail), find_brackets(tail)
+    if not (g or b):
+        return ""
+    same_gender = g is None or GENDER_WORDS.get(g.group(1).lower()) == ident.gender
+    same_age = not b or (b[0].lo, b[0].hi) == ident.bracket
+    if same_gender and same_age:
+        return ""
+    return "group: " + re.sub(r"\W+", " ", tail.lower()).strip()
 
 
 def _sub_in(text: str, labels: set[str]) -> set[str]:
