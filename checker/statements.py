@@ -16,7 +16,7 @@ from .identity import find_brackets
 from .lexicon import DEMONYMS, GENDER_RE, GENDER_WORDS, NEGATION, canonical_country, country_re
 from .numbers import Num, parse_numbers
 from .quantities import DOWN, LOW, MONTH_RE, PEAK, RANK_RE, RANK_WORDS, UP, kind_of, normal_month
-from .typed_facts import GENERIC, Facts
+from .typed_facts import GENERIC, Facts, group_label
 
 # "After A come B and C", "A, followed by B", "B comes right after A", "A ranks above B", "more A than B".
 _AFTER = re.compile(r"\bafter\b|\bfollowed by\b|\bthen\b|\bnext (?:is|comes)\b|\bbehind\b|\bbelow\b|\btrails\b", re.I)
@@ -165,6 +165,8 @@ def _numbers(r: ClaimReading, text: str, bare: str, numbers: list[Num], mentions
         if len(named) >= 2 and _DIFFERENCE.search(bare) and n.kind in ("pct", "num"):
             r.statements.append(Statement("difference", [named[0][0], named[1][0]], value=n, text=n.text))
             continue
+        if not subject and (group := group_label(bare[:n.span[0]], facts.identity)):
+            subject = group  # "25-34, female, IN (2.6%)": that group's figure
         kind = kind_of(cues, n, bool(subject))
         if n.kind == "num" and 0 < n.value < 1 and "." in n.text and subject and kind == "count":
             kind = "share"  # "0.342 of my views"
@@ -172,6 +174,8 @@ def _numbers(r: ClaimReading, text: str, bare: str, numbers: list[Num], mentions
             subject = ""
         elif kind == "total_share" and subject:
             kind = "share"
+        if subject.startswith("group: "):
+            kind = next((f.kind for f in facts.facts if f.subject == subject), kind)
         if kind == "count" and subject and MONTH_RE.fullmatch(subject) is None and subject not in facts.labels:
             subject = ""
         r.statements.append(Statement("quantity", [subject] if subject else [], quantity=kind, value=n,

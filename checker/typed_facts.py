@@ -244,7 +244,7 @@ def _read_unit(u: Unit, out: Facts) -> None:
         # be the one thing the whole unit is about ("Cooking is 34% of views, 3.1x the share of everyone")
         subject = _subject(before, out.labels, after) or _subject(text[prev:n.span[0]], out.labels, "") or \
             key_subject or single
-        if not subject and (group := _group_label(text[prev:n.span[0]], out.identity)):
+        if not subject and (group := group_label(text[prev:n.span[0]], out.identity)):
             subject = group  # "25-34, male, US (6.9%)": a figure of the group it labels, not of the persona
         prev = n.span[1]
         if n.kind == "rank":
@@ -274,7 +274,7 @@ def _read_unit(u: Unit, out: Facts) -> None:
             out.explicit.append((single, RANK_WORDS[m.group(1).lower()]))
 
 
-def _group_label(before: str, ident: Identity) -> str:
+def group_label(before: str, ident: Identity) -> str:
     """A demographic label right before a figure ("25-34, male, US (", "women 18-24: ") names a group; the
     persona's own group ("Ana's group (female, 35-44, Brazil) has ...") is the persona."""
     tail = before[-40:]
@@ -285,7 +285,12 @@ def _group_label(before: str, ident: Identity) -> str:
     same_age = not b or (b[0].lo, b[0].hi) == ident.bracket
     if same_gender and same_age:
         return ""
-    return "group: " + re.sub(r"\W+", " ", tail.lower()).strip()
+    # canonical, so that a claim naming the same group in other words meets it
+    country = next((c for w in re.findall(r"[A-Za-z][A-Za-z .]+?(?=[,;()]|$)", tail)
+                    if (c := canonical_country(w.strip()))), "")
+    gender = GENDER_WORDS.get(g.group(1).lower(), "") if g else ""
+    age = f"{b[-1].lo}-{b[-1].hi}" if b else ""
+    return f"group: {gender}|{age}|{country}"
 
 
 def _sub_in(text: str, labels: set[str]) -> set[str]:
