@@ -132,7 +132,10 @@ def deterministic_check(answer: str, contexts: list[str], stats: dict[str, Any] 
     facts = read_facts(read_units(contexts), index.profile.name)
     _with_profile(facts, index)
     ident = facts.identity
-    about_persona = bool(ident.name or (ident.gender and (ident.bracket or ident.country)))
+    # a document (a dialogue, an email) may name people and say "she": a persona is a segment, with a
+    # gender and an age bracket or country, or one the contexts call a persona
+    about_persona = bool((ident.gender and (ident.bracket or ident.country)) or index.profile.name
+                         or any("persona" in c.lower() for c in contexts))
     if is_document(index, speaks) and not about_persona:
         return result_of(document_claims(segments, index, contexts))
     for seg in segments:

@@ -151,9 +151,10 @@ def _numbers(r: ClaimReading, text: str, bare: str, numbers: list[Num], mentions
              facts: Facts) -> None:
     together = _TOGETHER.search(bare)
     named = [m for m in mentions]
+    count_units = {f.value.unit for f in facts.facts if f.kind == "count" and f.value and f.value.unit}
     for n in numbers:
         r.consumed.append(n.span)
-        cues = bare
+        cues = _local(bare, n)
         subject = _nearest(named, n.span[0])
         if n.kind == "mult" and len(named) >= 2 and re.search(r"\bthan\b|\bas\b.{0,40}\bas\b", bare) and \
                 not re.search(r"\baverage\b|\beveryone\b|\boverall\b|\btypical\b|\bthe rest\b", bare, re.I):
@@ -170,6 +171,8 @@ def _numbers(r: ClaimReading, text: str, bare: str, numbers: list[Num], mentions
         kind = kind_of(cues, n, bool(subject))
         if n.kind == "num" and 0 < n.value < 1 and "." in n.text and subject and kind == "count":
             kind = "share"  # "0.342 of my views"
+        if kind == "users" and n.unit and n.unit in count_units:
+            kind = "count"  # "19,758 views from people like me": views, whoever watched them
         if kind in ("users", "rate", "stability", "change") or (kind == "total_share" and not subject):
             subject = ""
         elif kind == "total_share" and subject:
@@ -180,6 +183,18 @@ def _numbers(r: ClaimReading, text: str, bare: str, numbers: list[Num], mentions
             subject = ""
         r.statements.append(Statement("quantity", [subject] if subject else [], quantity=kind, value=n,
                                       text=n.text, role=_direction(bare)))
+
+
+_SELF_PHRASE = re.compile(r"\b(?:from |by |among )?people like (?:me|us)\b|\bpeople in my group\b(?=\s+(?:watch|"
+                          r"listen|read|buy|play|use))", re.I)
+_WINDOW_WORDS = 6
+
+
+def _local(bare: str, n: Num) -> str:
+    """The words around a figure (six each side), "people like me" left out: it names who, not what."""
+    before = bare[:n.span[0]].split()[-_WINDOW_WORDS:]
+    after = bare[n.span[1]:].split()[:_WINDOW_WORDS]
+    return _SELF_PHRASE.sub(" ", " ".join(before) + " " + n.text + " " + " ".join(after))
 
 
 def _direction(bare: str) -> str:

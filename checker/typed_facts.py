@@ -178,8 +178,12 @@ def read_facts(units: list[Unit], name_hint: str | None = None) -> Facts:
             who = (m.group(1) or m.group(2)).lower()
             if who not in mine and not (set(who.split()) & mine):
                 out.others.add(who)
-    # another persona's facts are theirs: a claim of "I" never binds to them
+    # another persona's facts are theirs: a claim of "I" never binds to them, nor is "I" who they are
     units = [u for u in units if not _others_unit(u, out)]
+    if out.others:
+        name, parts = out.identity.name, out.identity.name_parts
+        out.identity = read_identity(units, name)
+        out.identity.name_parts = parts or out.identity.name_parts
     for u in units:
         out.words |= content_tokens(u.text)
         out.titles |= {(m.group(1) or m.group(2)).strip().lower() for m in QUOTED.finditer(u.text)}
