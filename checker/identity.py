@@ -110,6 +110,7 @@ _NAME_FORMS = (
     re.compile(r"\bpersona\s*[:=]?\s+([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)\b"),
     re.compile(r"\b([A-Z][a-zà-ÿ]+(?: [A-Z][a-zà-ÿ]+)?)'s (?:own )?(?:group|segment|audience)\b"),
 )
+_ABOUT_OTHERS = re.compile(r"\W*(?:the )?(?:other|another|others|similar)\b", re.IGNORECASE)
 _NOT_NAMES = re.compile(r"^(?:The|This|That|It|Its|Our|My|Segment|Persona|Audience|Group|Users?|People|Name|"
                         r"Volume|Average|Gender|Age|Country|Female|Male|Women|Men|Top|Each|Every)$")
 _IDENTITY_KEYS = re.compile(r"\b(?:segment|persona|gender|sex|age|country|location|market|demographics?|who|"
@@ -131,6 +132,13 @@ def _name_in(text: str) -> str | None:
 
 def read_identity(units: list[Unit], name_hint: str | None = None) -> Identity:
     ident = Identity(name=name_hint)
+    if name_hint is None:
+        ident.name = next((n for u in units if (n := _name_in(u.text) or (_name_in(u.value) if u.key else None))),
+                          None)
+    parts = [p for p in (ident.name or "").split() if len(p) > 2]
+    # the units that name the persona first; never "Other groups that share ...: 25-34, male, US"
+    units = sorted((u for u in units if not _ABOUT_OTHERS.match(u.text)),
+                   key=lambda u: not any(p in u.text for p in parts))
     for u in units:
         text = u.text
         describes = bool(GENDER_RE.search(text) or find_brackets(text) or _IDENTITY_KEYS.search(u.key)

@@ -38,6 +38,7 @@ _SEPARATOR = re.compile(r"[;,()\[\]]|\bfollowed by\b|\bthen\b|\band\b|\bwhile\b|
                         r"quietest\b|\bthe lowest\b", re.IGNORECASE)
 _RANK_MARK = re.compile(r"(?:^|[\s:;,(])(?:#|no\.\s?|rank\s)?(\d{1,2})[.)]\s+(?=\S)|(?:^|[\s:;,(])#(\d{1,2})\b",
                         re.IGNORECASE)
+_PERIOD_LABEL = re.compile(r"\b(?:\d{4}-\d{2}(?:-\d{2})?|Q[1-4] \d{4}|(?:week|wk) \d{1,2})\b", re.IGNORECASE)
 _RANK_HEADER = re.compile(r"^\s*(?:rank|#|no\.?|position|place|pos\.?)\s*$", re.IGNORECASE)
 _SIGN = re.compile(r"(?:^|[\s:(=])([+\-−–])\s?$")
 
@@ -139,6 +140,9 @@ def _subject(window: str, labels: set[str], after: str) -> str:
     for m in MONTH_RE.finditer(window):
         if m.start() > at:
             best, at = normal_month(m.group(1)), m.start()
+    for m in _PERIOD_LABEL.finditer(window):  # "2024-03: 4,528", "Q2 2024", "week 12"
+        if m.start() > at:
+            best, at = m.group(0).lower(), m.start()
     low = QUOTED.sub(lambda m: " " * len(m.group(0)), window).lower()  # a label inside a title is the title's
     for lab in labels:
         for m in re.finditer(r"(?<![\w])" + re.escape(lab) + r"(?![\w])", low):
@@ -255,7 +259,7 @@ def _read_unit(u: Unit, out: Facts) -> None:
             if subject:  # "number 2 of the top content", "topic number 1 by share"
                 out.explicit.append((subject, int(n.value)))
             continue
-        cues = f"{key_cues} {before} {n.text} {after}"
+        cues = QUOTED.sub(" ", f"{key_cues} {before} {n.text} {after}")  # a title's words are not cues
         kind = kind_of(cues, n, bool(subject))
         if kind in ("users", "total_share", "rate", "stability", "change") and subject and \
                 subject not in _sub_in(before, out.labels) and subject != key_subject:
