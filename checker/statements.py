@@ -194,7 +194,8 @@ def _local(bare: str, n: Num) -> str:
     """The words around a figure (six each side), "people like me" left out: it names who, not what."""
     before = bare[:n.span[0]].split()[-_WINDOW_WORDS:]
     after = bare[n.span[1]:].split()[:_WINDOW_WORDS]
-    return _SELF_PHRASE.sub(" ", " ".join(before) + " " + n.text + " " + " ".join(after))
+    # the noun right after the figure stays a cue ("1,234 people like me watch ...": people)
+    return _SELF_PHRASE.sub(" ", " ".join(before) + " " + n.text + " " + " ".join(after)) + " " + n.unit
 
 
 def _direction(bare: str) -> str:
