@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from vocabulary import AGE_DECADES, AGE_OPEN_ABOVE, AGE_OPEN_BELOW
 
@@ -46,6 +47,11 @@ class Bracket:
 
 def find_brackets(text: str) -> list[Bracket]:
     """Age brackets a text states, in any of the wordings above (the widest reading of each span)."""
+    return list(_brackets(text))
+
+
+@lru_cache(maxsize=8192)
+def _brackets(text: str) -> tuple[Bracket, ...]:
     out: list[Bracket] = []
     taken: list[tuple[int, int]] = []
     for pattern, how in _AGE_FORMS:
@@ -62,7 +68,7 @@ def find_brackets(text: str) -> list[Bracket]:
                 continue
             taken.append(m.span())
             out.append(Bracket(lo, hi, m.span()))
-    return sorted(out, key=lambda b: b.span)
+    return tuple(sorted(out, key=lambda b: b.span))
 
 
 def _read(m: re.Match[str], how: str) -> tuple[int, int] | None:

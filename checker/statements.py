@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .claims import QUOTED
 from .identity import find_brackets
@@ -65,14 +66,21 @@ def _mentions(text: str, facts: Facts) -> list[tuple[str, int, int]]:
         found.append(((m.group(1) or m.group(2)).strip().lower(), m.start(), m.end()))
     bare = QUOTED.sub(lambda m: " " * len(m.group(0)), text)
     low = bare.lower()
-    for lab in sorted(facts.labels, key=len, reverse=True):
-        for m in re.finditer(r"(?<![\w])" + re.escape(lab) + r"(?:s)?(?![\w])", low):
+    if facts.labels:
+        pattern = plural_labels(frozenset(facts.labels))
+        for m in pattern.finditer(low):
             if not any(a < m.end() and m.start() < b for _, a, b in found):
-                found.append((lab, m.start(), m.end()))
+                found.append((m.group(1), m.start(), m.end()))
     for m in MONTH_RE.finditer(bare):
         if m.group(1)[0].isupper() and not any(a < m.end() and m.start() < b for _, a, b in found):
             found.append((normal_month(m.group(1)), m.start(), m.end()))
     return sorted(found, key=lambda x: x[1])
+
+
+@lru_cache(maxsize=256)
+def plural_labels(labels: frozenset[str]) -> re.Pattern[str]:
+    alts = "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
+    return re.compile(r"(?<![\w])(" + alts + r")(?:s)?(?![\w])")
 
 
 def _nearest(mentions: list[tuple[str, int, int]], at: int, before_only: bool = False) -> str:

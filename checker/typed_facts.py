@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .claims import QUOTED
 from .identity import Identity, find_brackets, read_identity
@@ -119,7 +120,7 @@ def _list_labels(unit: Unit, masked: list[tuple[int, int]]) -> set[str]:
                 out.add(c.lower())
         return out
     text = unit.text
-    for n in parse_numbers(text, masked):
+    for n in numbers_in(text):
         head = text[:n.span[0]]
         cut = max((m.end() for m in _SEPARATOR.finditer(head)), default=0)
         cut = max(cut, head.rfind(":") + 1)
@@ -144,18 +145,30 @@ def _subject(window: str, labels: set[str], after: str) -> str:
         if m.start() > at:
             best, at = m.group(0).lower(), m.start()
     low = QUOTED.sub(lambda m: " " * len(m.group(0)), window).lower()  # a label inside a title is the title's
-    for lab in labels:
-        for m in re.finditer(r"(?<![\w])" + re.escape(lab) + r"(?![\w])", low):
-            if m.start() > at or (m.start() == at and len(lab) > len(best)):
-                best, at = lab, m.start()
-    if best:
-        return best
-    low_after = after.lower()
-    for lab in sorted(labels, key=len, reverse=True):
-        if re.match(r"\s*(?:[a-z]+\s+){0,2}(?:on|for|in|of|from|to)\s+[\"“]?" + re.escape(lab) + r"(?![\w])",
-                    low_after):
-            return lab  # "1,203 views on "Title"", "1.6x on Sports"
-    return ""
+    if labels:
+        pattern, after_pattern = label_patterns(frozenset(labels))
+        for m in pattern.finditer(low):
+            if m.start() > at:
+                best, at = m.group(1), m.start()
+        if best:
+            return best
+        if m := after_pattern.match(after.lower()):
+            return m.group(1)  # "1,203 views on "Title"", "1.6x on Sports"
+    return best
+
+
+@lru_cache(maxsize=256)
+def label_patterns(labels: frozenset[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """One pattern for all labels (longest first), and one for a label right after a figure ("on Sports")."""
+    alts = "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
+    return (re.compile(r"(?<![\w])(" + alts + r")(?![\w])"),
+            re.compile(r"\s*(?:[a-z]+\s+){0,2}(?:on|for|in|of|from|to)\s+[\"“]?(" + alts + r")(?![\w])"))
+
+
+@lru_cache(maxsize=4096)
+def numbers_in(text: str) -> tuple[Num, ...]:
+    """The figures of a unit, its quoted titles' digits left out."""
+    return tuple(parse_numbers(text, [(m.start(), m.end()) for m in QUOTED.finditer(text)]))
 
 
 def _window(text: str, n: Num, prev_end: int) -> tuple[str, str]:
@@ -238,7 +251,7 @@ def _read_unit(u: Unit, out: Facts) -> None:
     ranks = {m.end(): int(m.group(1) or m.group(2)) for m in _RANK_MARK.finditer(text)}
     rank_spans = [(m.start(), m.end()) for m in _RANK_MARK.finditer(text)]
     ages = [b.span for b in find_brackets(text)]
-    numbers = [n for n in parse_numbers(text, masked) if not any(a <= n.span[0] < b for a, b in rank_spans + ages)
+    numbers = [n for n in numbers_in(text) if not any(a <= n.span[0] < b for a, b in rank_spans + ages)
                and not re.match(r"-[A-Za-z]", text[n.span[1]:n.span[1] + 2])]
     key_cues = u.key
     key_subject = _subject(u.key, out.labels, "") if u.key else ""
