@@ -11,6 +11,7 @@ Depends on nothing but its inputs: no imports from personas/, retrieval/ or chat
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -21,6 +22,9 @@ from .facts import FactIndex, Sentence, build_index
 from .reader import Unit, as_texts, read_units
 from .typed_check import typed_claim
 from .typed_facts import Facts, read_facts
+
+# how contexts say whom they describe ("persona name: Lucia", "Tom is the persona for ...")
+_PERSONA_WORDS = re.compile(r"\bpersona (?:name|for|called|named)\b|\bis the persona\b|\bpersona\s*:", re.I)
 
 Label = Literal["supported", "contradicted", "unsupported"]
 
@@ -134,8 +138,8 @@ def deterministic_check(answer: str, contexts: list[str], stats: dict[str, Any] 
     ident = facts.identity
     # a document (a dialogue, an email) may name people and say "she": a persona is a segment, with a
     # gender and an age bracket or country, or one the contexts call a persona
-    about_persona = bool((ident.gender and (ident.bracket or ident.country)) or index.profile.name
-                         or any("persona" in c.lower() for c in contexts))
+    about_persona = bool((ident.gender and ident.bracket) or index.profile.name
+                         or any(_PERSONA_WORDS.search(c) for c in contexts))
     if is_document(index, speaks) and not about_persona:
         return result_of(document_claims(segments, index, contexts))
     for seg in segments:
