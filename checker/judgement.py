@@ -32,6 +32,11 @@ def _num(f: Fact) -> str:
     return f.value.text.strip() if f.value else f.subject
 
 
+def _same_unit(n: Num, f: Fact) -> bool:
+    """'47,901 likes' is not the '47,901 views' of the data: counts of different things never meet."""
+    return f.kind != "count" or not n.unit or not f.value or not f.value.unit or n.unit == f.value.unit
+
+
 def _close(claim: Num, fact: Fact) -> bool:
     return fact.value is not None and compatible(claim, fact.value, check_units=False)
 
@@ -45,11 +50,11 @@ def _quantity(s: Statement, facts: Facts) -> Verdict:
     assert n is not None
     subject = s.subjects[0] if s.subjects else ""
     kinds = _STATED_BY.get(s.quantity, (s.quantity,))
-    own = [f for f in facts.facts if f.kind in kinds and f.subject == subject]
+    own = [f for f in facts.facts if f.kind in kinds and f.subject == subject and _same_unit(n, f)]
     if s.quantity == "count" and subject and not own:
         own = [f for f in facts.facts if f.subject == subject and f.kind in ("count", "share")]
-    if s.quantity == "share" and not subject:
-        own = [f for f in facts.facts if f.kind == "total_share"]
+    if s.quantity in ("share", "portion") and not subject:
+        own = [f for f in facts.facts if f.kind in ("total_share", "portion")]
     if s.quantity == "change" and n.kind == "pct":
         for f in own:
             if _close(n, f):

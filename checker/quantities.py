@@ -65,7 +65,7 @@ KINDS: tuple[QuantityKind, ...] = (
                                    r"\bof (?:the )?(?:site|channel|app|store|shop|show|platform|service)'?s?\b"),
                  frozenset({"pct"})),
 )
-KIND_NAMES = tuple(k.name for k in KINDS) + ("share", "count", "month_peak", "month_low", "rank")
+KIND_NAMES = tuple(k.name for k in KINDS) + ("share", "portion", "count", "month_peak", "month_low", "rank")
 
 # A month's role: the busiest or the quietest of the period.
 PEAK = _w(r"\bbusiest\b|\bpeak\b|\bmost active\b|\bhighest\b|\bbiggest month\b|\bbest month\b|\btop month\b|"
@@ -117,7 +117,8 @@ def kind_of(cues: str, n: Num, has_subject: bool) -> str:
     if form == "money" or (form == "num" and (n.unit in RATE_UNITS or TIME_UNIT.match(cues[-0:] or ""))):
         return "rate"
     if form == "pct":
-        return "share" if has_subject else "total_share"
+        # a share of something the words do not name ("holds 21.8% of it") is not the share of everything
+        return "share" if has_subject else "portion"
     return "count"
 
 

@@ -302,13 +302,14 @@ def group_label(before: str, ident: Identity) -> str:
     g, b = GENDER_RE.search(tail), find_brackets(tail)
     if not (g or b):
         return ""
-    same_gender = g is None or GENDER_WORDS.get(g.group(1).lower()) == ident.gender
-    same_age = not b or (b[0].lo, b[0].hi) == ident.bracket
-    if same_gender and same_age:
-        return ""
     # canonical, so that a claim naming the same group in other words meets it
     country = next((c for w in re.findall(r"[A-Za-z][A-Za-z .]+?(?=[,;()]|$)", tail)
                     if (c := canonical_country(w.strip()))), "")
+    same_gender = g is None or GENDER_WORDS.get(g.group(1).lower()) == ident.gender
+    same_age = not b or (b[0].lo, b[0].hi) == ident.bracket
+    same_country = not country or not ident.country or country == ident.country
+    if same_gender and same_age and same_country:
+        return ""
     gender = GENDER_WORDS.get(g.group(1).lower(), "") if g else ""
     age = f"{b[-1].lo}-{b[-1].hi}" if b else ""
     return f"group: {gender}|{age}|{country}"
