@@ -18,6 +18,10 @@ _MONTH_ABBR = {m[:3]: m for m in MONTHS} | {"sept": "september"}
 MONTH_RE = re.compile(r"\b(" + "|".join(MONTHS) + r"|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?)\b",
                       re.IGNORECASE)
 
+# A stretch of time named as a period ("over the last six months", "vs prior half-year"): not a figure.
+PERIOD = re.compile(r"\b(?:last|past|previous|prior|next|recent|over)\s+(?:\w+\s+)?(?:months?|weeks?|years?|days?|"
+                    r"quarters?|half[- ]years?)\b|\bhalf[- ]year\b", re.IGNORECASE)
+
 # Units a rate is given in (a time or money per something). Stems, as numbers.parse_numbers reports units.
 # Only units of time, money and distance: "42 sessions" is a count, "42 minutes per session" a rate.
 RATE_UNITS = frozenset({"minute", "min", "mins", "second", "sec", "secs", "hour", "hr", "hrs", "euro", "eur",
@@ -26,6 +30,15 @@ RATE_UNITS = frozenset({"minute", "min", "mins", "second", "sec", "secs", "hour"
 
 CURRENCY = re.compile(r"[$€£¥₹]|\b(?:euros?|dollars?|pounds?|eur|usd|gbp|yen|rupees?|reais)\b", re.IGNORECASE)
 TIME_UNIT = re.compile(r"\b(?:minutes?|mins?|seconds?|secs?|hours?|hrs?|days?)\b", re.IGNORECASE)
+
+
+# Nouns for people (singular and plural): a count of them is the segment's size, not its activity.
+PEOPLE_NOUNS = ("users?", "people", "persons?", "members?", "listeners?", "readers?", "viewers?", "shoppers?",
+                "customers?", "players?", "accounts?", "buyers?", "individuals", "borrowers?", "riders?", "learners?",
+                "students?", "patrons?", "visitors?", "guests?", "clients?", "followers?", "attendees?",
+                "participants?", "passengers?", "travell?ers?", "donors?", "respondents?", "households?", "gamers?",
+                "diners?", "subscribers?", "fans", "audience members?", "cardholders?", "owners?", "parents?",
+                "employees?", "patients?", "drivers?", "commuters?", "voters?")
 
 
 @dataclass(frozen=True)
@@ -55,10 +68,8 @@ KINDS: tuple[QuantityKind, ...] = (
                  frozenset({"mult", "num"})),
     QuantityKind("rate", _w(r"\bper\b|\baverage\b|\bavg\.?\b|\bmean\b|\btypical(?:ly)?\b|\beach\b|\bevery\b"),
                  frozenset({"num", "money"})),
-    QuantityKind("users", _w(r"\busers?\b|\bpeople\b|\bpersons?\b|\bmembers?\b|\blisteners?\b|\breaders?\b|"
-                             r"\bviewers?\b|\bshoppers?\b|\bcustomers?\b|\bplayers?\b|\baccounts?\b|\bdistinct\b|"
-                             r"\bunique\b|\bof us\b|\bbuyers?\b|\bsegment size\b|"
-                             r"\bheadcount\b|\bindividuals\b"),
+    QuantityKind("users", _w(r"\b(?:" + "|".join(PEOPLE_NOUNS) + r")\b|\bdistinct\b|\bunique\b|\bof us\b|"
+                             r"\bsegment size\b|\bheadcount\b|\bhow many (?:we|of us)\b"),
                  frozenset({"num"})),
     QuantityKind("total_share", _w(r"\bof (?:all|the total|total|everything|overall|the whole|the entire)\b|"
                                    r"\btotal\b|\boverall\b|\bshare of (?:all|volume|the)\b|\bvolume\b|"

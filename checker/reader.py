@@ -77,6 +77,13 @@ _KEY_VALUE = re.compile(r"^\s*(?:[-*•]\s+)?([A-Za-z][^:\n]{0,60}?)\s*:\s+(\S.*
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
 
+# Headers of a two-column table of keys and values ("| Metric | Value |", "| Attribute | Detail |").
+_KEY_HEADERS = re.compile(r"^\s*(?:field|metric|attribute|key|property|measure|stat(?:istic)?|item|fact|"
+                          r"dimension|indicator|kpi|characteristic|what|label|variable|parameter)s?\s*$", re.I)
+_VALUE_HEADERS = re.compile(r"^\s*(?:value|figure|amount|detail|details|data|result|number|answer|reading|"
+                            r"entry|info|information)s?\s*$", re.I)
+
+
 def _cells(line: str) -> list[str]:
     return [c.strip() for c in line.strip().strip("|").split("|")]
 
@@ -88,10 +95,16 @@ def _table_units(lines: list[tuple[int, str]], ci: int, table: int) -> list[Unit
     if len(rows) < 2:
         return []
     header = [h or f"column {i + 1}" for i, h in enumerate(_cells(rows[0][1]))]
+    key_value = len(header) == 2 and bool(_KEY_HEADERS.match(header[0]) or _VALUE_HEADERS.match(header[1]))
     out = []
     for at, line in rows[1:]:
         cells = _cells(line)
         cells = (cells + [""] * len(header))[:len(header)]
+        if key_value and cells[0] and cells[1]:
+            # "| Gender | Female |" under "| Field | Value |" is the line "Gender: Female"
+            text = f"{cells[0]}: {cells[1]}"
+            out.append(Unit(text, ci, (at, at + len(line)), cells[0].lower(), cells[1], table=table))
+            continue
         pairs = tuple((h, c) for h, c in zip(header, cells) if c)
         if not pairs:
             continue

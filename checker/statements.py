@@ -16,7 +16,7 @@ from .claims import QUOTED
 from .identity import find_brackets
 from .lexicon import DEMONYMS, GENDER_RE, GENDER_WORDS, NEGATION, canonical_country, country_re
 from .numbers import Num, parse_numbers
-from .quantities import DOWN, LOW, MONTH_RE, PEAK, RANK_RE, RANK_WORDS, UP, kind_of, normal_month
+from .quantities import DOWN, LOW, MONTH_RE, PEAK, PERIOD, RANK_RE, RANK_WORDS, UP, kind_of, normal_month
 from .typed_facts import GENERIC, Facts, group_label
 
 # "After A come B and C", "A, followed by B", "B comes right after A", "A ranks above B", "more A than B".
@@ -29,8 +29,6 @@ _TOGETHER = re.compile(r"\b(?:together|combined|in total|between them|add(?:s|ed
                        r"taken together|altogether)\b", re.I)
 _DIFFERENCE = re.compile(r"\b(?:points?|pp|percentage points?)\b.{0,20}\b(?:more|less|fewer|higher|lower|ahead|"
                          r"behind|above|below)\b|\bgap\b|\bdifference\b", re.I)
-_PERIOD = re.compile(r"\b(?:last|past|previous|prior|next|recent)\s+(?:\w+\s+)?(?:months?|weeks?|years?|days?|"
-                     r"quarters?|half[- ]years?)\b|\bhalf[- ]year\b", re.I)
 _NAME_CLAIM = re.compile(r"\b(?:I'm|I am|my name is|call me|name's|they call me|this is)\s+([A-Z][a-zà-ÿ'’-]+)")
 _SELF = re.compile(r"\b(?:I|I'm|I've|me|my|mine|we|us|our|people like me)\b", re.I)
 _COUNTRY_CUE = re.compile(r"\b(?:from|live|living|lives|based|country|nationality|I'm|I am|we're|we are|"
@@ -99,7 +97,7 @@ def read_claim(text: str, facts: Facts) -> ClaimReading:
     mentions = _mentions(text, facts)
     r.consumed += [(a, b) for _, a, b in mentions]
     _identity(r, bare, facts, mentions)
-    periods = [m.span() for m in _PERIOD.finditer(bare)]
+    periods = [m.span() for m in PERIOD.finditer(bare)]
     ages = [(b.span[0], b.span[1]) for b in find_brackets(bare)]
     masked = [(m.start(), m.end()) for m in QUOTED.finditer(text)] + periods + ages
     numbers = [n for n in parse_numbers(text, masked) if n.kind != "rank"

@@ -18,7 +18,7 @@ from .claims import QUOTED
 from .identity import Identity, find_brackets, read_identity
 from .lexicon import GENDER_RE, GENDER_WORDS, STOP, canonical_country, content_tokens
 from .numbers import Num, parse_numbers
-from .quantities import DOWN, KINDS, LOW, MONTH_RE, PEAK, RANK_RE, RANK_WORDS, UP, kind_of, normal_month
+from .quantities import DOWN, KINDS, LOW, MONTH_RE, PEAK, PERIOD, RANK_RE, RANK_WORDS, UP, kind_of, normal_month
 from .reader import Unit
 
 # Capitalised words that open keys and sentences in analytics text without naming a thing. Plain English,
@@ -250,7 +250,7 @@ def _read_unit(u: Unit, out: Facts) -> None:
     masked = [(m.start(), m.end()) for m in QUOTED.finditer(text)]
     ranks = {m.end(): int(m.group(1) or m.group(2)) for m in _RANK_MARK.finditer(text)}
     rank_spans = [(m.start(), m.end()) for m in _RANK_MARK.finditer(text)]
-    ages = [b.span for b in find_brackets(text)]
+    ages = [b.span for b in find_brackets(text)] + [m.span() for m in PERIOD.finditer(text)]
     numbers = [n for n in numbers_in(text) if not any(a <= n.span[0] < b for a, b in rank_spans + ages)
                and not re.match(r"-[A-Za-z]", text[n.span[1]:n.span[1] + 2])]
     key_cues = u.key
