@@ -65,6 +65,8 @@ def _quantity(s: Statement, facts: Facts) -> Verdict:
     elif any(_close(n, f) for f in own):
         f = next(f for f in own if _close(n, f))
         return Verdict("supported", f"{n.text.strip()} matches the data", f.unit)
+    if s.quantity == "users" and n.unit and n.unit not in facts.words and n.unit not in ("people", "person"):
+        return Verdict("unsupported", f"the data counts no {n.unit}s")  # "5,000 subscribers" against viewers
     if s.quantity == "count" and n.unit and _unknown_unit(n.unit, facts):
         return Verdict("unsupported", f"the data counts no {n.unit}s")
     elsewhere = [f for f in facts.facts if f.value is not None and _close(n, f) and f not in own
