@@ -113,6 +113,7 @@ _NAME_FORMS = (
     re.compile(r"\b(?:named|called)\s+([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)"),
     re.compile(r"^(?:name|persona)\s*[:=]\s*([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)\s*$", re.I),
     re.compile(r"^(?:Meet\s+)?([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?),? (?:is|represents|stands for|describes)\b"),
+    re.compile(r"^(?:Meet|Introducing|This is)\s+([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)\b"),
     re.compile(r"\bpersona\s*[:=]?\s+([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)\b"),
     re.compile(r"\b([A-Z][a-zà-ÿ]+(?: [A-Z][a-zà-ÿ]+)?)'s (?:own )?(?:group|segment|audience)\b"),
 )

@@ -41,6 +41,13 @@ PEOPLE_NOUNS = ("users?", "people", "persons?", "members?", "listeners?", "reade
                 "employees?", "patients?", "drivers?", "commuters?", "voters?")
 
 
+# Words between a figure and its noun ("37,357 distinct users"): not the noun.
+_ADJECTIVES = frozenset({"distinct", "unique", "active", "different", "individual", "separate", "new", "returning",
+                         "total", "regular", "loyal", "registered", "paying", "monthly", "daily", "weekly", "more",
+                         "real", "engaged", "frequent", "core", "local", "young", "older", "adult"})
+_PEOPLE = re.compile("|".join(PEOPLE_NOUNS) + "|people|person|us", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class QuantityKind:
     name: str
@@ -58,7 +65,7 @@ KINDS: tuple[QuantityKind, ...] = (
     QuantityKind("stability", _w(r"\bstab(?:le|ility)\b|\breruns?\b|\brobust|\bconsisten"),
                  frozenset({"num", "pct"})),
     QuantityKind("change", _w(r"\bchange[sd]?\b|\brose\b|\brise[ns]?\b|\brisen\b|\bfell\b|\bfall(?:en|s)?\b|\bgr[eo]w"
-                              r"(?:th|n|s)?\b|\bdrop(?:ped|s)?\b|\bdeclin|\bincreas|\bdecreas|\bup\b|\bdown\b|\bvs\.?"
+                              r"(?:th|n|s)?\b|\bdrop(?:ped|s)?\b|\bdeclin|\bincreas|\bdecreas|(?<!make )(?<!makes )(?<!made )(?<!add )(?<!adds )(?<!sign )(?<!show )(?<!shows )\bup\b|\bdown\b|\bvs\.?"
                               r"|\bversus\b|\bprevious\b|\bprior\b|\bcompared\b|\btrend|\bhalf[- ]year\b|\blast (?:six|6|"
                               r"three|3|twelve|12) months\b|\bgain|\bslump|\bshr[ua]nk|\bclimb|\bjump|\bsurg|\bplung"),
                  frozenset({"pct"})),
@@ -79,13 +86,13 @@ KINDS: tuple[QuantityKind, ...] = (
 KIND_NAMES = tuple(k.name for k in KINDS) + ("share", "portion", "count", "month_peak", "month_low", "rank")
 
 # A month's role: the busiest or the quietest of the period.
-PEAK = _w(r"\bbusiest\b|\bpeak\b|\bmost active\b|\bhighest\b|\bbiggest month\b|\bbest month\b|\btop month\b|"
+PEAK = _w(r"\bbusiest\b|\bpeak(?:ed|s|ing)?\b|\btopped out\b|\bhighest point\b|\bmost active\b|\bhighest\b|\bbiggest month\b|\bbest month\b|\btop month\b|"
           r"\bstrongest\b|\bmost\b|\bmax(?:imum)?\b|\bhigh\b")
-LOW = _w(r"\bquietest\b|\blowest\b|\bleast active\b|\bslowest\b|\bweakest\b|\bworst month\b|\bleast\b|\bmin(?:imum)?\b|"
+LOW = _w(r"\bquietest\b|\blowest\b|\bbottom(?:ed)?(?: out)?\b|\btrough\b|\bdip(?:ped)?\b|\bslump(?:ed)?\b|\bleast active\b|\bslowest\b|\bweakest\b|\bworst month\b|\bleast\b|\bmin(?:imum)?\b|"
          r"\bquiet\b|\blow\b|\bfewest\b|\bsmallest month\b")
 DOWN = _w(r"\bfell\b|\bfall(?:en|s)?\b|\bdown\b|\bdrop(?:ped|s)?\b|\bdeclin|\bdecreas|\bshr[ua]nk|\blower\b|"
           r"\bslump|\bplung|\bless than (?:before|the previous)|\bloss|\bcontract")
-UP = _w(r"\brose\b|\brise[ns]?\b|\brisen\b|\bup\b|\bgr[eo]w|\bincreas|\bclimb|\bjump|\bsurg|\bgain|\bhigher\b|"
+UP = _w(r"\brose\b|\brise[ns]?\b|\brisen\b|(?<!make )(?<!makes )(?<!made )(?<!add )(?<!adds )(?<!sign )(?<!show )(?<!shows )\bup\b|\bgr[eo]w|\bincreas|\bclimb|\bjump|\bsurg|\bgain|\bhigher\b|"
         r"\bmore than (?:before|the previous)|\bexpan")
 
 
@@ -111,8 +118,9 @@ def normal_month(word: str) -> str:
 def kind_of(cues: str, n: Num, has_subject: bool) -> str:
     """The quantity ``n`` measures, from the words ``cues`` around it (its key, header or clause)."""
     form = n.kind if n.kind in ("pct", "mult", "money") else "num"
-    if form == "mult":
-        return "lift"
+    if form == "mult" or (form == "num" and "times" in n.text.lower() and n.value != int(n.value)):
+        return "lift"  # "(1.9 times)": a count is never a fraction
+    own_noun = n.unit and not _PEOPLE.fullmatch(n.unit) and n.unit not in RATE_UNITS and n.unit not in _ADJECTIVES
     for k in KINDS:
         if form in k.forms and k.words.search(cues):
             if k.name == "rate" and form == "num" and not (n.unit in RATE_UNITS or TIME_UNIT.search(cues)
@@ -121,6 +129,8 @@ def kind_of(cues: str, n: Num, has_subject: bool) -> str:
             if k.name == "lift" and form == "num" and (not re.search(r"\d\s*x\b|times|factor|lift|index", cues,
                                                                      re.IGNORECASE) or "times" in n.text.lower()):
                 continue  # "watched it 4,469 times" counts views (numbers.parse_numbers told them apart)
+            if k.name == "users" and own_noun:
+                continue  # "2,310 riders logged 58,900 trips": the trips are counted, not the riders
             if k.name == "total_share" and has_subject and not re.search(r"\bof (?:all|the total|total)\b", cues,
                                                                          re.IGNORECASE):
                 continue

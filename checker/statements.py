@@ -72,7 +72,33 @@ def _mentions(text: str, facts: Facts) -> list[tuple[str, int, int]]:
     for m in MONTH_RE.finditer(bare):
         if m.group(1)[0].isupper() and not any(a < m.end() and m.start() < b for _, a, b in found):
             found.append((normal_month(m.group(1)), m.start(), m.end()))
+    found += _loose_mentions(low, facts, found)
     return sorted(found, key=lambda x: x[1])
+
+
+def _loose_mentions(low: str, facts: Facts, found: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Labels named in another form: a word form ("commute" for Commuting) or the head of a longer label
+    ("leisure" for Leisure rides), when only one label fits."""
+    out: list[tuple[str, int, int]] = []
+    for m in re.finditer(r"[a-zà-ÿ][a-zà-ÿ-]{4,}", low):
+        if any(a < m.end() and m.start() < b for _, a, b in found + out) or m.group(0) in GENERIC:
+            continue
+        w = m.group(0)
+        fits = [lab for lab in facts.labels if lab not in facts.titles and _same_word(w, lab.split()[0])]
+        if len(fits) == 1:
+            out.append((fits[0], m.start(), m.end()))
+    return out
+
+
+def _same_word(w: str, head: str) -> bool:
+    if len(head) < 5:
+        return False
+    n = 0
+    for a, b in zip(w, head):
+        if a != b:
+            break
+        n += 1
+    return n >= 5 and n >= min(len(w), len(head)) - 3
 
 
 @lru_cache(maxsize=256)
@@ -236,10 +262,14 @@ def _ranks(r: ClaimReading, bare: str, mentions: list[tuple[str, int, int]], num
         if re.match(r"\s*after\b", bare[mm.start():], re.I) and not head and len(tail) >= 2:
             head, tail = tail[:1], tail[1:]
         if head and tail:
-            chain = [head[-1][0]] + [x for x, _, _ in tail]
+            chain, role = [head[-1][0]] + [x for x, _, _ in tail], "next"
             if re.search(r"\bbehind\b|\bbelow\b|\btrails\b", mm.group(0), re.I):
-                chain = [tail[0][0], head[-1][0]]
-            r.statements.append(Statement("order", chain, role="next", text=mm.group(0)))
+                chain, role = [tail[0][0], head[-1][0]], "above"  # "X trails Y": Y ranks above X
+            elif re.match(r"after\b", mm.group(0), re.I) and head[-1][2] <= mm.start() and \
+                    not re.match(r"\s*after\b", bare[:mm.start()].split(",")[0] + " ", re.I) and \
+                    bare[:mm.start()].strip():
+                chain = [tail[0][0], head[-1][0]]  # "X comes (right) after Y": Y, then X
+            r.statements.append(Statement("order", chain, role=role, text=mm.group(0)))
             r.consumed.append(mm.span())
     for pattern, flip in ((_MORE_THAN, False), (_LESS_THAN, True)):
         for mm in pattern.finditer(bare):

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from .claims import QUOTED
 from .identity import Identity, find_brackets, read_identity
-from .lexicon import GENDER_RE, GENDER_WORDS, STOP, canonical_country, content_tokens
+from .lexicon import GENDER_RE, GENDER_WORDS, STOP, canonical_country, content_tokens, stem
 from .numbers import Num, parse_numbers
 from .quantities import DOWN, KINDS, LOW, MONTH_RE, PEAK, PERIOD, RANK_RE, RANK_WORDS, UP, kind_of, normal_month
 from .reader import Unit
@@ -110,6 +110,22 @@ def _is_label(fragment: str, cell: bool = False) -> bool:
                 or re.search(r"\d", fragment))
 
 
+# Words that end a label in prose: "Commuting dominates at 47%", "Leisure rides second at 29%", "Deliveries a
+# distant third at 11%" name Commuting, Leisure rides and Deliveries.
+_LABEL_END = frozenset("""a an the at with by on in of for to is are was were comes come ranks ranked sits sit leads
+lead dominates dominate tops top follows follow trails trail takes take makes make accounts account gets get holds hold
+stands stand represents represent claims claim draws draw earns earn reaches reach adds add brings bring sees see
+distant close just only second third fourth fifth first next then also alone""".split())
+
+
+def _label_head(fragment: str) -> str:
+    words = fragment.split()
+    for i, w in enumerate(words[1:], 1):
+        if w.lower() in _LABEL_END or RANK_RE.fullmatch(w):
+            return " ".join(words[:i])
+    return fragment
+
+
 def _list_labels(unit: Unit, masked: list[tuple[int, int]]) -> set[str]:
     """Labels a unit uses next to its figures: "Sports 41%", "Sports (41%)", "Sports: 41%", table cells."""
     out: set[str] = set()
@@ -125,7 +141,8 @@ def _list_labels(unit: Unit, masked: list[tuple[int, int]]) -> set[str]:
         cut = max((m.end() for m in _SEPARATOR.finditer(head)), default=0)
         cut = max(cut, head.rfind(":") + 1)
         frag = _VERB_TAIL.sub("", head[cut:]).strip(" -–—:=\t")
-        frag = re.sub(r"^(?:by \w+|and|or|then|followed by)\s+", "", frag, flags=re.IGNORECASE)
+        frag = re.sub(r"^(?:by \w+|and|or|then|followed by|with|while|whereas|plus)\s+", "", frag, flags=re.IGNORECASE)
+        frag = _label_head(frag)
         if _is_label(frag) and not QUOTED.search(frag):
             out.add(frag.lower())
     return out
@@ -206,6 +223,9 @@ def read_facts(units: list[Unit], name_hint: str | None = None) -> Facts:
         out.titles |= {(m.group(1) or m.group(2)).strip().lower() for m in QUOTED.finditer(u.text)}
         out.labels |= _list_labels(u, [(m.start(), m.end()) for m in QUOTED.finditer(u.text)])
     out.labels |= out.titles
+    # what the figures count ("58,900 trips", "Trips were down 9%") is their unit, not a thing they are about
+    counted = {n.unit for u in units for n in numbers_in(u.text) if n.unit}
+    out.labels = {x for x in out.labels if x in out.titles or stem(x) not in counted}
     out.labels = {x for x in out.labels if not (set(x.replace("'s", "").split()) & mine)
                   and not any(o in x for o in out.others)}
     for u in units:
