@@ -67,7 +67,8 @@ KINDS: tuple[QuantityKind, ...] = (
     QuantityKind("change", _w(r"\bchange[sd]?\b|\brose\b|\brise[ns]?\b|\brisen\b|\bfell\b|\bfall(?:en|s)?\b|\bgr[eo]w"
                               r"(?:th|n|s)?\b|\bdrop(?:ped|s)?\b|\bdeclin|\bincreas|\bdecreas|(?<!make )(?<!makes )(?<!made )(?<!add )(?<!adds )(?<!sign )(?<!show )(?<!shows )\bup\b|\bdown\b|\bvs\.?"
                               r"|\bversus\b|\bprevious\b|\bprior\b|\bcompared\b|\btrend|\bhalf[- ]year\b|\blast (?:six|6|"
-                              r"three|3|twelve|12) months\b|\bgain|\bslump|\bshr[ua]nk|\bclimb|\bjump|\bsurg|\bplung"),
+                              r"three|3|twelve|12) months\b|\bgain|\bslump|\bshr[ua]nk|\bclimb|\bjump|\bsurg|\bplung|\bslip|\bdip|\beased\b|\bsoar|"
+                              r"\brebound|\btumbl|\bsank\b"),
                  frozenset({"pct"})),
     QuantityKind("lift", _w(r"\blift\b|\bover-?index|\bunder-?index|\bfactor\b|\baffinity\b|\bindex\b|\btimes\b|"
                             r"\bmultiple\b|\brelative to\b|\bthe (?:overall|average|typical)\b|\bthan (?:average|"
@@ -90,9 +91,10 @@ PEAK = _w(r"\bbusiest\b|\bpeak(?:ed|s|ing)?\b|\btopped out\b|\bhighest point\b|\
           r"\bstrongest\b|\bmost\b|\bmax(?:imum)?\b|\bhigh\b")
 LOW = _w(r"\bquietest\b|\blowest\b|\bbottom(?:ed)?(?: out)?\b|\btrough\b|\bdip(?:ped)?\b|\bslump(?:ed)?\b|\bleast active\b|\bslowest\b|\bweakest\b|\bworst month\b|\bleast\b|\bmin(?:imum)?\b|"
          r"\bquiet\b|\blow\b|\bfewest\b|\bsmallest month\b")
-DOWN = _w(r"\bfell\b|\bfall(?:en|s)?\b|\bdown\b|\bdrop(?:ped|s)?\b|\bdeclin|\bdecreas|\bshr[ua]nk|\blower\b|"
+DOWN = _w(r"\bslip(?:ped|s)?\b|\bdip(?:ped|s)?\b|\beased\b|\bcooled\b|\bshed\b|\blost\b|\bsoftened\b|\bsank\b|"
+          r"\bsunk\b|\btumbled\b|\bretreated\b|\bnegative\b|\bfell\b|\bfall(?:en|s)?\b|\bdown\b|\bdrop(?:ped|s)?\b|\bdeclin|\bdecreas|\bshr[ua]nk|\blower\b|"
           r"\bslump|\bplung|\bless than (?:before|the previous)|\bloss|\bcontract")
-UP = _w(r"\brose\b|\brise[ns]?\b|\brisen\b|(?<!make )(?<!makes )(?<!made )(?<!add )(?<!adds )(?<!sign )(?<!show )(?<!shows )\bup\b|\bgr[eo]w|\bincreas|\bclimb|\bjump|\bsurg|\bgain|\bhigher\b|"
+UP = _w(r"\bgained\b|\bpicked up\b|\brebound(?:ed)?\b|\bswell(?:ed)?\b|\bsoar(?:ed)?\b|\bpositive\b|\brose\b|\brise[ns]?\b|\brisen\b|(?<!make )(?<!makes )(?<!made )(?<!add )(?<!adds )(?<!sign )(?<!show )(?<!shows )\bup\b|\bgr[eo]w|\bincreas|\bclimb|\bjump|\bsurg|\bgain|\bhigher\b|"
         r"\bmore than (?:before|the previous)|\bexpan")
 
 

@@ -239,7 +239,12 @@ def _ranks(r: ClaimReading, bare: str, mentions: list[tuple[str, int, int]], num
     months = {normal_month(m.group(1)) for m in MONTH_RE.finditer(bare)}
     named = [m for m in mentions if m[0] not in months]
     fraction_spans = [n.span for n in numbers if n.fraction]
-    for m in RANK_RE.finditer(bare):
+    matches = list(RANK_RE.finditer(bare))
+    # "second favourite", "third most popular": the ordinal says the rank, the superlative what is ranked
+    ordinals = [m for m in matches if RANK_WORDS[m.group(1).lower()] >= 2]
+    matches = [m for m in matches if RANK_WORDS[m.group(1).lower()] != 1
+               or not any(0 <= m.start() - o.end() <= 3 for o in ordinals)]
+    for m in matches:
         word = m.group(1).lower()
         if any(a <= m.start() < b for a, b in fraction_spans) or not named:
             continue

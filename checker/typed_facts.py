@@ -96,7 +96,9 @@ class Facts:
         return [lst[1].rank(i) for i, x in enumerate(lst[1].labels) if x == label] if lst else []
 
 
-def _is_label(fragment: str, cell: bool = False) -> bool:
+def _is_label(fragment: str, cell: bool = False, listed: bool = False) -> bool:
+    """``listed``: the fragment stands right before a figure in a list ("Italian 25%"), where even a
+    country's word names a thing (a cuisine, a market)."""
     words = fragment.split()
     if not words or len(words) > 5 or not fragment[0].isupper():
         return False
@@ -106,7 +108,7 @@ def _is_label(fragment: str, cell: bool = False) -> bool:
     if not cell and ((first in GENERIC and len(words) >= 3) or any(w.lower() in STOP for w in words)):
         return False  # "This segment generated", "Compared with the previous": a clause, not a label
     low = fragment.lower()
-    return not (canonical_country(fragment) or low in GENDER_WORDS or MONTH_RE.fullmatch(fragment)
+    return not ((canonical_country(fragment) and not listed) or low in GENDER_WORDS or MONTH_RE.fullmatch(fragment)
                 or re.search(r"\d", fragment))
 
 
@@ -115,7 +117,7 @@ def _is_label(fragment: str, cell: bool = False) -> bool:
 _LABEL_END = frozenset("""a an the at with by on in of for to is are was were comes come ranks ranked sits sit leads
 lead dominates dominate tops top follows follow trails trail takes take makes make accounts account gets get holds hold
 stands stand represents represent claims claim draws draw earns earn reaches reach adds add brings bring sees see
-distant close just only second third fourth fifth first next then also alone""".split())
+distant close just only second third fourth fifth first next then also alone vs versus compared against""".split())
 
 
 def _label_head(fragment: str) -> str:
@@ -143,7 +145,8 @@ def _list_labels(unit: Unit, masked: list[tuple[int, int]]) -> set[str]:
         frag = _VERB_TAIL.sub("", head[cut:]).strip(" -–—:=\t")
         frag = re.sub(r"^(?:by \w+|and|or|then|followed by|with|while|whereas|plus)\s+", "", frag, flags=re.IGNORECASE)
         frag = _label_head(frag)
-        if _is_label(frag) and not QUOTED.search(frag):
+        listed = bool(re.match(r"\s*\(?\s*$", text[head.rfind(frag) + len(frag):n.span[0]])) if frag else False
+        if _is_label(frag, listed=listed) and not QUOTED.search(frag):
             out.add(frag.lower())
     return out
 
@@ -185,7 +188,9 @@ def label_patterns(labels: frozenset[str]) -> tuple[re.Pattern[str], re.Pattern[
 @lru_cache(maxsize=4096)
 def numbers_in(text: str) -> tuple[Num, ...]:
     """The figures of a unit, its quoted titles' digits left out."""
-    return tuple(parse_numbers(text, [(m.start(), m.end()) for m in QUOTED.finditer(text)]))
+    found = parse_numbers(text, [(m.start(), m.end()) for m in QUOTED.finditer(text)])
+    # "half-year", "one-off": a word, not a figure
+    return tuple(n for n in found if not re.match(r"-[A-Za-z]", text[n.span[1]:n.span[1] + 2]))
 
 
 def _window(text: str, n: Num, prev_end: int) -> tuple[str, str]:
