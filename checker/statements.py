@@ -28,7 +28,8 @@ _LESS_THAN = re.compile(r"\b(?:less|fewer|smaller|lower)\b(?P<mid>.{0,60}?)\btha
 _TOGETHER = re.compile(r"\b(?:together|combined|in total|between them|add(?:s|ed)? up|sum|jointly|put together|"
                        r"taken together|altogether)\b", re.I)
 _DIFFERENCE = re.compile(r"\b(?:points?|pp|percentage points?)\b.{0,20}\b(?:more|less|fewer|higher|lower|ahead|"
-                         r"behind|above|below)\b|\bgap\b|\bdifference\b", re.I)
+                         r"behind|above|below)\b|\bgap\b|\bdifference\b|\b(?:leads?|trails?|beats?|ahead of|behind|"
+                         r"outdoes|outsells|tops)\b.{0,60}\bby\b|\d\s+(?:\w+\s+)?(?:more|fewer|less)\b.{0,40}\bthan\b", re.I)
 _NAME_CLAIM = re.compile(r"\b(?:I'm|I am|my name is|call me|name's|they call me|this is)\s+([A-Z][a-zà-ÿ'’-]+)")
 _SELF = re.compile(r"\b(?:I|I'm|I've|me|my|mine|we|us|our|people like me)\b", re.I)
 _COUNTRY_CUE = re.compile(r"\b(?:from|live|living|lives|based|country|nationality|I'm|I am|we're|we are|"
@@ -187,7 +188,7 @@ def _numbers(r: ClaimReading, text: str, bare: str, numbers: list[Num], mentions
     for n in numbers:
         r.consumed.append(n.span)
         cues = _local(bare, n)
-        subject = _nearest(named, n.span[0])
+        subject = _subject_of(bare, named, n)
         if n.kind == "mult" and len(named) >= 2 and re.search(r"\bthan\b|\bas\b.{0,40}\bas\b", bare) and \
                 not re.search(r"\baverage\b|\beveryone\b|\boverall\b|\btypical\b|\bthe rest\b", bare, re.I):
             r.statements.append(Statement("ratio", [named[0][0], named[1][0]], value=n, text=n.text))
@@ -228,6 +229,22 @@ def _local(bare: str, n: Num) -> str:
     after = bare[n.span[1]:].split()[:_WINDOW_WORDS]
     # the noun right after the figure stays a cue ("1,234 people like me watch ...": people)
     return _SELF_PHRASE.sub(" ", " ".join(before) + " " + n.text + " " + " ".join(after)) + " " + n.unit
+
+
+_CLAUSE_START = re.compile(r",\s+(?:and|but|while)\s+|;\s+|\s+and\s+(?=(?:it|it's|that|this|which|they)\b)", re.I)
+_PRONOUN_START = re.compile(r"\s*(?:it|it's|that|that's|this|which|they|they're)\b", re.I)
+
+
+def _subject_of(bare: str, named: list[tuple[str, int, int]], n: Num) -> str:
+    """The subject of a figure: the nearest one named in its clause; in a clause that opens with "it" or
+    "that" and names none, the sentence's first subject ("Ranked leads, and it's over half of my play")."""
+    start = max((m.end() for m in _CLAUSE_START.finditer(bare, 0, n.span[0])), default=0)
+    inside = [x for x in named if x[1] >= start]
+    if start and not [x for x in inside if x[2] <= n.span[0]] and _PRONOUN_START.match(bare[start:]):
+        before = [x for x in named if x[2] <= start]
+        if before:
+            return before[0][0]
+    return _nearest(inside or named, n.span[0])
 
 
 def _direction(bare: str) -> str:
