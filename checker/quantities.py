@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .numbers import Num
 
@@ -117,8 +118,27 @@ def normal_month(word: str) -> str:
     return _MONTH_ABBR.get(w, w)
 
 
-def kind_of(cues: str, n: Num, has_subject: bool) -> str:
-    """The quantity ``n`` measures, from the words ``cues`` around it (its key, header or clause)."""
+# A classifier for keys no word here names (``checker.embedding.install``); None: the word tables alone.
+KEY_CLASSIFIER = None
+_FORMS_OF = {"users": ("num",), "count": ("num",), "rate": ("num", "money"), "lift": ("num", "mult"),
+             "stability": ("num",), "change": ("pct",), "total_share": ("pct",)}
+
+
+def _by_meaning(key: str, form: str) -> str | None:
+    if KEY_CLASSIFIER is None or not key.strip():
+        return None
+    kind = _predict(KEY_CLASSIFIER, key.strip().lower())
+    return kind if kind and form in _FORMS_OF.get(kind, ()) else None
+
+
+@lru_cache(maxsize=2048)
+def _predict(clf, key: str) -> str | None:  # type: ignore[no-untyped-def]
+    return clf.predict([key])[0]
+
+
+def kind_of(cues: str, n: Num, has_subject: bool, key: str = "") -> str:
+    """The quantity ``n`` measures, from the words ``cues`` around it (its key, header or clause); a ``key``
+    that no word names goes to the meaning classifier when one is installed."""
     form = n.kind if n.kind in ("pct", "mult", "money") else "num"
     if form == "mult" or (form == "num" and "times" in n.text.lower() and n.value != int(n.value)):
         return "lift"  # "(1.9 times)": a count is never a fraction
@@ -139,6 +159,8 @@ def kind_of(cues: str, n: Num, has_subject: bool) -> str:
             return k.name
     if form == "money" or (form == "num" and (n.unit in RATE_UNITS or TIME_UNIT.match(cues[-0:] or ""))):
         return "rate"
+    if meant := _by_meaning(key, form):
+        return meant
     if form == "pct":
         # a share of something the words do not name ("holds 21.8% of it") is not the share of everything
         return "share" if has_subject else "portion"

