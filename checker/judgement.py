@@ -187,7 +187,8 @@ def _month(s: Statement, facts: Facts) -> Verdict:
     month = s.subjects[0]
     stated = [f for f in facts.facts if f.kind == s.role]
     if not stated:
-        lst = next((x for x in facts.lists if x.kind == "month" and len(x.labels) >= 3), None)
+        lst = next((x for x in facts.lists if x.kind == "month" and len(x.labels) >= 3 and month in x.labels),
+                   None) or next((x for x in facts.lists if x.kind == "month" and len(x.labels) >= 3), None)
         if lst is None:
             return Verdict("unsupported", "the data names no such month")
         best = lst.labels[0] if s.role == "month_peak" else lst.labels[-1]

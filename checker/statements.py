@@ -17,7 +17,7 @@ from .identity import find_brackets
 from .lexicon import DEMONYMS, GENDER_RE, GENDER_WORDS, NEGATION, canonical_country, country_re
 from .numbers import Num, parse_numbers
 from .quantities import DOWN, LOW, MONTH_RE, PEAK, PERIOD, RANK_RE, RANK_WORDS, UP, kind_of, normal_month
-from .typed_facts import GENERIC, Facts, group_label
+from .typed_facts import GENERIC, PERIOD_LABEL, Facts, group_label, is_period
 
 # "After A come B and C", "A, followed by B", "B comes right after A", "A ranks above B", "more A than B".
 _AFTER = re.compile(r"\bafter\b|\bfollowed by\b|\bthen\b|\bnext (?:is|comes)\b|\bbehind\b|\bbelow\b|\btrails\b", re.I)
@@ -73,6 +73,9 @@ def _mentions(text: str, facts: Facts) -> list[tuple[str, int, int]]:
     for m in MONTH_RE.finditer(bare):
         if m.group(1)[0].isupper() and not any(a < m.end() and m.start() < b for _, a, b in found):
             found.append((normal_month(m.group(1)), m.start(), m.end()))
+    for m in PERIOD_LABEL.finditer(bare):
+        if not any(a < m.end() and m.start() < b for _, a, b in found):
+            found.append((m.group(0).lower(), m.start(), m.end()))
     found += _loose_mentions(low, facts, found)
     return sorted(found, key=lambda x: x[1])
 
@@ -212,7 +215,7 @@ def _numbers(r: ClaimReading, text: str, bare: str, numbers: list[Num], mentions
             kind = "share"
         if subject.startswith("group: "):
             kind = next((f.kind for f in facts.facts if f.subject == subject), kind)
-        if kind == "count" and subject and MONTH_RE.fullmatch(subject) is None and subject not in facts.labels:
+        if kind == "count" and subject and not is_period(subject) and subject not in facts.labels:
             subject = ""
         r.statements.append(Statement("quantity", [subject] if subject else [], quantity=kind, value=n,
                                       text=n.text, role=_direction(bare)))
@@ -253,7 +256,8 @@ def _direction(bare: str) -> str:
 
 
 def _ranks(r: ClaimReading, bare: str, mentions: list[tuple[str, int, int]], numbers: list[Num]) -> None:
-    months = {normal_month(m.group(1)) for m in MONTH_RE.finditer(bare)}
+    months = {normal_month(m.group(1)) for m in MONTH_RE.finditer(bare)} | \
+        {m.group(0).lower() for m in PERIOD_LABEL.finditer(bare)}
     named = [m for m in mentions if m[0] not in months]
     fraction_spans = [n.span for n in numbers if n.fraction]
     matches = list(RANK_RE.finditer(bare))
@@ -322,12 +326,13 @@ def _attach(named: list[tuple[str, int, int]], a: int, b: int, bare: str) -> str
 
 
 def _months_and_trend(r: ClaimReading, bare: str, mentions: list[tuple[str, int, int]], numbers: list[Num]) -> None:
-    months = [m for m in MONTH_RE.finditer(bare) if m.group(1)[0].isupper()]
+    months = [normal_month(m.group(1)) for m in MONTH_RE.finditer(bare) if m.group(1)[0].isupper()]
+    months += [m.group(0).lower() for m in PERIOD_LABEL.finditer(bare)]
     if months:
         if PEAK.search(bare) and not LOW.search(bare):
-            r.statements.append(Statement("month", [normal_month(months[0].group(1))], role="month_peak"))
+            r.statements.append(Statement("month", [months[0]], role="month_peak"))
         elif LOW.search(bare) and not PEAK.search(bare):
-            r.statements.append(Statement("month", [normal_month(months[0].group(1))], role="month_low"))
+            r.statements.append(Statement("month", [months[0]], role="month_low"))
     has_change = any(s.kind == "quantity" and s.quantity == "change" for s in r.statements)
     if not has_change and (d := _direction(bare)) and not months and \
             re.search(r"\b(?:went|gone|go|going|grew|rose|fell|dropped|trend|over the|since|compared|than before|"

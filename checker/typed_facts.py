@@ -39,7 +39,7 @@ _SEPARATOR = re.compile(r"[;,()\[\]]|\bfollowed by\b|\bthen\b|\band\b|\bwhile\b|
                         r"quietest\b|\bthe lowest\b", re.IGNORECASE)
 _RANK_MARK = re.compile(r"(?:^|[\s:;,(])(?:#|no\.\s?|rank\s)?(\d{1,2})[.)]\s+(?=\S)|(?:^|[\s:;,(])#(\d{1,2})\b",
                         re.IGNORECASE)
-_PERIOD_LABEL = re.compile(r"\b(?:\d{4}-\d{2}(?:-\d{2})?|Q[1-4] \d{4}|(?:week|wk) \d{1,2})\b", re.IGNORECASE)
+PERIOD_LABEL = re.compile(r"\b(?:\d{4}-\d{2}(?:-\d{2})?|Q[1-4] \d{4}|(?:week|wk) \d{1,2})\b", re.IGNORECASE)
 _RANK_HEADER = re.compile(r"^\s*(?:rank|#|no\.?|position|place|pos\.?)\s*$", re.IGNORECASE)
 _SIGN = re.compile(r"(?:^|[\s:(=])([+\-−–])\s?$")
 
@@ -161,7 +161,7 @@ def _subject(window: str, labels: set[str], after: str) -> str:
     for m in MONTH_RE.finditer(window):
         if m.start() > at:
             best, at = normal_month(m.group(1)), m.start()
-    for m in _PERIOD_LABEL.finditer(window):  # "2024-03: 4,528", "Q2 2024", "week 12"
+    for m in PERIOD_LABEL.finditer(window):  # "2024-03: 4,528", "Q2 2024", "week 12"
         if m.start() > at:
             best, at = m.group(0).lower(), m.start()
     low = QUOTED.sub(lambda m: " " * len(m.group(0)), window).lower()  # a label inside a title is the title's
@@ -175,6 +175,11 @@ def _subject(window: str, labels: set[str], after: str) -> str:
         if m := after_pattern.match(after.lower()):
             return m.group(1)  # "1,203 views on "Title"", "1.6x on Sports"
     return best
+
+
+def is_period(label: str) -> bool:
+    """A month ("march") or a dated period ("2025-05", "q2 2024")."""
+    return bool(MONTH_RE.fullmatch(label) or PERIOD_LABEL.fullmatch(label))
 
 
 @lru_cache(maxsize=256)
@@ -361,7 +366,8 @@ def _month_roles(u: Unit, out: Facts) -> None:
     text = u.text
     pieces = re.split(r"[;.]|\bwhile\b|\bwhereas\b|\bbut\b", text) if not u.cells else [text]
     for piece in pieces:
-        months = [normal_month(m.group(1)) for m in MONTH_RE.finditer(piece)]
+        months = [normal_month(m.group(1)) for m in MONTH_RE.finditer(piece)] + \
+            [m.group(0).lower() for m in PERIOD_LABEL.finditer(piece)]
         if not months:
             continue
         head = f"{u.key} {piece}"
@@ -394,7 +400,7 @@ def _ordered(u: Unit, listed: list[tuple[str, Fact | None, int | None]], out: Fa
             else:
                 order = [s for s, _, _ in sorted(items, key=lambda x: -(x[1].value.value if x[1] and x[1].value
                                                                          else 0))]
-            if all(MONTH_RE.fullmatch(s) for s in order):
+            if all(is_period(x) for x in order):
                 kind = "month"
             out.lists.append(RankedList(_dedupe(order), kind, u))
         return
@@ -470,5 +476,5 @@ def _row_ranks(u: Unit, label: str, rank: int | None, listed: list[Fact], out: F
     else:
         order = [x for x, _, _ in ranked]
     lst.labels = _dedupe(order)
-    if all(MONTH_RE.fullmatch(x) for x in lst.labels):
+    if all(is_period(x) for x in lst.labels):
         lst.kind = "month"
