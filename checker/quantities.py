@@ -113,6 +113,18 @@ RANK_RE = re.compile(r"(?<![\w#])(" + "|".join(re.escape(w) for w in sorted(RANK
                       + r")(?![\w])", re.IGNORECASE)
 
 
+def is_month_at(text: str, m: re.Match[str]) -> bool:
+    """A month name where it is a month: capitalised, and not a surname after a first name ("David May")."""
+    if not m.group(1)[0].isupper():
+        return False  # "may" the verb
+    prev = re.search(r"([A-Za-z]+)\s+$", text[:m.start()])
+    return not (prev and prev.group(1)[0].isupper() and prev.group(1).lower() not in _NOT_FIRST_NAMES)
+
+
+_NOT_FIRST_NAMES = frozenset("""in on by since until from during of for the a last next this that each every early
+late mid busiest quietest peak month best worst top is was and or but with""".split())
+
+
 def normal_month(word: str) -> str:
     w = word.lower().rstrip(".")
     return _MONTH_ABBR.get(w, w)

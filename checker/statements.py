@@ -16,7 +16,8 @@ from .claims import QUOTED
 from .identity import find_brackets
 from .lexicon import DEMONYMS, GENDER_RE, GENDER_WORDS, NEGATION, canonical_country, country_re
 from .numbers import Num, parse_numbers
-from .quantities import DOWN, LOW, MONTH_RE, PEAK, PERIOD, RANK_RE, RANK_WORDS, UP, kind_of, normal_month
+from .quantities import (DOWN, LOW, MONTH_RE, PEAK, PERIOD, RANK_RE, RANK_WORDS, UP, is_month_at, kind_of,
+                         normal_month)
 from .typed_facts import GENERIC, PERIOD_LABEL, Facts, group_label, is_period
 
 # "After A come B and C", "A, followed by B", "B comes right after A", "A ranks above B", "more A than B".
@@ -71,7 +72,7 @@ def _mentions(text: str, facts: Facts) -> list[tuple[str, int, int]]:
             if not any(a < m.end() and m.start() < b for _, a, b in found):
                 found.append((m.group(1), m.start(), m.end()))
     for m in MONTH_RE.finditer(bare):
-        if m.group(1)[0].isupper() and not any(a < m.end() and m.start() < b for _, a, b in found):
+        if is_month_at(bare, m) and not any(a < m.end() and m.start() < b for _, a, b in found):
             found.append((normal_month(m.group(1)), m.start(), m.end()))
     for m in PERIOD_LABEL.finditer(bare):
         if not any(a < m.end() and m.start() < b for _, a, b in found):
@@ -256,7 +257,7 @@ def _direction(bare: str) -> str:
 
 
 def _ranks(r: ClaimReading, bare: str, mentions: list[tuple[str, int, int]], numbers: list[Num]) -> None:
-    months = {normal_month(m.group(1)) for m in MONTH_RE.finditer(bare)} | \
+    months = {normal_month(m.group(1)) for m in MONTH_RE.finditer(bare) if is_month_at(bare, m)} | \
         {m.group(0).lower() for m in PERIOD_LABEL.finditer(bare)}
     named = [m for m in mentions if m[0] not in months]
     fraction_spans = [n.span for n in numbers if n.fraction]
@@ -326,7 +327,7 @@ def _attach(named: list[tuple[str, int, int]], a: int, b: int, bare: str) -> str
 
 
 def _months_and_trend(r: ClaimReading, bare: str, mentions: list[tuple[str, int, int]], numbers: list[Num]) -> None:
-    months = [normal_month(m.group(1)) for m in MONTH_RE.finditer(bare) if m.group(1)[0].isupper()]
+    months = [normal_month(m.group(1)) for m in MONTH_RE.finditer(bare) if is_month_at(bare, m)]
     months += [m.group(0).lower() for m in PERIOD_LABEL.finditer(bare)]
     if months:
         if PEAK.search(bare) and not LOW.search(bare):

@@ -18,7 +18,8 @@ from .claims import QUOTED
 from .identity import Identity, find_brackets, read_identity
 from .lexicon import GENDER_RE, GENDER_WORDS, STOP, canonical_country, content_tokens, stem
 from .numbers import Num, parse_numbers
-from .quantities import DOWN, KINDS, LOW, MONTH_RE, PEAK, PERIOD, RANK_RE, RANK_WORDS, UP, kind_of, normal_month
+from .quantities import (DOWN, KINDS, LOW, MONTH_RE, PEAK, PERIOD, RANK_RE, RANK_WORDS, UP, is_month_at, kind_of,
+                         normal_month)
 from .reader import Unit
 
 # Capitalised words that open keys and sentences in analytics text without naming a thing. Plain English,
@@ -159,7 +160,7 @@ def _subject(window: str, labels: set[str], after: str) -> str:
         if m.start() > at:
             best, at = (m.group(1) or m.group(2)).strip().lower(), m.start()
     for m in MONTH_RE.finditer(window):
-        if m.start() > at:
+        if m.start() > at and is_month_at(window, m):  # "may" the verb, "David May" are no months
             best, at = normal_month(m.group(1)), m.start()
     for m in PERIOD_LABEL.finditer(window):  # "2024-03: 4,528", "Q2 2024", "week 12"
         if m.start() > at:
@@ -328,7 +329,8 @@ def _read_unit(u: Unit, out: Facts) -> None:
 def group_label(before: str, ident: Identity) -> str:
     """A demographic label right before a figure ("25-34, male, US (", "women 18-24: ") names a group; the
     persona's own group ("Ana's group (female, 35-44, Brazil) has ...") is the persona."""
-    tail = before[-40:]
+    # only the label itself: the text after the previous item of a list ("...US (6.9%); 25-34, female, IN (")
+    tail = re.split(r"[;)]|\.\s", before)[-1][-40:]
     g, b = GENDER_RE.search(tail), find_brackets(tail)
     if not (g or b):
         return ""
@@ -347,7 +349,8 @@ def group_label(before: str, ident: Identity) -> str:
 
 def _sub_in(text: str, labels: set[str]) -> set[str]:
     low = text.lower()
-    return {lab for lab in labels if lab in low} | {normal_month(m.group(1)) for m in MONTH_RE.finditer(text)} | \
+    return {lab for lab in labels if lab in low} | \
+        {normal_month(m.group(1)) for m in MONTH_RE.finditer(text) if is_month_at(text, m)} | \
         {(m.group(1) or m.group(2)).strip().lower() for m in QUOTED.finditer(text)}
 
 
@@ -366,7 +369,7 @@ def _month_roles(u: Unit, out: Facts) -> None:
     text = u.text
     pieces = re.split(r"[;.]|\bwhile\b|\bwhereas\b|\bbut\b", text) if not u.cells else [text]
     for piece in pieces:
-        months = [normal_month(m.group(1)) for m in MONTH_RE.finditer(piece)] + \
+        months = [normal_month(m.group(1)) for m in MONTH_RE.finditer(piece) if is_month_at(piece, m)] + \
             [m.group(0).lower() for m in PERIOD_LABEL.finditer(piece)]
         if not months:
             continue
@@ -378,6 +381,8 @@ def _month_roles(u: Unit, out: Facts) -> None:
         elif PEAK.search(head) and LOW.search(head):
             # "busiest: April; quietest: March" in one piece: each month takes the role word before it
             for m in MONTH_RE.finditer(piece):
+                if not is_month_at(piece, m):
+                    continue
                 before = piece[:m.start()]
                 p, lo = [x.end() for x in PEAK.finditer(before)], [x.end() for x in LOW.finditer(before)]
                 role = "month_peak" if (p[-1] if p else -1) > (lo[-1] if lo else -1) else "month_low"

@@ -7,7 +7,9 @@ GENDER_WORDS = {
     "female": "female", "females": "female", "woman": "female", "women": "female", "girl": "female",
     "girls": "female", "lady": "female", "ladies": "female", "gal": "female", "gals": "female",
     "male": "male", "males": "male", "man": "male", "men": "male", "guy": "male", "guys": "male", "boy": "male",
-    "boys": "male", "gentleman": "male", "gentlemen": "male",
+    "boys": "male", "gentleman": "male", "gentlemen": "male", "bloke": "male", "blokes": "male", "chap": "male",
+    "chaps": "male", "lad": "male", "lads": "male", "dude": "male", "dudes": "male", "lass": "female",
+    "lasses": "female",
 }
 # Family roles that carry a gender; apart, because "moms" in a question may be about parenting, not gender.
 FAMILY_GENDER_WORDS = {
