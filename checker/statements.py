@@ -32,7 +32,7 @@ _DIFFERENCE = re.compile(r"\b(?:points?|pp|percentage points?)\b.{0,20}\b(?:more
                          r"behind|above|below)\b|\bgap\b|\bdifference\b|\b(?:leads?|trails?|beats?|ahead of|behind|"
                          r"outdoes|outsells|tops)\b.{0,60}\bby\b|\d\s+(?:\w+\s+)?(?:more|fewer|less)\b.{0,40}\bthan\b", re.I)
 _NAME_CLAIM = re.compile(r"\b(?:I'm|I am|my name is|call me|name's|they call me|this is)\s+([A-Z][a-zà-ÿ'’-]+)")
-_SELF = re.compile(r"\b(?:I|I'm|I've|me|my|mine|we|us|our|people like me)\b", re.I)
+_SELF = re.compile(r"\b(?:(?i:I|I'm|I've|me|my|mine|we|our|people like me)|us|Us)\b")  # "US" is a country
 _COUNTRY_CUE = re.compile(r"\b(?:from|live|living|lives|based|country|nationality|I'm|I am|we're|we are|"
                           r"my group is|stand for|represent|people in)\b", re.I)
 _NEVER = re.compile(r"\b(?:never|don'?t|do not|doesn'?t|does not|didn'?t|no longer|not into|not a fan of|"
@@ -127,12 +127,13 @@ def read_claim(text: str, facts: Facts) -> ClaimReading:
     bare = QUOTED.sub(lambda m: " " * len(m.group(0)), text)
     mentions = _mentions(text, facts)
     r.consumed += [(a, b) for _, a, b in mentions]
-    _identity(r, bare, facts, mentions)
     periods = [m.span() for m in PERIOD.finditer(bare)]
     ages = [(b.span[0], b.span[1]) for b in find_brackets(bare)]
     masked = [(m.start(), m.end()) for m in QUOTED.finditer(text)] + periods + ages
     numbers = [n for n in parse_numbers(text, masked) if n.kind != "rank"
                and not RANK_RE.fullmatch(n.text.strip())]
+    if not any(group_label(bare[:n.span[0]], facts.identity) for n in numbers):
+        _identity(r, bare, facts, mentions)  # "25-34, female, US (2.6%)" describes that group, not me
     r.consumed += periods
     _numbers(r, text, bare, numbers, mentions, facts)
     _ranks(r, bare, mentions, numbers)

@@ -86,7 +86,8 @@ class Facts:
         return [f for f in self.facts if f.kind == kind]
 
     def rank_of(self, label: str) -> tuple[int, RankedList] | None:
-        for lst in self.lists:
+        # ranks the data states ("topic number 2") before ranks read from the order of figures
+        for lst in sorted(self.lists, key=lambda x: not x.positions):
             if label in lst.labels:
                 return lst.rank(lst.labels.index(label)), lst
         return None
@@ -313,7 +314,7 @@ def _read_unit(u: Unit, out: Facts) -> None:
         sign = _sign_of(text, n, cues) if kind == "change" else 0
         f = Fact(kind, subject, n, u, sign)
         out.facts.append(f)
-        if subject and kind in ("share", "count", "lift") and not subject.startswith("group: "):
+        if subject and kind in ("share", "count") and not subject.startswith("group: "):  # a lift ranks nothing
             rank = next((r for end, r in ranks.items() if end <= n.span[0] and
                          text[end:n.span[0]].lower().find(subject[:10]) >= 0), None)
             listed.append((subject, f, rank))
