@@ -249,7 +249,17 @@ def _subject_of(bare: str, named: list[tuple[str, int, int]], n: Num) -> str:
         before = [x for x in named if x[2] <= start]
         if before:
             return before[0][0]
-    return _nearest(inside or named, n.span[0])
+    before = [x for x in (inside or named) if x[2] <= n.span[0]]
+    if before:
+        return before[-1][0]
+    # a subject after the figure only when the figure is its own ("12 views on "Title"", "41% for Sports",
+    # "1.6x as into Sports"); "with 312,056 views, mostly into Gaming" is the whole group's
+    after = [x for x in named if x[1] >= n.span[1]]
+    if after and re.fullmatch(r"[\s%x]*(?:[a-z]+\s+){0,5}(?:on|for|of|in|from|to|at|into|as much)?\s*[\"“]?",
+                              bare[n.span[1]:after[0][1]].lower()) and \
+            not re.search(r"[,;:()]|\bmostly\b|\band\b", bare[n.span[1]:after[0][1]]):
+        return after[0][0]
+    return ""
 
 
 def _direction(bare: str) -> str:
