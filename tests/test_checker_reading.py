@@ -236,3 +236,26 @@ def test_keys_no_word_names_are_read_by_meaning_with_the_real_model() -> None:
         assert not check("My outings went up 12%.", [table]).faithful
     finally:
         embedding.uninstall()
+
+
+def test_the_checker_imports_nothing_of_the_project_but_the_shared_word_tables() -> None:
+    import ast
+    from pathlib import Path
+
+    ours = {"personas", "retrieval", "chat", "eval", "webapp", "cli", "app"}
+    for path in Path(__file__).resolve().parents[1].joinpath("checker").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
+            assert not any(n.split(".")[0] in ours for n in names), (path.name, names)
+
+
+def test_search_chat_and_checker_share_one_word_table() -> None:
+    import vocabulary
+    from checker import lexicon
+    from retrieval import query
+
+    assert query.DEMONYMS is vocabulary.DEMONYMS
+    assert set(lexicon.DEMONYMS) == set(vocabulary.demonym_forms())
+    assert vocabulary.canonical_country("Belgians") == vocabulary.canonical_country("BE") == "Belgium"
+    assert all(lexicon.GENDER_WORDS[w] == g for w, g in vocabulary.GENDER_WORDS.items())
