@@ -255,7 +255,7 @@ def _subject_of(bare: str, named: list[tuple[str, int, int]], n: Num) -> str:
     # a subject after the figure only when the figure is its own ("12 views on "Title"", "41% for Sports",
     # "1.6x as into Sports"); "with 312,056 views, mostly into Gaming" is the whole group's
     after = [x for x in named if x[1] >= n.span[1]]
-    if after and re.fullmatch(r"[\s%x]*(?:[a-z]+\s+){0,5}(?:on|for|of|in|from|to|at|into|as much)?\s*[\"“]?",
+    if after and re.fullmatch(r"[\s%x]*(?:[a-z]+\s+){0,8}(?:on|for|of|in|from|to|at|into|as much)?\s*[\"“]?",
                               bare[n.span[1]:after[0][1]].lower()) and \
             not re.search(r"[,;:()]|\bmostly\b|\band\b", bare[n.span[1]:after[0][1]]):
         return after[0][0]
