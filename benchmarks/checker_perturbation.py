@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from eval.faithfulness import check
+from checker import check
 
 EDITS = ("number_swap", "number_shift", "entity_swap", "wrong_binding", "wrong_superlative", "negation",
          "invented_fact")

@@ -21,8 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from checker_perturbation import load_personas
 
-from eval import facts as facts_module
-from eval.faithfulness import check
+from checker import facts as facts_module
+from checker import identity as identity_module
+from checker import typed_facts as typed_module
+from checker import check
 
 
 def answers_for(p: dict) -> list[str]:
@@ -54,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     for i in range(args.repeats):
         a, f, s = cases[i % len(cases)]
         facts_module._read_sentence.cache_clear()  # no help from the previous answer's facts
+        typed_module.numbers_in.cache_clear()
+        typed_module.label_patterns.cache_clear()
+        identity_module._brackets.cache_clear()
         t0 = time.perf_counter()
         res = check(a, f, s)
         times.append((time.perf_counter() - t0) * 1000)

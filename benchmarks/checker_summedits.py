@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from eval.faithfulness import check
+from checker import check
 
 DOMAINS = ("ectsum", "sales_email", "samsum")
 ANCHORS = {  # published balanced accuracy (%), from the SummEdits README

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from checker import FaithfulnessResult
 
 GateAction = Literal["passed", "annotated", "fallback", "refused", "unchecked"]
 
@@ -39,7 +42,7 @@ class Answer:
     answer: str  # the text shown, citation markers [n] included
     citations: list[Citation] = field(default_factory=list)
     context: list[ContextFact] = field(default_factory=list)
-    faithfulness: Any = None  # eval.faithfulness.FaithfulnessResult of the final answer
+    faithfulness: FaithfulnessResult | None = None  # the checker's verdict on the final answer
     gate: GateVerdict | None = None
     responder: str = ""  # who wrote the final answer
     timings: dict[str, float] = field(default_factory=dict)  # milliseconds: retrieve, respond, first_token, check, total

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from checker import FaithfulnessResult
+from checker import check as faithfulness_check
 from personas.profile import Persona
 
 from .answer import GateVerdict
@@ -25,7 +27,7 @@ REFUSAL = "I won't give that answer: it made claims that my data does not suppor
 class GateOutcome:
     text: str
     verdict: GateVerdict
-    result: Any  # eval.faithfulness.FaithfulnessResult of ``text``
+    result: FaithfulnessResult  # the checker's verdict on ``text``
     replace: bool  # the policy asks for the grounded answer instead
 
 
@@ -36,9 +38,8 @@ def persona_stats(persona: Persona) -> dict[str, Any]:
     return d
 
 
-def check(text: str, contexts: Sequence[str], stats: dict[str, Any] | None, judge: Any = None) -> Any:
-    from eval.faithfulness import check as faithfulness_check
-
+def check(text: str, contexts: Sequence[str], stats: dict[str, Any] | None,
+          judge: Any = None) -> FaithfulnessResult:
     return faithfulness_check(text, list(contexts), stats, judge=judge)
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from vocabulary import country_codes, country_name
+
 Kind = Literal[
     "greeting", "identity", "real_person", "age", "gender", "country", "demographics", "audience", "topics",
     "topic", "content_top", "content_rank", "content_title", "would_watch", "compare", "why", "quotes", "trend",
@@ -149,16 +151,9 @@ def quoted(question: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _country_names() -> dict[str, tuple[str, str]]:
-    import pycountry  # lazy: its database loads in ~0.1 s
-
-    names: dict[str, tuple[str, str]] = {}
-    for c in pycountry.countries:
-        shown = getattr(c, "common_name", None) or c.name
-        for n in {c.name, shown, getattr(c, "official_name", c.name)}:
-            names[n.lower()] = (c.alpha_2, shown)
-    names.update({"usa": ("US", "United States"), "us": ("US", "United States"), "america": ("US", "United States"),
-                  "uk": ("GB", "United Kingdom"), "britain": ("GB", "United Kingdom"),
-                  "england": ("GB", "United Kingdom")})
+    """lower-case name -> (alpha-2, name), from the shared table."""
+    names = {name: (code, country_name(code)) for name, code in country_codes().items()}
+    names["us"] = ("US", "United States")  # read only as "US": countries_named skips the pronoun
     return names
 
 

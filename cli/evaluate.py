@@ -102,7 +102,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not answer.strip():
         raise InputError("the answer is empty; pass the text to check with --answer")
     stats = _read_stats(args.stats) if args.stats else None
-    from eval.faithfulness import check
+    from checker import check
 
     result = check(answer, contexts, stats)
     if args.json:

@@ -1,1 +1,1 @@
-"""Evaluation: the faithfulness checker (depends only on its inputs), question sets, the runner, reports."""
+"""Evaluation above the chat: question sets, the runner, metrics and reports (the checker is ``checker``)."""

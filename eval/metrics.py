@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .numbers import Num, compatible, parse_numbers
+from checker.numbers import Num, compatible, parse_numbers
 from .questions import Gold, Question
 
 # ----------------------------------------------------------------------------------------------- numbers

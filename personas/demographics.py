@@ -7,14 +7,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from vocabulary import GENDER_WORDS
+
 _GENDER_NAMES = ("gender", "sex")
 _AGE_NAMES = ("age", "age_group", "age_bracket", "agegroup", "age_range", "ageGroup")
 _COUNTRY_NAMES = ("country", "country_code", "nation", "countryCode")
 
-_GENDER_WORDS = {
-    "f": "female", "female": "female", "woman": "female", "women": "female", "w": "female",
-    "m": "male", "male": "male", "man": "male", "men": "male",
-}
+# Data codes ("F", "M", "W") on top of the shared gender words.
+_GENDER_WORDS = {**GENDER_WORDS, "f": "female", "w": "female", "m": "male"}
 
 
 @dataclass(frozen=True)

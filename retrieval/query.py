@@ -43,6 +43,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
+from vocabulary import DEMONYMS  # noqa: F401  (re-exported: benchmarks read the table from here)
+from vocabulary import AMBIGUOUS_COUNTRY_NAMES, country_codes, demonym_forms, gender_forms
+
 AGE_MAX = 120  # upper bound of an open-ended age range ("over 45" -> (46, 120))
 
 Sort = Literal["largest", "smallest"]
@@ -85,46 +88,9 @@ class QueryConstraints:
 
 # ---------------------------------------------------------------------------------------------- vocabulary
 
-GENDER_WORDS = {
-    "female": ("women", "woman", "female", "females", "girls", "girl", "ladies", "lady", "moms", "mom", "mums",
-               "mum", "mothers", "mother", "wives", "gals", "her"),
-    "male": ("men", "man", "male", "males", "guys", "guy", "boys", "boy", "dads", "dad", "fathers", "father",
-             "husbands", "gentlemen", "his"),
-}
+# The shared word tables (``vocabulary``); this module adds the possessive pronouns a query uses for a gender.
+GENDER_WORDS = {g: (*gender_forms(g), pronoun) for g, pronoun in (("female", "her"), ("male", "his"))}
 _PARENT_WORDS = {"moms", "mom", "mums", "mum", "mothers", "mother", "dads", "dad", "fathers", "father", "parents"}
-
-# Demonym (lower case) -> ISO alpha-2. Plurals are derived ("Germans"); forms that take no -s are listed in
-# _NO_PLURAL. Language-like demonyms ("Spanish") are read as the country.
-DEMONYMS = {
-    "american": "US", "german": "DE", "brazilian": "BR", "indian": "IN", "mexican": "MX", "british": "GB",
-    "brit": "GB", "french": "FR", "japanese": "JP", "korean": "KR", "south korean": "KR", "filipino": "PH",
-    "filipina": "PH", "indonesian": "ID", "nigerian": "NG", "spanish": "ES", "spaniard": "ES", "italian": "IT",
-    "turkish": "TR", "turk": "TR", "polish": "PL", "egyptian": "EG", "argentinian": "AR", "argentine": "AR",
-    "canadian": "CA", "australian": "AU", "aussie": "AU", "chinese": "CN", "russian": "RU", "dutch": "NL",
-    "swedish": "SE", "swede": "SE", "norwegian": "NO", "danish": "DK", "dane": "DK", "finnish": "FI",
-    "irish": "IE", "portuguese": "PT", "greek": "GR", "swiss": "CH", "austrian": "AT", "belgian": "BE",
-    "colombian": "CO", "chilean": "CL", "peruvian": "PE", "venezuelan": "VE", "south african": "ZA",
-    "kenyan": "KE", "ghanaian": "GH", "ethiopian": "ET", "moroccan": "MA", "saudi": "SA", "emirati": "AE",
-    "israeli": "IL", "iranian": "IR", "iraqi": "IQ", "pakistani": "PK", "bangladeshi": "BD",
-    "vietnamese": "VN", "thai": "TH", "malaysian": "MY", "singaporean": "SG", "new zealander": "NZ",
-    "ukrainian": "UA", "romanian": "RO", "hungarian": "HU", "czech": "CZ", "cuban": "CU", "scottish": "GB",
-    "welsh": "GB",
-}
-_NO_PLURAL = {"british", "french", "japanese", "chinese", "dutch", "swedish", "danish", "finnish", "irish",
-              "portuguese", "swiss", "spanish", "polish", "turkish", "vietnamese", "scottish", "welsh"}
-
-# Names people use that are not pycountry's (lower case) -> ISO alpha-2.
-COUNTRY_ALIASES = {
-    "usa": "US", "u.s.": "US", "u.s.a.": "US", "u.s": "US", "united states of america": "US", "america": "US",
-    "the states": "US", "uk": "GB", "u.k.": "GB", "britain": "GB", "great britain": "GB", "england": "GB",
-    "scotland": "GB", "wales": "GB", "holland": "NL", "korea": "KR", "south korea": "KR", "russia": "RU",
-    "iran": "IR", "vietnam": "VN", "czechia": "CZ", "turkey": "TR", "türkiye": "TR", "ivory coast": "CI",
-    "uae": "AE", "emirates": "AE", "taiwan": "TW", "bolivia": "BO", "venezuela": "VE", "tanzania": "TZ",
-    "moldova": "MD", "syria": "SY", "laos": "LA", "north korea": "KP",
-}
-# Country names that are also common words: read only when written with a capital.
-_AMBIGUOUS_NAMES = {"turkey", "chad", "jordan", "georgia", "china", "jersey", "guinea", "niger", "chile", "mali",
-                    "togo", "cuba", "peru", "oman", "israel", "monaco", "panama"}
 # Upper-case tokens that are ISO codes but usually mean something else in a query.
 _CODE_EXCEPTIONS = {"AI", "TV", "IT", "PR", "AM", "PM", "MA", "BA", "MS", "CV", "HR", "IO", "FM", "AS", "AT",
                     "BE", "BY", "DO", "GO", "IS", "ME", "MY", "NO", "SO", "TO", "OR", "AN", "ST", "UM", "IN"}
@@ -290,19 +256,9 @@ def _topic_variants(topic: str) -> set[str]:
     return out
 
 
-@lru_cache(maxsize=1)
 def _country_table() -> dict[str, str]:
-    """lower-case name -> alpha-2, from pycountry (name, common and official names) and the aliases."""
-    import pycountry
-
-    table: dict[str, str] = {}
-    for c in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            name = getattr(c, attr, None)
-            if name and "," not in name and "(" not in name:
-                table.setdefault(name.lower(), c.alpha_2)
-    table.update(COUNTRY_ALIASES)
-    return table
+    """lower-case name -> alpha-2 (the shared table)."""
+    return country_codes()
 
 
 @lru_cache(maxsize=1)
@@ -317,12 +273,7 @@ def _country_pattern() -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _demonym_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
-    forms: dict[str, str] = {}
-    for word, code in DEMONYMS.items():
-        forms[word] = code
-        if word not in _NO_PLURAL:
-            forms[word + "s"] = code
-    forms.update({"argentines": "AR", "filipinas": "PH", "filipinos": "PH", "aussies": "AU", "kiwis": "NZ"})
+    forms = demonym_forms()
     pattern = _phrase_pattern(forms)
     assert pattern is not None
     return pattern, forms
@@ -567,7 +518,7 @@ def _read_countries(t: _Text, countries: Sequence[str]) -> list[str]:
             code = table.get(key) or table.get(_norm(key), "")
         if not code:
             continue
-        if key in _AMBIGUOUS_NAMES and not written[0].isupper():
+        if key in AMBIGUOUS_COUNTRY_NAMES and not written[0].isupper():
             continue
         if key == "us" and "US" not in written:  # "the us" in lower case is not a country
             continue

@@ -447,7 +447,7 @@ def test_unexpected_errors_show_a_reference_not_their_text(
 
 def test_answer_shows_badge_sources_and_highlights_unsupported_claims() -> None:
     from chat.answer import Answer, Citation, GateVerdict
-    from eval.faithfulness import check
+    from checker.faithfulness import check
     from webapp.views import answer_markdown
 
     fact = "Joshua Cook's group has 312,056 views in total, 6.9% of all views."
@@ -466,7 +466,7 @@ def test_answer_shows_badge_sources_and_highlights_unsupported_claims() -> None:
 
 def _answer_with(text: str, fact: str = "Joshua Cook's group has 312,056 views in total, 6.9% of all views.") -> Any:
     from chat.answer import Answer, Citation
-    from eval.faithfulness import check
+    from checker.faithfulness import check
 
     return Answer("demo-v1-01", "q", "q", text, [Citation("demo-v1-01:audience:x", fact, 1)],
                   faithfulness=check(text, [fact], None))

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from eval.claims import split_claims
-from eval.faithfulness import check
+from checker.claims import split_claims
+from checker.faithfulness import check
 
 FACTS = [
     ("Ana Souza is 38 years old; gender female; from Brazil. Ana Souza stands for the demographic group age 35-44, "

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from eval.claims import split_claims, strip_citations
-from eval.faithfulness import Claim, Evidence, FaithfulnessResult, check
+from checker.claims import split_claims, strip_citations
+from checker.faithfulness import Claim, Evidence, FaithfulnessResult, check
 
 FACTS = [
     "Ana Souza is 38 years old; gender female; from Brazil. Ana Souza stands for the demographic group age 35-44, "
@@ -287,7 +287,7 @@ def test_points_are_percentage_points_only_in_persona_answers() -> None:
     doc = ["The Lakers beat the Celtics 110-103 on Sunday; they won by 7 points more than in their last meeting."]
     assert labels("The Lakers won by 7 points more than last time.", doc) == ["supported"]
     assert labels("The Lakers won by 9 points more than last time.", doc) != ["supported"]
-    from eval.numbers import parse_numbers
+    from checker.numbers import parse_numbers
 
     assert [n.kind for n in parse_numbers("14.1 points more than Travel")] == ["pct"]
     assert [(n.kind, n.unit) for n in parse_numbers("7 points more", points_as_pp=False)] == [("num", "point")]

@@ -7,7 +7,7 @@ import json
 
 from langchain_openai import ChatOpenAI
 
-from eval.faithfulness import check
+from checker.faithfulness import check
 
 FACTS = [
     "Ana Souza is 38 years old; gender female; from Brazil.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eval.numbers import Num, compatible, parse_numbers
+from checker.numbers import Num, compatible, parse_numbers
 
 
 def one(text: str) -> Num:

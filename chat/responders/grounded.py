@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 
 from personas import formatting as fmt
 from retrieval.documents import is_average
+from vocabulary import GENDER_WORDS
 
 from ..intents import QUOTED, classify, countries_named
 from .answers_watching import WatchingAnswers
@@ -23,9 +24,7 @@ _TIME_WORDS = re.compile(r"\bhow long\b|\bminutes?\b|\bhours?\b|\bseconds?\b|\bd
 # Counts a question may name that a dataset may lack ("how many likes?" of MovieLens)
 _NAMED_RATE = re.compile(r"\b(likes|dislikes|shares|subscribers|subscriptions|clicks|downloads)\b")
 _PEOPLE = re.compile(r"\bhow many (people|viewers|users|persons|members|of you)\b|\bhow many are you\b")
-_GENDERS = {"women": "female", "woman": "female", "female": "female", "females": "female", "girls": "female",
-            "ladies": "female", "men": "male", "man": "male", "male": "male", "males": "male", "guys": "male",
-            "boys": "male"}
+_GENDERS = GENDER_WORDS
 _GENDER_WORD = re.compile(r"\b(" + "|".join(_GENDERS) + r")\b", re.IGNORECASE)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from vocabulary import REFUSAL_VERBS
+
 CITATION = re.compile(r"\s*\[(?:\d+|[a-z]?\d+(?:\s*[,;-–]\s*\d+)*)\](?:\[\d+\])*")
 QUOTED = re.compile(r"[\"“”]([^\"“”]{2,}?)[\"“”]|(?<![A-Za-z])'([^']{3,}?)'(?![A-Za-z])")
 
@@ -39,7 +41,7 @@ NO_CLAIM = re.compile(
 REFUSAL = re.compile(
     r"^(?:(?:but|sorry|so|no|unfortunately)\W+)?(?:(?:my|the|our) (?:data|facts|numbers)|I|it|that|this)\s+"
     r"(?:doesn'?t|does not|don'?t|do not|can'?t|cannot|didn'?t|did not)\s+"
-    r"(?:tell|say|show|know|include|contain|cover|have|record|mention)\b|"
+    r"(?:" + "|".join(REFUSAL_VERBS) + r")\b|"
     r"^(?:that|this|it)\b[^:]{0,60}\b(?:isn'?t|is not|wasn'?t|was not) (?:in|part of) (?:my|the|our) data\b",
     re.IGNORECASE,
 )

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import vocabulary as _vocab
+
 STOP = frozenset(["a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by", "from", "as", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "doing", "it", "its", "it's", "this", "that", "these", "those", "there", "here", "than", "then", "so", "such", "into", "onto", "over", "about", "which", "who", "whom", "whose", "what", "when", "where", "why", "how", "i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves", "you", "your", "yours", "he", "him", "his", "she", "her", "hers", "they", "them", "their", "theirs", "one", "ones", "also", "really", "quite", "very", "just", "bit", "lot", "lots", "much", "many", "some", "any", "each", "every", "has", "have", "had", "having", "get", "gets", "got", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "let", "lets", "let's", "i'm", "i've", "i'd", "we're", "we've", "you're", "that's", "there's", "it'll", "i'll", "like", "s", "t"])
 
 # Words that only point at the persona ("people like me", "my group"), never content of their own.
@@ -49,53 +51,20 @@ NEGATION = re.compile(
     re.IGNORECASE,
 )
 
-GENDER_WORDS = {
-    "female": "female", "woman": "female", "women": "female", "girl": "female", "lady": "female",
-    "ladies": "female", "she": "female", "mother": "female", "mom": "female", "mum": "female",
-    "male": "male", "man": "male", "men": "male", "guy": "male", "guys": "male", "boy": "male",
-    "he": "male", "father": "male", "dad": "male", "gentleman": "male",
-}
+# Genders, countries and demonyms come from the project's shared tables (``vocabulary``); the checker adds
+# the subject pronouns, which in a claim about "she" or "he" name the persona's gender.
+GENDER_WORDS = {**_vocab.GENDER_WORDS, **_vocab.FAMILY_GENDER_WORDS, "she": "female", "he": "male"}
 GENDER_RE = re.compile(r"\b(" + "|".join(sorted(GENDER_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
-# Demonyms people use for the countries an answer is most likely to name ("I'm Brazilian").
-DEMONYMS = {
-    "american": "United States", "brazilian": "Brazil", "german": "Germany", "french": "France",
-    "british": "United Kingdom", "english": "United Kingdom", "indian": "India", "mexican": "Mexico",
-    "spanish": "Spain", "italian": "Italy", "canadian": "Canada", "japanese": "Japan", "chinese": "China",
-    "korean": "South Korea", "australian": "Australia", "dutch": "Netherlands", "polish": "Poland",
-    "turkish": "Turkey", "russian": "Russia", "indonesian": "Indonesia", "filipino": "Philippines",
-    "nigerian": "Nigeria", "egyptian": "Egypt", "argentinian": "Argentina", "argentine": "Argentina",
-    "colombian": "Colombia", "swedish": "Sweden", "norwegian": "Norway", "portuguese": "Portugal",
-    "vietnamese": "Vietnam", "thai": "Thailand", "pakistani": "Pakistan", "south african": "South Africa",
-    "irish": "Ireland", "kenyan": "Kenya", "saudi": "Saudi Arabia", "chilean": "Chile", "peruvian": "Peru",
-}
-_COUNTRY_ALIASES = {
-    "usa": "United States", "us": "United States", "u.s.": "United States", "america": "United States",
-    "united states of america": "United States", "the states": "United States", "uk": "United Kingdom",
-    "britain": "United Kingdom", "great britain": "United Kingdom", "england": "United Kingdom",
-    "korea": "South Korea", "holland": "Netherlands", "russia": "Russia", "vietnam": "Vietnam",
-    "turkey": "Turkey", "türkiye": "Turkey",
-}
+
+# Demonym form (lower case, plurals too) -> ISO alpha-2; ``canonical_country`` gives the country's name.
+DEMONYMS = _vocab.demonym_forms()
 
 
 @lru_cache(maxsize=1)
 def countries() -> dict[str, str]:
-    """Lower-case country name or alias -> canonical name (pycountry when installed, else a short list)."""
-    names: dict[str, str] = {}
-    try:
-        import pycountry  # lazy: about 0.1 s once per process
-
-        for c in pycountry.countries:
-            canon = getattr(c, "common_name", None) or c.name
-            for n in {c.name, canon, getattr(c, "official_name", c.name)}:
-                names[n.lower()] = canon
-    except ImportError:  # the short list still covers the usual audience countries
-        for n in ("Brazil", "Germany", "France", "India", "Mexico", "Spain", "Italy", "Canada", "Japan", "China",
-                  "Australia", "Netherlands", "Poland", "Turkey", "Indonesia", "Philippines", "Nigeria", "Egypt",
-                  "Argentina", "Colombia", "Sweden", "Norway", "Portugal", "United States", "United Kingdom"):
-            names[n.lower()] = n
-    names.update({k: names.get(v.lower(), v) for k, v in _COUNTRY_ALIASES.items()})
-    return names
+    """Lower-case country name or alias -> canonical name."""
+    return {k: _vocab.country_name(code) for k, code in _vocab.country_codes().items()}
 
 
 @lru_cache(maxsize=1)
@@ -105,8 +74,7 @@ def country_re() -> re.Pattern[str]:
 
 
 def canonical_country(text: str) -> str | None:
-    t = text.strip().lower()
-    return countries().get(t) or (DEMONYMS.get(t) and countries().get(DEMONYMS[t].lower(), DEMONYMS[t]))
+    return _vocab.canonical_country(text)
 
 
 _SUFFIXES = (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))

@@ -75,7 +75,7 @@ def attribute_findings(c: Parsed, index: FactIndex, used: list[tuple[int, int]])
             out.append(Finding("contradicted", f"the persona is {p.name}, not {m.group(1)}",
                                _sentence_with(index, p.name.split()[0])))
     if p.country and re.search(r"\b(from|live|living|based|country|I'm|I am|we're|my group is)\b", text, re.IGNORECASE):
-        found = find_country(text) + [(DEMONYMS[w.lower()], 0, 0) for w in re.findall(r"[A-Za-z]+", text)
+        found = find_country(text) + [(canonical_country(w) or w, 0, 0) for w in re.findall(r"[A-Za-z]+", text)
                                       if w.lower() in DEMONYMS and w[0].isupper()]
         for country, _, _ in found:
             s = _sentence_with(index, p.country)
