@@ -27,7 +27,8 @@ class ChatService:
         self._responders: dict[str, Responder] = {}
         self._lock = threading.Lock()
         # one understanding per process: its example vectors are embedded once (through the store's cache)
-        self.understanding = Understanding(store.embed)
+        self.understanding = Understanding(store.embed, cache_dir=getattr(store, "model_dir", None),
+                                           model_name=str(getattr(store.embeddings, "name", "")))
         self.chain = PersonaChain(self.hybrid, self.responder, self.judge, self.understanding)
 
     def responder(self, name: str) -> Responder:

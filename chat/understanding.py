@@ -1,18 +1,23 @@
 """Question understanding: which kind of answer a question asks for (chat/kinds.py), read from its sentence
-embedding by nearest neighbours over the table's example questions, with exact rules only where exactness
+embedding by a linear classifier learned from the table's example questions, with exact rules only where exactness
 matters (the injection guard, greetings, ordinals, quoted or named titles, named topics, named personas).
 
 The embedding is the one retrieval computes for the question, so understanding costs no second model call;
-the examples are embedded once per process through the store's embedding cache. A question whose nearest
-kinds are too far or too close to call abstains (kind ``unknown``), and the responder then answers from the
-words it can match, or says what its data covers.
+the examples are embedded once through the store's embedding cache and the fitted classifier is kept next to
+the store's models. A question whose best kinds are too unlikely or too close to call abstains (kind
+``unknown``), and the responder then answers from the words it can match, or says what its data covers.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -44,50 +49,65 @@ class Reading:
 
     kind: str  # the best kind, or 'unknown' when it abstained
     best: str  # the best kind, even when it abstained
-    score: float  # its similarity (the mean of its nearest examples)
-    margin: float  # its lead over the next-best kind
+    score: float  # its probability
+    margin: float  # its lead over the next-best kind's probability
     abstained: bool
 
 
 class KindClassifier:
-    """Nearest-neighbour classifier over labelled example questions (unit vectors; cosine = dot product).
+    """A linear softmax classifier over the sentence embeddings of labelled example questions.
 
-    A kind's score is the mean similarity of its ``k`` nearest examples, which is steadier than the single
-    nearest one; the prediction abstains when the best score is under ``min_similarity`` or leads the
-    next-best kind by less than ``margin``.
+    Measured on the table's own examples (5-fold cross-validation, all-MiniLM-L6-v2): nearest neighbours
+    0.63-0.65, nearest centroid 0.70, this model 0.79; see docs/chat.md. It abstains when the question is far
+    from every example (nearest cosine under ``min_similarity``: "what's the weather?"), when the best kind's
+    probability is under ``min_probability``, or when it leads the next-best kind by less than ``margin``.
+    Learned state: ``coef_`` (n kinds, dim), ``intercept_`` (n kinds,), ``classes_``, ``examples_`` (the
+    example vectors, for the distance check).
     """
 
-    def __init__(self, k: int = 2, min_similarity: float = 0.35, margin: float = 0.0) -> None:
-        self.k = k
-        self.min_similarity = min_similarity
+    def __init__(self, C: float = 20.0, min_probability: float = 0.15, margin: float = 0.01,
+                 min_similarity: float = 0.42, random_state: int = 0) -> None:
+        self.C = C
+        self.min_probability = min_probability
         self.margin = margin
+        self.min_similarity = min_similarity
+        self.random_state = random_state
 
     def fit(self, X: np.ndarray, y: Sequence[str]) -> KindClassifier:
         """X: (n examples, dim) unit vectors; y: their kinds."""
-        self.X_ = np.asarray(X, dtype=np.float32)
-        self.y_ = np.asarray(list(y))
-        self.classes_ = np.array(sorted(set(self.y_)))
-        self.members_ = [np.flatnonzero(self.y_ == c) for c in self.classes_]
+        from sklearn.linear_model import LogisticRegression  # lazy: only fitting needs it
+
+        model = LogisticRegression(C=self.C, max_iter=3000, random_state=self.random_state)
+        model.fit(np.asarray(X, dtype=np.float64), list(y))
+        self.coef_ = model.coef_.astype(np.float32)
+        self.intercept_ = model.intercept_.astype(np.float32)
+        self.classes_ = np.asarray(model.classes_)
+        self.examples_ = np.asarray(X, dtype=np.float32)
         return self
 
-    def class_scores(self, x: np.ndarray) -> np.ndarray:
-        """(n classes,) the mean similarity of each kind's k nearest examples to the unit vector x."""
-        sims = self.X_ @ np.asarray(x, dtype=np.float32)
-        out = np.empty(len(self.classes_))
-        for i, idx in enumerate(self.members_):
-            s = sims[idx]
-            top = np.partition(s, len(s) - min(self.k, len(s)))[-self.k:] if len(s) > self.k else s
-            out[i] = float(top.mean())
-        return out
+    def set_state(self, coef: np.ndarray, intercept: np.ndarray, classes: Sequence[str],
+                  examples: np.ndarray) -> KindClassifier:
+        """Learned state saved by an earlier fit (the same examples, embedding model and parameters)."""
+        self.coef_, self.intercept_, self.classes_ = coef, intercept, np.asarray(list(classes))
+        self.examples_ = examples
+        return self
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """(n, n kinds) probabilities for (n, dim) vectors."""
+        z = np.atleast_2d(np.asarray(X, dtype=np.float32)) @ self.coef_.T + self.intercept_
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
 
     def read(self, x: np.ndarray) -> Reading:
-        scores = self.class_scores(x)
-        order = np.argsort(-scores)
+        p = self.predict_proba(x)[0]
+        order = np.argsort(-p)
         best, second = order[0], order[1] if len(order) > 1 else order[0]
-        margin = float(scores[best] - scores[second])
-        abstain = bool(scores[best] < self.min_similarity or margin < self.margin)
+        margin = float(p[best] - p[second])
+        near = float((self.examples_ @ np.asarray(x, dtype=np.float32)).max())
+        abstain = bool(near < self.min_similarity or p[best] < self.min_probability or margin < self.margin)
         kind = str(self.classes_[best])
-        return Reading("unknown" if abstain else kind, kind, float(scores[best]), margin, abstain)
+        return Reading("unknown" if abstain else kind, kind, float(p[best]), margin, abstain)
 
 
 def training_set() -> tuple[list[str], list[str]]:
@@ -101,17 +121,45 @@ def training_set() -> tuple[list[str], list[str]]:
 
 
 class Understanding:
-    """Reads a question into an Intent. ``embed`` turns texts into unit vectors (the store's cached embed)."""
+    """Reads a question into an Intent. ``embed`` turns texts into unit vectors (the store's cached embed);
+    ``cache_dir``, when given, keeps the fitted classifier between processes (a fit takes seconds, a load
+    milliseconds), under a name that changes with the examples, the embedding model and the parameters."""
 
-    def __init__(self, embed: Callable[[list[str]], np.ndarray], classifier: KindClassifier | None = None) -> None:
+    def __init__(self, embed: Callable[[list[str]], np.ndarray], classifier: KindClassifier | None = None,
+                 cache_dir: Path | None = None, model_name: str = "") -> None:
         self.embed = embed
         self.classifier = classifier or KindClassifier()
+        self.cache_dir = cache_dir
+        self.model_name = model_name
         self._fitted = False
+        self._lock = threading.Lock()
+
+    def _cache_file(self, texts: Sequence[str], kinds: Sequence[str]) -> Path | None:
+        if self.cache_dir is None or not self.model_name:
+            return None
+        c = self.classifier
+        key = json.dumps([self.model_name, list(texts), list(kinds), c.C, c.random_state])
+        return self.cache_dir / f"question-kinds-{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
 
     def fit(self) -> Understanding:
-        texts, kinds = training_set()
-        self.classifier.fit(np.asarray(self.embed(texts), dtype=np.float32), kinds)
-        self._fitted = True
+        with self._lock:
+            if self._fitted:
+                return self
+            texts, kinds = training_set()
+            path = self._cache_file(texts, kinds)
+            if path is not None and path.exists():
+                with np.load(path, allow_pickle=False) as z:
+                    self.classifier.set_state(z["coef"], z["intercept"], [str(x) for x in z["classes"]],
+                                              z["examples"])
+            else:
+                self.classifier.fit(np.asarray(self.embed(texts), dtype=np.float32), kinds)
+                if path is not None:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    tmp = path.with_suffix(".tmp.npz")
+                    np.savez(tmp, coef=self.classifier.coef_, intercept=self.classifier.intercept_,
+                             classes=self.classifier.classes_.astype(str), examples=self.classifier.examples_)
+                    os.replace(tmp, path)  # another process may be writing the same file
+            self._fitted = True
         return self
 
     def vector(self, question: str) -> np.ndarray:
