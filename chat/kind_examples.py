@@ -181,7 +181,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "what do you have in common with the others in this set?", "how do you differ from the other personas?",
         "are you similar to the next persona?", "what's the difference between you and another segment of this set?",
         "who are the other personas and how are you unlike them?", "contrast yourself with another persona",
-        "which of the other personas is most unlike you?", "do you overlap with the other personas?",
+        "what are the differences between the personas of this set?", "do you overlap with the other personas?",
         "you versus the other personas: what changes?", "side by side with the others, what's different?",
     ),
     "quotes": (
@@ -235,6 +235,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "what did your group score highest?", "which title do you think is the best quality?",
     ),
     "shared": (
+        "which persona resembles you most?", "who among the other personas is closest to you?",
         "who else watches like you?", "which other groups have similar taste?", "who shares your behaviour?",
         "are there other segments like you?", "which groups overlap with you?", "who watches the same stuff?",
         "which other demographics behave like you?", "does this behaviour show up in other segments too?",

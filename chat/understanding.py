@@ -39,7 +39,7 @@ _CONTENT_WORD = re.compile(r"\b(videos?|movies?|films?|titles?|items?|uploads?|c
 # Kinds whose answer uses a topic the question names in its own way; for any other kind, a named topic of the
 # persona's data is what the question is about ("tell me about your interest in Tech Reviews")
 _USES_TOPIC = frozenset(["would_watch", "advice", "why", "quotes", "compare", "meta", "greeting", "least",
-                         "real_person", "shared", "quality", "trend", "peak", "regularity", "rates"])
+                         "real_person", "shared", "quality", "trend", "peak", "regularity"])
 _ABOUT_TITLE = frozenset(["topics", "content_top", "content_most", "unknown", "audience", "identity", "least"])
 
 
@@ -203,10 +203,10 @@ class Understanding:
             return "content_title"
         if kind in _ABOUT_TITLE and any(title_named(t, question) for t in titles):
             return "content_title"
+        if len(named) >= 2 and kind not in ("compare", "meta", "greeting", "quotes"):
+            return "topic_pair"  # "do you prefer X or Y?", "would you rather watch X than Y?"
         if kind == "advice" and named:
             return "would_watch"  # "should we make more X?": X's share and lift, and what that suggests
-        if kind == "least" and len(named) >= 2:
-            return "topic_pair"  # "do you watch less X than Y?"
         if kind not in _USES_TOPIC:
             if len(named) >= 2:
                 return "topic_pair"

@@ -27,8 +27,9 @@ class AboutAnswers(Sentences):
             self.k_identity()  # type: ignore[attr-defined]
             return
         top = tops[0]
-        self.out.say(f"{self.p.name}: the {d.v['group_label']} group, {fmt.share(a.v['audience_share'])} of all "
-                     f"{self.words}, mostly into {top.v['topic']} ({fmt.share(top.v['share'])} of its "
+        self.out.say(f"I'm {self.p.name}, a data-driven persona for the group {d.v['group_label']}, with "
+                     f"{amount(a.v['group_interactions'])} {self.words} ({fmt.share(a.v['audience_share'])} of all "
+                     f"{self.words}), mostly into {top.v['topic']} ({fmt.share(top.v['share'])} of my group's "
                      f"{self.words})", d, a, top)
         over = self._standouts()[:1]
         if over and over[0] is not top:
@@ -101,7 +102,11 @@ class AboutAnswers(Sentences):
         self.no_data(s.unrecorded or ": it covers what my group watched, not that")
         closest = s.closest
         if self.intent.kind == "why":
-            f = self.named_topic() or next(iter(self.ranked("topic")), None)
+            missing = self.missing_topic()
+            f = self.named_topic()
+            if f is None and missing:  # "why do you like cooking?" asked of a persona whose topics lack it
+                self.out.say(f"My data doesn't show {missing} among the topics it lists for my group either")
+            f = f or next(iter(self.ranked("topic")), None)
             if f is not None:
                 self.topic(f, f"What it does show is that {f.v['topic']} is {self.topic_place(int(f.v['rank']))}")
             quotes = self._relevant_quotes()

@@ -246,7 +246,7 @@ class WatchingAnswers(Sentences):
         if over is not tops[0] and over.v["lift"] > 1:  # the topic most above the audience's share, in plain
             # words: "most" or "highest" would read to the gate as a rank
             self.topic(over)
-        self.no_data("what my group wants next: it records what it watched, so these are leads, not requests")
+        self.no_data("what my group wants next, only what it watched")
 
     def k_rated_best(self) -> None:
         """"Which movie did you rate highest?": the data has no rating per title or topic; what it has instead."""

@@ -146,14 +146,6 @@ class _Composer(WatchingAnswers, AboutAnswers):
             self.group(d)
 
     def k_identity(self) -> None:
-        d, a, tops = self.one("demographics"), self.one("audience"), self.ranked("topic")[:1]
-        if re.search(r"\bone sentence\b|\bin a nutshell\b|\bbriefly\b|\bin short\b", self.q) and d and a and tops:
-            t = tops[0]
-            self.out.say(f"I'm {self.p.name}, a data-driven persona for the group {d.v['group_label']}, with "
-                         f"{amount(a.v['group_interactions'])} {self.words} ({fmt.share(a.v['audience_share'])} of "
-                         f"all {self.words}), mostly into {t.v['topic']} ({fmt.share(t.v['share'])} of my group's "
-                         f"{self.words})", d, a, t)
-            return
         self.out.say(f"I'm {self.p.name}, a data-driven persona who represents a group of real viewers, "
                      f"not one real person")
         d = self.one("demographics")
@@ -323,6 +315,9 @@ class _Composer(WatchingAnswers, AboutAnswers):
         if topic is not None:
             self.topic(topic)
             return
+        if self.missing_topic():  # "do you like westerns?": a topic, though not one the data lists for me
+            self.k_topic_missing()
+            return
         title = self.named_title()
         if title is not None:
             self.content(title)
@@ -342,4 +337,5 @@ class _Composer(WatchingAnswers, AboutAnswers):
 
 def is_refusal(text: str) -> bool:
     """Whether an answer says the data does not cover the question (used by evaluation and tests)."""
-    return NO_DATA.lower() in text.lower() or "isn't in my data" in text.lower()
+    first = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0].lower()  # said first, or not a refusal
+    return NO_DATA.rsplit(" ", 1)[0].lower() in first or "isn't in my data" in first or "data doesn't hold" in first
