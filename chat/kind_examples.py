@@ -122,6 +122,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "what would you never watch?", "what are your lowest-ranked topics?",
     ),
     "lifts": (
+        "what are you keener on than the audience overall?", "which topics do you over-index on the most?",
         "what topics do you over-index on?", "where is your group over-indexed relative to the total audience?", "which genres are you heavier on than most viewers?", "what do you punch above your weight in?", "what's your highest-lift topic?", "which interests are more typical of you than of the audience?",
         "what stands out about you?", "where do you deviate from the norm?",
         "what do you watch more than other people do?", "where are you above the overall audience?",
@@ -235,6 +236,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "what did your group score highest?", "which title do you think is the best quality?",
     ),
     "shared": (
+        "do people in other age brackets watch like you?", "which other professions share your taste?",
+        "are there viewers in other countries who behave like you?", "which neighbouring segments look like you?",
         "which persona resembles you most?", "who among the other personas is closest to you?",
         "who else watches like you?", "which other groups have similar taste?", "who shares your behaviour?",
         "are there other segments like you?", "which groups overlap with you?", "who watches the same stuff?",

@@ -65,15 +65,6 @@ class AboutAnswers(Sentences):
             self.out.say(f"{f.v['topic']} is below it, at {fmt.lift(f.v['lift'])} the share of the whole "
                          f"audience", f)
 
-    def k_peak(self) -> None:
-        f = self.one("trend")
-        if f is None:
-            self.no_data(": my activity over time did not come up, or the data has no dates")
-            return
-        self.out.say(f"My group's busiest month was {f.v['peak_period']}, with {amount(f.v['peak_count'])} "
-                     f"{self.words}", f)
-        self.out.say(f"My data runs from {f.v['first_period']} to {f.v['last_period']}", f)
-
     def k_regularity(self) -> None:
         """"How often?": in which months the group was active, its quietest and busiest month."""
         f, pts = self.one("trend"), self.p.stats.trend
@@ -130,7 +121,6 @@ class AboutAnswers(Sentences):
         elif closest == "rate":
             rates = [f for f in self.of("rate") if _TIME.search(str(f.v["column"]))]
             if rates:
-                self.out.say("What it does record is my group's watch time", rates[0])
                 self.rate(rates[0])
             else:
                 for f in self.ranked("content")[:1]:

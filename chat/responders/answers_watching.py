@@ -227,12 +227,13 @@ class WatchingAnswers(Sentences):
         suggests, and what the data cannot say."""
         v = f.v
         self.topic(f)
-        self.out.say("Going by that, I'd probably watch it" if v["lift"] >= 1 or int(v["rank"]) <= 2 else
-                     "Going by that, I'd probably skip it")
         if re.search(r"\b(stop|stopped|drop|dropped|cut|quit|leave|less|fewer|without)\b", self.q):
+            # "if we stopped X, would you leave?": the share says how much of the viewing X is, not what follows
             self.no_data(f"whether my group would leave without {v['topic']}: it records what my group watched, "
                          f"not what it would do")
         else:
+            self.out.say("Going by that, I'd probably watch it" if v["lift"] >= 1 or int(v["rank"]) <= 2 else
+                         "Going by that, I'd probably skip it")
             self.no_data("how my group would react to a new video: it records what my group watched")
 
     def k_advice(self) -> None:
@@ -265,12 +266,18 @@ class WatchingAnswers(Sentences):
             self.k_content_most()
 
     def k_trend(self) -> None:
+        """"How has your activity changed?": the direction first, then the busiest month and the span."""
+        f = self.one("trend")
+        if f is not None:
+            self._direction(f)
+        self.k_peak()
+
+    def k_peak(self) -> None:
         f = self.one("trend")
         if f is None:
             self.no_data(": my activity over time did not come up, or the data has no dates")
             return
         v = f.v
-        self._direction(f)
         self.out.say(f"My group's busiest month was {v['peak_period']}, with {amount(v['peak_count'])} "
                      f"{self.words}", f)
         self.out.say(f"My data runs from {v['first_period']} to {v['last_period']}", f)
