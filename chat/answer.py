@@ -47,6 +47,7 @@ class Answer:
     responder: str = ""  # who wrote the final answer
     timings: dict[str, float] = field(default_factory=dict)  # milliseconds: retrieve, respond, first_token, check, total
     error: str | None = None  # what went wrong with the configured responder, if anything
+    kind: str = ""  # the kind of question it was read as (chat/kinds.py)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -66,4 +67,5 @@ class Answer:
             "responder": self.responder,
             "timings": {k: round(v, 2) for k, v in self.timings.items()},
             "error": self.error,
+            "kind": self.kind,
         }

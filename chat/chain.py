@@ -23,8 +23,10 @@ from retrieval.retriever import HybridRetriever, PersonaFactRetriever, Retrieved
 from . import gate
 from .answer import Answer, Citation, ContextFact, GateVerdict
 from .followup import resolve
-from .intents import NEEDS, classify, topic_named
+from .intents import Intent, plain, topic_named
+from .kinds import route_types, spec
 from .responders.base import Responder, ResponderError, ResponderRequest, Turn
+from .understanding import Understanding
 
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 
@@ -70,10 +72,19 @@ def citations(text: str, facts: Sequence[RetrievedFact]) -> list[Citation]:
 
 class PersonaChain:
     def __init__(self, hybrid: HybridRetriever, responders: Callable[[str], Responder],
-                 judge: Callable[[], Any] = lambda: None) -> None:
+                 judge: Callable[[], Any] = lambda: None, understanding: Understanding | None = None) -> None:
         self.hybrid = hybrid
         self.responders = responders
         self.judge = judge  # the gate's optional LLM judge, built on first use
+        self.understanding = understanding or Understanding(hybrid.store.embed)
+
+    def read(self, persona: Persona, question: str) -> tuple[Intent, Any, list[Persona], tuple[Persona, ...]]:
+        """The question's kind, its embedding (computed once: understanding and retrieval share it), the
+        personas it names and the persona's whole set."""
+        qvec = self.hybrid.store.embed_query(plain(question))
+        mentioned = self.hybrid.mentioned_personas(persona, question)
+        everyone = tuple(self.hybrid.store.personas(persona.set_name, persona.set_version))
+        return self.understanding.read(question, qvec, persona, everyone, mentioned), qvec, mentioned, everyone
 
     def run(self, persona: Persona, question: str, history: Sequence[Turn], opts: TurnOptions) -> Iterator[str | Answer]:
         """Yields the answer's text chunks as the responder writes them, then the final Answer."""
@@ -83,13 +94,13 @@ class PersonaChain:
         asked = check_question(question, opts.max_question_chars)
         resolved = resolve(asked, history)
         self.hybrid.refresh(persona)
-        docs = PersonaFactRetriever(hybrid=self.hybrid, persona_id=persona.id, k=opts.k).invoke(resolved)
+        intent, qvec, mentioned, everyone = self.read(persona, resolved)
+        docs = PersonaFactRetriever(hybrid=self.hybrid, persona_id=persona.id, k=opts.k, qvec=qvec,
+                                    routes=route_types(intent.kind)).invoke(resolved)
         facts = [_from_doc(d) for d in docs]
-        mentioned = self.hybrid.mentioned_personas(persona, resolved)
-        everyone = tuple(self.hybrid.store.personas(persona.set_name, persona.set_version))
-        facts += self._pinned(persona, resolved, mentioned, everyone, {f.id for f in facts})
+        facts += self._pinned(persona, resolved, intent, mentioned, everyone, {f.id for f in facts})
         t1 = time.perf_counter()
-        request = ResponderRequest(persona, resolved, facts, tuple(history), tuple(mentioned), everyone)
+        request = ResponderRequest(persona, resolved, facts, tuple(history), tuple(mentioned), everyone, intent)
         timings = {"retrieve": (t1 - t0) * 1000}
 
         responder_name, error = opts.responder, None
@@ -149,16 +160,17 @@ class PersonaChain:
             responder=responder_name,
             timings=timings,
             error=error,
+            kind=intent.kind,
         )
 
-    def _pinned(self, persona: Persona, question: str, mentioned: Sequence[Persona], everyone: Sequence[Persona],
-                seen: set[str]) -> list[RetrievedFact]:
+    def _pinned(self, persona: Persona, question: str, intent: Intent, mentioned: Sequence[Persona],
+                everyone: Sequence[Persona], seen: set[str]) -> list[RetrievedFact]:
         """Facts kept in the context besides the retrieved ones: each persona's profile card, what the kind of
         question needs (its top topics for "what do you watch most?", ...), every topic the question names
         ("more Gaming than DIY?"), and for a comparison that names no persona of the set, each other persona's
         audience fact (so the answer can name them, citably)."""
-        kind = classify(question).kind
-        needs = NEEDS.get(kind, ())
+        kind = intent.kind
+        needs = spec(kind).needs
         q = question.lower()
         extra: list[RetrievedFact] = []
         for pid in [persona.id, *(m.id for m in mentioned)]:
@@ -167,7 +179,7 @@ class PersonaChain:
                 extra += self.hybrid.facts_of_type(pid, fact_type, n)
         extra += [f for f in self.hybrid.facts_of_type(persona.id, "topic", 50)
                   if topic_named(_topic_of(f), q)]
-        if kind == "compare" and not mentioned:
+        if kind in ("compare", "lifts") and not mentioned:
             for other in everyone:
                 if other.id != persona.id:
                     extra += self.hybrid.facts_of_type(other.id, "audience", 1)

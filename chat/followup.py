@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .intents import classify, ordinal
+from .intents import ordinal
+from .kinds import CONTENT_KINDS, TOPIC_KINDS
 from .responders.base import Turn
 
 _SHORT = 7  # words: longer questions stand on their own
@@ -21,8 +22,8 @@ _BARE = frozenset(["and", "what", "about", "how", "but", "also", "same", "for", 
 _CONTINUATION = re.compile(r"^\s*(and|what about|how about|and what about|but|also|same for|what of)\b[\s,]*(.*)$", re.IGNORECASE)
 _REFERENCE = re.compile(r"\b(the (first|second|third|fourth|fifth|last|next) one|that one|number \d+|"
                         r"the (first|second|third|fourth|fifth|last))\b", re.IGNORECASE)
-_TOPIC_KINDS = frozenset(["topics", "topic", "least"])
-_CONTENT_KINDS = frozenset(["content_top", "content_rank", "content_title", "content_most"])
+_TOPIC_KINDS = TOPIC_KINDS
+_CONTENT_KINDS = CONTENT_KINDS
 _PRONOUN = re.compile(r"\b(it|that video|that one|this one|that title|that topic|them)\b", re.IGNORECASE)
 
 
@@ -35,7 +36,7 @@ def resolve(question: str, history: Sequence[Turn]) -> str:
     rank = ordinal(q) if ref else None
     if rank is not None and ref is not None and _asks_more(q, ref):
         # "how many views did the first one get?": the question stays, the reference is made explicit
-        asked = classify(last.question).kind
+        asked = last.kind  # the kind the last turn was read as, so a chain of follow-ups keeps it
         if asked in _CONTENT_KINDS or (asked not in _TOPIC_KINDS and "content" in last.fact_types):
             what = f"number {rank} of your top content" if rank > 0 else "the last of your top content"
         else:
@@ -44,7 +45,7 @@ def resolve(question: str, history: Sequence[Turn]) -> str:
     if rank is not None:
         # What the last question asked about decides ("What are your top topics?" -> the second topic), even
         # when its answer also cited other kinds of facts; then what the last answer cited.
-        asked = classify(last.question).kind
+        asked = last.kind  # the kind the last turn was read as, so a chain of follow-ups keeps it
         refers = "topic" if asked in _TOPIC_KINDS else "content" if asked in _CONTENT_KINDS else \
             "content" if "content" in last.fact_types else "topic" if "topic" in last.fact_types else None
         if refers == "content":

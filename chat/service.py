@@ -17,6 +17,7 @@ from .responders.base import Responder, Turn
 from .responders.factory import RESPONDERS
 from .session import ChatSession
 from .settings import ChatSettings, LLMSettings
+from .understanding import Understanding
 
 
 class ChatService:
@@ -30,7 +31,10 @@ class ChatService:
         self.hybrid = hybrid or HybridRetriever(store, max_question_chars=settings.max_question_chars)
         self._responders: dict[str, Responder] = {}
         self._lock = threading.Lock()
-        self.chain = PersonaChain(self.hybrid, self.responder, self.judge)
+        # one understanding per process: its example vectors are embedded once (through the store's cache)
+        self.understanding = Understanding(store.embed, cache_dir=getattr(store, "model_dir", None),
+                                           model_name=str(getattr(store.embeddings, "name", "")))
+        self.chain = PersonaChain(self.hybrid, self.responder, self.judge, self.understanding)
 
     def responder(self, name: str) -> Responder:
         """The responder called ``name``, built once per process (an LLM client or model is reused)."""
@@ -95,7 +99,8 @@ def _turn(answer: Answer) -> Turn:
     about = [c for c in cited if c.fact_type in ("content", "topic")]
     if about and len({c.fact_type for c in about}) == 1:
         subject = _subject(about[0].text, about[0].fact_type)
-    return Turn(answer.question, answer.answer, answer.persona_id, tuple(c.id for c in cited), types, subject)
+    return Turn(answer.question, answer.answer, answer.persona_id, tuple(c.id for c in cited), types, subject,
+                answer.kind)
 
 
 def _subject(text: str, fact_type: str) -> str:

@@ -82,15 +82,17 @@ def _print_summary(run: Any) -> None:
     where = f"{run.set_name}@v{run.set_version}" if run.set_name else run.label
     print(f"{len(run.results)} questions to {where}, responder {run.responder}, gate {run.gate_policy}, "
           f"{run.duration_s:.1f} s")
-    print(f"faithfulness {_pct(s.faithfulness)} (faithful answers {_pct(s.faithful_share)}), correct "
+    print(f"relevance {_pct(s.relevance)} of {s.n_relevance}, "
+          f"faithfulness {_pct(s.faithfulness)} (faithful answers {_pct(s.faithful_share)}), correct "
           f"{_pct(s.correctness)} of {s.n_gold}, refusal accuracy {_pct(s.refusal_accuracy)} of {s.n_out_of_data}, "
           f"recall@{run.k} {_pct(s.recall_at_k)}, MRR {_pct(s.mrr)}, latency p50/p95 "
           f"{s.latency_p50_ms or 0:.0f}/{s.latency_p95_ms or 0:.0f} ms")
     if s.errors:
         print(f"{s.errors} answer(s) failed; see the report")
-    print(f"\n{'kind':<16} {'n':>4} {'faithf':>6} {'correct':>7} {'refusal':>7} {'R@k':>5} {'MRR':>5}")
+    print(f"\n{'kind':<16} {'n':>4} {'relev':>6} {'faithf':>6} {'correct':>7} {'refusal':>7} {'R@k':>5} {'MRR':>5}")
     for kind, k in run.by_kind.items():
-        print(f"{kind:<16} {k.n:>4} {_pct(k.faithfulness):>6} {_pct(k.correctness):>7} {_pct(k.refusal_accuracy):>7} "
+        print(f"{kind:<16} {k.n:>4} {_pct(k.relevance):>6} {_pct(k.faithfulness):>6} {_pct(k.correctness):>7} "
+              f"{_pct(k.refusal_accuracy):>7} "
               f"{_pct(k.recall_at_k):>5} {_pct(k.mrr):>5}")
     for note in run.notes:
         print(f"note: {note}")

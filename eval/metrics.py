@@ -175,6 +175,8 @@ class Summary:
     errors: int  # answers where the responder failed
     faithfulness: float | None  # mean checker score
     faithful_share: float | None  # share of answers with no contradicted and no unsupported claim
+    n_relevance: int  # questions of a kind with a fixed expectation (eval/relevance.py)
+    relevance: float | None  # share of those whose answer addresses the kind asked
     n_gold: int  # questions with gold values
     correctness: float | None
     n_out_of_data: int
@@ -202,11 +204,14 @@ def summarise(results: Sequence[Any]) -> Summary:
     ood = [r for r in results if r.question.expect_refusal]
     with_ids = [r for r in results if r.question.gold_fact_ids]
     totals = [r.timings.get("total") for r in results if r.timings.get("total") is not None]
+    judged = [r for r in results if getattr(r, "relevant", None) is not None]
     return Summary(
         n=len(results),
         errors=sum(1 for r in results if r.error),
         faithfulness=_mean([r.faithfulness_score for r in scored]),
         faithful_share=_mean([1.0 if r.faithful else 0.0 for r in scored]),
+        n_relevance=len(judged),
+        relevance=_mean([1.0 if r.relevant else 0.0 for r in judged]),
         n_gold=len(gold),
         correctness=_mean([1.0 if r.correct else 0.0 for r in gold]),
         n_out_of_data=len(ood),

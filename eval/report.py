@@ -19,7 +19,7 @@ from typing import Any
 from .metrics import Summary
 from .runner import EvalRun, Result
 
-_COLOURS = {"faithfulness": "#2b6cb0", "correctness": "#2f855a", "recall_at_k": "#b7791f", "mrr": "#6b46c1",
+_COLOURS = {"relevance": "#dd6b20", "faithfulness": "#2b6cb0", "correctness": "#2f855a", "recall_at_k": "#b7791f", "mrr": "#6b46c1",
             "refusal_accuracy": "#c53030", "faithful_share": "#4299e1"}
 _LABEL_COLOURS = {"supported": "#2f855a", "unsupported": "#b7791f", "contradicted": "#c53030"}
 
@@ -168,8 +168,8 @@ min-width:130px}.card b{display:block;font-size:1.4em}.muted{color:#718096}.bad{
 .ok{color:#2f855a}code{background:#f7fafc;padding:0 3px}details{margin:6px 0}
 """
 
-_COLUMNS = (("n", "questions"), ("faithfulness", "faithfulness"), ("faithful_share", "faithful"),
-            ("correctness", "correct"), ("refusal_accuracy", "refusal acc."), ("false_refusals", "false refusals"),
+_COLUMNS = (("n", "questions"), ("relevance", "relevant"), ("faithfulness", "faithfulness"),
+            ("faithful_share", "faithful"), ("correctness", "correct"), ("refusal_accuracy", "refusal acc."), ("false_refusals", "false refusals"),
             ("recall_at_1", "R@1"), ("recall_at_k", "R@k"), ("mrr", "MRR"), ("latency_p50_ms", "p50 ms"),
             ("latency_p95_ms", "p95 ms"))
 
@@ -193,7 +193,8 @@ def _table(rows: Sequence[tuple[str, Summary]], first: str) -> str:
 
 
 def _cards(s: Summary, k: int) -> str:
-    items = [("faithfulness (mean score)", s.faithfulness), ("faithful answers", s.faithful_share),
+    items = [(f"relevant ({s.n_relevance} of a fixed kind)", s.relevance),
+             ("faithfulness (mean score)", s.faithfulness), ("faithful answers", s.faithful_share),
              (f"correct ({s.n_gold} with gold)", s.correctness),
              (f"refusal accuracy ({s.n_out_of_data} out of data)", s.refusal_accuracy),
              (f"recall@{k}", s.recall_at_k), ("MRR", s.mrr), ("latency p50 ms", s.latency_p50_ms),
@@ -203,8 +204,8 @@ def _cards(s: Summary, k: int) -> str:
 
 
 def _rates(s: Summary) -> dict[str, float | None]:
-    return {"faithfulness": s.faithfulness, "correctness": s.correctness, "recall_at_k": s.recall_at_k,
-            "refusal_accuracy": s.refusal_accuracy}
+    return {"relevance": s.relevance, "faithfulness": s.faithfulness, "correctness": s.correctness,
+            "recall_at_k": s.recall_at_k, "refusal_accuracy": s.refusal_accuracy}
 
 
 def _claims_html(r: Result) -> str:
@@ -272,11 +273,11 @@ def render_html(run: EvalRun) -> str:
         _cards(s, run.k),
         "<h2>By question kind</h2>",
         bar_chart("Rates by question kind", [(k, _rates(v)) for k, v in kinds],
-                  ("faithfulness", "correctness", "recall_at_k", "refusal_accuracy")),
+                  ("relevance", "faithfulness", "correctness", "recall_at_k", "refusal_accuracy")),
         _table(kinds, "kind"),
         "<h2>By persona</h2>",
         bar_chart("Rates by persona", [(k, _rates(v)) for k, v in personas],
-                  ("faithfulness", "correctness", "recall_at_k", "refusal_accuracy")),
+                  ("relevance", "faithfulness", "correctness", "recall_at_k", "refusal_accuracy")),
         _table(personas, "persona"),
         "<h2>Claims</h2>", stacked_bar("Claims by label", dict(labels)),
         "<h2>Latency</h2>",

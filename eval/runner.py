@@ -18,6 +18,7 @@ from personas.errors import PersonaError
 from retrieval.documents import persona_documents
 
 from . import metrics
+from .relevance import relevant
 from .questions import Question, generated_set, take
 
 if TYPE_CHECKING:
@@ -47,6 +48,8 @@ class Result:
     timings: dict[str, float]
     ground_truth: str
     error: str | None = None
+    relevant: bool | None = None  # did it address the kind asked (eval/relevance.py); None: no fixed kind
+    answered_kind: str = ""  # the kind the chat read the question as
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -65,6 +68,8 @@ class Result:
             "timings_ms": {k: round(v, 2) for k, v in self.timings.items()},
             "ground_truth": self.ground_truth,
             "error": self.error,
+            "relevant": self.relevant,
+            "answered_kind": self.answered_kind,
         }
 
     def ragas_row(self) -> dict[str, Any]:
@@ -216,6 +221,8 @@ def _ask(service: Any, session: Any, q: Question, responder: str | None, facts: 
         timings=dict(answer.timings),
         ground_truth=truth,
         error=answer.error,
+        relevant=relevant(q.kind, answer.answer, [(c.marker, c.id) for c in answer.citations]),
+        answered_kind=answer.kind,
     )
 
 

@@ -5,6 +5,11 @@ catches those, and a small keyword router lifts the fact types a question asks a
 
     score = w_vector * cosine + w_lexical * bm25 / max(bm25) + boost(fact type)
 
+The routes come from the caller's reading of the question: the chat passes the fact types its question kind
+needs (chat/kinds.py, the table its understanding learns from), so retrieval and the answer agree on what
+was asked. Callers without an understanding (the ``personas retrieve`` command, benchmarks) fall back to
+``route``, a small keyword router.
+
 Only the persona's own facts are searched (metadata filter). A comparison question that names another
 persona of the same set ("how are you different from Ana?") also retrieves that persona's facts.
 The weights are chosen by measurement: benchmarks/retrieval_quality.py.
@@ -41,7 +46,8 @@ _STOP = frozenset(
     "please".split()
 )
 
-# Keyword routes: a question that uses these words is asking about these fact types.
+# Keyword routes, for callers that pass no routes of their own: a question that uses these words is asking
+# about these fact types.
 ROUTES: dict[str, tuple[str, ...]] = {
     "audience": ("how many", "how much", "how big", "size", "audience", "people", "total", "share of all",
                  "biggest", "largest", "smallest", "count", "number of"),
@@ -156,7 +162,8 @@ class HybridRetriever:
 
     # ------------------------------------------------------------------ scoring
 
-    def _score(self, index: _PersonaIndex, question: str, qvec: np.ndarray | None) -> list[RetrievedFact]:
+    def _score(self, index: _PersonaIndex, question: str, qvec: np.ndarray | None,
+               routes: dict[str, float] | None = None) -> list[RetrievedFact]:
         n = len(index.facts)
         vec = np.zeros(n)
         if qvec is not None and n:
@@ -174,7 +181,7 @@ class HybridRetriever:
             score = lex.copy()
         else:
             score = self.w_vector * vec + self.w_lexical * lex
-            routes = route(question)
+            routes = route(question) if routes is None else routes
             if routes:
                 strongest = max(routes.values())
                 score += np.array([self.route_boost * routes.get(f.fact_type, 0.0) / strongest for f in index.facts])
@@ -189,15 +196,23 @@ class HybridRetriever:
             raise InputError("the question is empty; ask the persona something")
         return question[: self.max_question_chars]
 
-    def retrieve(self, persona_id: str, question: str, k: int = 5) -> list[RetrievedFact]:
+    def retrieve(self, persona_id: str, question: str, k: int = 5, qvec: np.ndarray | None = None,
+                 routes: dict[str, float] | None = None) -> list[RetrievedFact]:
         """The persona's k most relevant facts, best first (ties by fact id), plus, for a comparison
-        question naming another persona of the same set, that persona's k most relevant facts."""
+        question naming another persona of the same set, that persona's k most relevant facts.
+
+        ``qvec``: the question's embedding when the caller has it already (the chat embeds once, for its
+        understanding and for retrieval); ``routes``: fact type -> weight, from the caller's reading of the
+        question (None: the keyword router)."""
         question = self._question(question)
         index = self._index(persona_id)
-        qvec = self.store.embed_query(question) if self.mode != "lexical" else None
-        ranked = _top(self._score(index, question, qvec), k)
+        if qvec is None and self.mode != "lexical":
+            qvec = self.store.embed_query(question)
+        if self.mode == "lexical":
+            qvec = None
+        ranked = _top(self._score(index, question, qvec, routes), k)
         for other in self.mentioned_personas(index.persona, question):
-            ranked += _top(self._score(self._index(other.id), question, qvec), k)
+            ranked += _top(self._score(self._index(other.id), question, qvec, routes), k)
         return ranked
 
     def facts_of_type(self, persona_id: str, fact_type: str, n: int) -> list[RetrievedFact]:
@@ -262,6 +277,8 @@ class PersonaFactRetriever(BaseRetriever):
     hybrid: Any
     persona_id: str
     k: int = 5
+    qvec: Any = None  # the question's embedding, when the caller computed it already
+    routes: dict[str, float] | None = None  # fact type -> weight (None: the keyword router)
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
@@ -273,7 +290,7 @@ class PersonaFactRetriever(BaseRetriever):
                 metadata={**r.fact.metadata, "fact_id": r.id, "score": r.score, "vector": r.vector,
                           "lexical": r.lexical},
             )
-            for r in self.hybrid.retrieve(self.persona_id, query, self.k)
+            for r in self.hybrid.retrieve(self.persona_id, query, self.k, self.qvec, self.routes)
         ]
 
 

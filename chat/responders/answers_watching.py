@@ -15,7 +15,7 @@ from personas.stats import TrendPoint
 from retrieval.documents import is_average
 
 from ..intents import topic_named
-from .sentences import Fact, Sentences
+from .sentences import Fact, Sentences, amount
 
 _VIDEO_WORDS = re.compile(r"\b(video|movie|film|title|item|content|episode)s?\b")
 _DIRECTION = re.compile(r"\bgoing (up|down)\b|\bup or down\b|\blately\b|\brecent(ly)?\b|\b(increas|decreas|declin|"
@@ -85,8 +85,8 @@ class WatchingAnswers(Sentences):
             self.no_data(f": my topic number {wanted} did not come up")
 
     def k_least(self) -> None:
-        """"What do you like least?": the data lists only the top topics and items; the lowest of those."""
-        if _VIDEO_WORDS.search(self.q):
+        """"What do you watch least?": the lowest of my listed topics, and the data's topics my list lacks."""
+        if _VIDEO_WORDS.search(self.q) and not _TOPIC_WORDS.search(self.q):
             self.no_data(f": it lists only the {self.item}s with the most weight in my behaviour")
             items = self.ranked("content")
             if items:
@@ -98,7 +98,15 @@ class WatchingAnswers(Sentences):
             return
         low = tops[-1]
         self.topic(low, f"{low.v['topic']} is the lowest of the topics my data lists for my group")
-        self.no_data("about the topics below those: it lists only my group's top topics")
+        if len(tops) > 2:
+            nxt = tops[-2]
+            self.topic(nxt, f"Just above it is {nxt.v['topic']}")
+        mine = {str(f.v["topic"]) for f in tops} | set(self.p.topic_names)
+        unlisted = [t for t in self.set_topics() if t not in mine][:3]
+        if unlisted:
+            self.out.say(f"My data doesn't show {fmt.join(unlisted, 'or')} among the topics it lists for my group "
+                         f"at all")
+
     def k_content_top(self) -> None:
         items = self.ranked("content")
         if not items:
@@ -136,7 +144,7 @@ class WatchingAnswers(Sentences):
             return
         top = max(f.v["count"] for f in items)
         best = [f for f in items if f.v["count"] == top]
-        counted = f"{fmt.count(top)} {fmt.noun(self.p.count_name, top)}{' each' if len(best) > 1 else ''} from my group"
+        counted = f"{amount(top)} {fmt.noun(self.p.count_name, top)}{' each' if len(best) > 1 else ''} from my group"
         first = items[0]
         if best == [first] and int(first.v["rank"]) == 1:
             self.out.say(f"\"{first.v['title']}\" is number 1 on my list and has the most {self.words} of all the "
@@ -174,10 +182,14 @@ class WatchingAnswers(Sentences):
 
     def listed(self, f: Fact) -> None:
         v = f.v
-        self.out.say(f"\"{v['title']}\" is number {int(v['rank'])} on my list, with {fmt.count(v['count'])} "
+        self.out.say(f"\"{v['title']}\" is number {int(v['rank'])} on my list, with {amount(v['count'])} "
                      f"{fmt.noun(self.p.count_name, v['count'])} from my group", f)
 
     def k_would_watch(self) -> None:
+        topic = self.named_topic() if not self.intent.quoted else None
+        if topic is not None:
+            self._topic_verdict(topic)
+            return
         f = self.named_title()
         if f is not None:
             self.listed(f)  # a title of my own list: its place and count say more than "yes"
@@ -210,17 +222,32 @@ class WatchingAnswers(Sentences):
         if tops:
             self.topic(tops[0], f"What I do know: {tops[0].v['topic']} is my top topic")
 
+    def _topic_verdict(self, f: Fact) -> None:
+        """"Would you click on / should we make more / if we stopped X?": the topic's share and lift, what that
+        suggests, and what the data cannot say."""
+        v = f.v
+        self.topic(f)
+        if re.search(r"\b(stop|stopped|drop|dropped|cut|quit|leave|less|fewer|without)\b", self.q):
+            # "if we stopped X, would you leave?": the share says how much of the viewing X is, not what follows
+            self.no_data(f"whether my group would leave without {v['topic']}: it records what my group watched, "
+                         f"not what it would do")
+        else:
+            self.out.say("Going by that, I'd probably watch it" if v["lift"] >= 1 or int(v["rank"]) <= 2 else
+                         "Going by that, I'd probably skip it")
+            self.no_data("how my group would react to a new video: it records what my group watched")
+
     def k_advice(self) -> None:
-        """"What should we make next?": the data records what was watched, not wishes; its strongest topics."""
-        self.no_data("what to make next: it records what my group watched, not what it wants")
+        """"What should we make next?": the strongest topics first, then that the data records no wishes."""
         tops = self.ranked("topic")
         if not tops:
+            self.no_data("what to make next: it records what my group watched, not what it wants")
             return
+        self.topic(tops[0], f"What my group watches most is {tops[0].v['topic']}, my top topic")
         over = max(tops, key=lambda f: f.v["lift"])
-        self.topic(tops[0], f"What it shows is that {tops[0].v['topic']} is my top topic")
         if over is not tops[0] and over.v["lift"] > 1:  # the topic most above the audience's share, in plain
             # words: "most" or "highest" would read to the gate as a rank
             self.topic(over)
+        self.no_data("what my group wants next, only what it watched")
 
     def k_rated_best(self) -> None:
         """"Which movie did you rate highest?": the data has no rating per title or topic; what it has instead."""
@@ -239,14 +266,19 @@ class WatchingAnswers(Sentences):
             self.k_content_most()
 
     def k_trend(self) -> None:
+        """"How has your activity changed?": the direction first, then the busiest month and the span."""
+        f = self.one("trend")
+        if f is not None:
+            self._direction(f)
+        self.k_peak()
+
+    def k_peak(self) -> None:
         f = self.one("trend")
         if f is None:
             self.no_data(": my activity over time did not come up, or the data has no dates")
             return
         v = f.v
-        if _DIRECTION.search(self.q):
-            self._direction(f)
-        self.out.say(f"My group's busiest month was {v['peak_period']}, with {fmt.count(v['peak_count'])} "
+        self.out.say(f"My group's busiest month was {v['peak_period']}, with {amount(v['peak_count'])} "
                      f"{self.words}", f)
         self.out.say(f"My data runs from {v['first_period']} to {v['last_period']}", f)
 
@@ -269,4 +301,4 @@ class WatchingAnswers(Sentences):
         else:
             how = f"about as many {self.words} {span(recent)} as {span(before)}"
         self.out.say(f"My group had {how}", f)
-        self.out.say("By month: " + "; ".join(f"{p.period}: {fmt.count(p.count)}" for p in [*before, *recent]), f)
+        self.out.say("By month: " + "; ".join(f"{p.period}: {amount(p.count)}" for p in [*before, *recent]), f)

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from chat.intents import Intent
 from personas.errors import PersonaError
 from personas.profile import Persona
 from retrieval.retriever import RetrievedFact
@@ -29,6 +30,7 @@ class Turn:
     fact_ids: tuple[str, ...] = ()  # the facts the answer cited, in citation order
     fact_types: tuple[str, ...] = ()  # their fact types (what a follow-up such as "the second one" refers to)
     subject: str = ""  # the title or topic the answer was about, when it was about one ("how many views did it get?")
+    kind: str = ""  # the kind of question it answered (chat/kinds.py): what "and the third one?" continues
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class ResponderRequest:
     mentioned: Sequence[Persona] = field(default_factory=tuple)  # other personas the question names
     # every persona of the persona's set (the names a comparison can use; the topics the data knows)
     set_personas: Sequence[Persona] = field(default_factory=tuple)
+    intent: Intent | None = None  # what the question asks (chat/understanding.py); None: not read yet
 
 
 class Responder(Protocol):

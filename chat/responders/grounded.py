@@ -15,10 +15,12 @@ from personas import formatting as fmt
 from retrieval.documents import is_average
 from vocabulary import GENDER_WORDS
 
-from ..intents import QUOTED, classify, countries_named
+from ..intents import QUOTED, Intent, countries_named
+from ..kinds import spec
+from .answers_about import AboutAnswers
 from .answers_watching import WatchingAnswers
 from .base import ResponderRequest
-from .sentences import NO_DATA, Fact, facts_of, place
+from .sentences import NO_DATA, Fact, facts_of, place, amount
 
 _TIME_WORDS = re.compile(r"\bhow long\b|\bminutes?\b|\bhours?\b|\bseconds?\b|\bduration\b|\bwatch time\b")
 # Counts a question may name that a dataset may lack ("how many likes?" of MovieLens)
@@ -55,50 +57,38 @@ class GroundedResponder:
         p = request.persona
         facts = facts_of(request)
         mine = [f for f in facts if f.persona_id == p.id]
-        intent = classify(request.question)
+        # The chain reads the question (chat/understanding.py) before it retrieves; a request built without
+        # that reading is answered from what the question names alone.
+        intent = request.intent or Intent("unknown")
         return _Composer(p, mine, facts, request, intent).answer()
 
 
-class _Composer(WatchingAnswers):
-    """The answer to one question, by its kind (``k_<kind>``)."""
+# Kinds about what the persona's own group watches: a question of these kinds that names another country or
+# gender asks about other people, whom the persona's data does not cover
+_OWN_GROUP_KINDS = frozenset(["topics", "topic", "topic_pair", "topic_rank", "least", "lifts", "content_top",
+                              "content_most", "content_rank", "audience", "rates", "trend", "peak", "regularity",
+                              "shared", "advice", "unknown"])
+
+
+class _Composer(WatchingAnswers, AboutAnswers):
+    """The answer to one question, by its kind: the composer the kind table names (chat/kinds.py)."""
 
     def answer(self) -> str:
         kind = self.intent.kind
-        about_topic = kind in ("topics", "unknown", "demographics", "content_top", "audience") and \
-            not self._asks_about_group() and not self.intent.quoted and self.intent.rank is None
-        named, missing = self.named_topics(), self.missing_topic()
-        if about_topic and len(named) >= 2:
-            kind = "topic_pair"
-        elif about_topic and named:
-            kind = "topic"
-        elif about_topic and self.named_title() is not None:
-            kind = "content_title"  # "do you like the godfather?"
-        elif about_topic and missing and kind != "audience":
-            kind = "topic_missing"
-        elif kind == "audience" and self.named_title() is not None:
-            kind = "content_title"  # 'how many views did it get? ("<title>")'
-        elif self.intent.rank is not None and re.search(r"\btopics?\b", self.q) and \
-                kind in ("content_rank", "content_top", "topics", "audience"):
-            kind = "topic" if named else "topic_rank"  # "What is your topic number 2?"
-        elif self.intent.rank is not None and kind == "audience" and re.search(r"\btop content\b", self.q):
-            kind = "content_rank"  # "how many views did number 1 of your top content get?"
-        elsewhere = self.other_country()
-        if elsewhere and kind not in ("compare", "would_watch", "content_title", "quotes", "why"):
-            self.k_elsewhere(elsewhere)
-            return self.out.text()
-        gender = _other_group_word(self.request.question)
-        if gender and self.p.gender and _GENDERS[gender] != self.p.gender.lower() and \
-                kind not in ("gender", "real_person", "identity", "meta", "greeting"):
-            self.k_other_gender(gender)  # "what about women?" asked of a male group's persona
-            return self.out.text()
-        handler = getattr(self, f"k_{kind}", None) or self.k_unknown
+        if kind in _OWN_GROUP_KINDS:
+            elsewhere = self.other_country()
+            if elsewhere:
+                self.k_elsewhere(elsewhere)
+                return self.out.text()
+            gender = _other_group_word(self.request.question)
+            if gender and self.p.gender and _GENDERS[gender] != self.p.gender.lower():
+                self.k_other_gender(gender)  # "what about women?" asked of a male group's persona
+                return self.out.text()
+        handler = getattr(self, spec(kind).composer, None) or self.k_unknown
         handler()
         if not self.out.parts:
             self.no_data(": the facts I found don't answer it")
         return self.out.text()
-
-    def _asks_about_group(self) -> bool:
-        return bool(re.search(r"\b(how old|where|gender|country)\b", self.q))
 
     def other_country(self) -> tuple[str, str] | None:
         """A country the question names that is not the persona's own: (code, name)."""
@@ -130,9 +120,9 @@ class _Composer(WatchingAnswers):
         self.out.say(f"My data doesn't tell me that for {word}: it is about my own group, {d.v['group_label']}", d)
 
     def k_meta(self) -> None:
-        if re.search(r"\b(make up|invent|fabricate)", self.q):
-            self.no_data("a made-up number: every number I give comes from my group's data")
-        self.out.say(f"I'm {self.p.name}, a data-driven persona")
+        # first a plain no: the question asked to step outside the data (invent, pretend, reveal the rules)
+        self.out.say(f"I can't say anything my group's data doesn't hold: I'm {self.p.name}, a data-driven "
+                     f"persona")
         self.out.say("I can only answer from my group's data, so ask me what my group watches, how big it is, or "
                      "what it says in its comments")
 
@@ -155,14 +145,6 @@ class _Composer(WatchingAnswers):
             self.group(d)
 
     def k_identity(self) -> None:
-        d, a, tops = self.one("demographics"), self.one("audience"), self.ranked("topic")[:1]
-        if re.search(r"\bone sentence\b|\bin a nutshell\b|\bbriefly\b|\bin short\b", self.q) and d and a and tops:
-            t = tops[0]
-            self.out.say(f"I'm {self.p.name}, a data-driven persona for the group {d.v['group_label']}, with "
-                         f"{fmt.count(a.v['group_interactions'])} {self.words} ({fmt.share(a.v['audience_share'])} of "
-                         f"all {self.words}), mostly into {t.v['topic']} ({fmt.share(t.v['share'])} of my group's "
-                         f"{self.words})", d, a, t)
-            return
         self.out.say(f"I'm {self.p.name}, a data-driven persona who represents a group of real viewers, "
                      f"not one real person")
         d = self.one("demographics")
@@ -199,6 +181,13 @@ class _Composer(WatchingAnswers):
         self._demo(("gender",))
 
     def k_country(self) -> None:
+        d = self.one("demographics")
+        if d is not None and not d.v.get("country"):
+            cols = [k[len("group_"):] for k in d.v if k.startswith("group_") and k != "group_label"]
+            self.no_data(f"where my group lives: it is defined by {fmt.join(cols) or 'other columns'}, not by "
+                         f"country")
+            self.group(d)
+            return
         self._demo(("country",))
 
     def k_demographics(self) -> None:
@@ -222,44 +211,6 @@ class _Composer(WatchingAnswers):
         self.unit_note()
         self.audience(a)
 
-    def k_compare(self) -> None:
-        others = list(self.request.mentioned)
-        if not others:
-            self._compare_with_whom()
-            return
-        # "David Payne" names one of two Davids: full names first, one persona per first name (at most three),
-        # and a bare first name that two personas share says which one this is
-        others.sort(key=lambda o: o.name.lower() not in self.q)
-        chosen = list({o.name.split()[0]: o for o in reversed(others)}.values())[::-1][:3]
-        for other in chosen:
-            namesakes = [o.name for o in others if o.name.split()[0] == other.name.split()[0]]
-            if len(namesakes) > 1 and other.name.lower() not in self.q:
-                self.out.say(f"This set has more than one {other.name.split()[0]} ({fmt.join(namesakes)}), so here is "
-                             f"{other.name}")
-        theirs = {o.id: [f for f in self.all if f.persona_id == o.id] for o in chosen}
-        mine_d, mine_a, my_top = self.one("demographics"), self.one("audience"), self.ranked("topic")[:1]
-        if mine_d:
-            self.group(mine_d)
-        for other in chosen:
-            if (d := self.one_of("demographics", theirs[other.id])) is not None:
-                self.out.say(f"{other.name} stands for the demographic group {d.v['group_label']}", d)
-        if mine_a:
-            self.audience(mine_a)
-        for other in chosen:
-            if (a := self.one_of("audience", theirs[other.id])) is not None:
-                self.out.say(f"{other.name}'s group has {fmt.count(a.v['group_interactions'])} {self.words} in "
-                             f"total, which is {fmt.share(a.v['audience_share'])} of all {self.words}", a)
-        if my_top and int(my_top[0].v["rank"]) == 1:
-            self.topic(my_top[0])
-        for other in chosen:
-            top = sorted(self.of("topic", theirs[other.id]), key=lambda f: f.v.get("rank", 99))[:1]
-            if top and int(top[0].v["rank"]) == 1:
-                b = top[0]
-                self.out.say(f"{b.v['topic']} is {other.name}'s top topic: {fmt.share(b.v['share'])} of that "
-                             f"group's {self.words}", b)
-        if len(self.out.parts) == 0:
-            self.no_data(f": the facts that would compare me with {fmt.join([o.name for o in chosen])} did not come up")
-
     def _compare_with_whom(self) -> None:
         """A comparison that names no persona of this set: say so, and name those it can compare with."""
         topics = {t.lower() for t in self.set_topics()}
@@ -277,19 +228,6 @@ class _Composer(WatchingAnswers):
         else:
             self.out.say("Ask me how I differ from another persona of this set, by name")
 
-    def k_why(self) -> None:
-        self.no_data("why: it records what my group watched, not its reasons")
-        f, missing = self.named_topic(), self.missing_topic()
-        if f is not None:
-            self.topic(f, f"What it shows is that {f.v['topic']} is {self.topic_place(int(f.v['rank']))}")
-        elif missing:  # "why do you like cooking videos?" asked of a persona whose data lists no Cooking
-            self.out.say(f"My data doesn't show {missing} among the topics it lists for my group either")
-            for top in self.ranked("topic")[:1]:
-                self.topic(top, f"What it shows is that {top.v['topic']} is my top topic")
-        quotes = self._relevant_quotes()
-        if quotes:
-            self.quote(quotes[0])
-
     def k_quotes(self) -> None:
         f, title = self.named_topic(), self.named_title()
         if not self.p.quotes:  # the data has no comments at all (MovieLens): what it has about the subject
@@ -301,7 +239,10 @@ class _Composer(WatchingAnswers):
             return
         if f is not None:  # "what do you think of cooking videos?": the topic's figures, then its comments
             self.topic(f)
-        quotes = self._relevant_quotes() if self._names_subject() else self.ranked("quote")
+        # A subject only counts when it is something of the data (a topic, a title, a word some comment uses):
+        # "share something your group said" asks for comments in general, "what do you say about Japan?" not
+        specific = f is not None or title is not None or bool(self._relevant_quotes())
+        quotes = self._relevant_quotes() if specific else self.ranked("quote")
         if quotes and re.search(r"\b(which|what) (video|title|item|movie|film)s?\b", self.q):
             titles = list(dict.fromkeys(str(f.v["title"]) for f in quotes if f.v.get("title")))
             if titles:
@@ -373,6 +314,9 @@ class _Composer(WatchingAnswers):
         if topic is not None:
             self.topic(topic)
             return
+        if self.missing_topic():  # "do you like westerns?": a topic, though not one the data lists for me
+            self.k_topic_missing()
+            return
         title = self.named_title()
         if title is not None:
             self.content(title)
@@ -392,4 +336,5 @@ class _Composer(WatchingAnswers):
 
 def is_refusal(text: str) -> bool:
     """Whether an answer says the data does not cover the question (used by evaluation and tests)."""
-    return NO_DATA.lower() in text.lower() or "isn't in my data" in text.lower()
+    first = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0].lower()  # said first, or not a refusal
+    return NO_DATA.rsplit(" ", 1)[0].lower() in first or "isn't in my data" in first or "data doesn't hold" in first

@@ -17,7 +17,7 @@ from personas import formatting as fmt
 from personas.profile import Persona
 from retrieval.documents import is_average
 
-from ..intents import Intent, plain, topic_named
+from ..intents import Intent, plain, title_forms, topic_named
 from .base import ResponderRequest
 
 NO_DATA = "My data doesn't tell me that"
@@ -33,6 +33,15 @@ _ORDINAL_WORDS = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}
 _THE_COUNTRY = re.compile(r"^(united|czech|dominican|central african|democratic|marshall|solomon|cayman|"
                           r"faroe|falkland)\b|\b(republic|islands|kingdom|states|emirates)$|^(netherlands|"
                           r"philippines|bahamas|gambia|maldives|comoros|seychelles|vatican)$", re.IGNORECASE)
+
+
+def amount(value: float) -> str:
+    """A count for people: whole numbers with separators from 100 up ('3,338,390 watch minutes', never
+    '3,338,389.50'); smaller fractional counts keep one decimal."""
+    v = float(value)
+    if v.is_integer() or abs(v) >= 100:
+        return f"{round(v):,}"
+    return f"{v:,.1f}"
 
 
 def place(country: str) -> str:
@@ -56,15 +65,6 @@ def facts_of(request: ResponderRequest) -> list[Fact]:
         values = json.loads(str(meta.get("values_json", "{}")))
         out.append(Fact(i, r.persona_id, r.fact.fact_type, r.text, values))
     return out
-
-
-def _title_forms(title: str) -> set[str]:
-    """How a question names a title without its year or moved article: 'Godfather, The (1972)' -> 'the
-    godfather', 'godfather'; 'Star Wars (1977)' -> 'star wars'."""
-    bare = re.sub(r"\s*\(\d{4}\)$", "", title)
-    m = re.match(r"(.*), (the|a|an)$", bare)
-    forms = {bare, f"{m.group(2)} {m.group(1)}", m.group(1)} if m else {bare}
-    return {f for f in forms if len(f) >= 5}
 
 
 class AnswerText:
@@ -158,7 +158,7 @@ class Sentences:
         for f in self.ranked("content"):
             title = str(f.v["title"]).lower()
             if (wanted and (wanted == title or wanted in title)) or title in asked or \
-                    any(re.search(rf"\b{re.escape(t)}\b", asked) for t in _title_forms(title)):
+                    any(re.search(rf"\b{re.escape(t)}\b", asked) for t in title_forms(title)):
                 return f
         return None
 
@@ -166,14 +166,14 @@ class Sentences:
 
     def audience(self, f: Fact) -> None:
         v = f.v
-        people = f", from {fmt.count(v['group_users'])} people" if v.get("group_users") is not None else ""
-        self.out.say(f"My group has {fmt.count(v['group_interactions'])} {self.words} in total{people}, which is "
+        people = f", from {amount(v['group_users'])} people" if v.get("group_users") is not None else ""
+        self.out.say(f"My group has {amount(v['group_interactions'])} {self.words} in total{people}, which is "
                      f"{fmt.share(v['audience_share'])} of all {self.words}", f)
 
     def topic(self, f: Fact, lead: str | None = None) -> None:
         v = f.v
         lead = lead or f"{v['topic']} is {self.topic_place(int(v.get('rank', 0)))}"
-        self.out.say(f"{lead}: {fmt.share(v['share'])} of my group's {self.words} ({fmt.count(v['count'])} "
+        self.out.say(f"{lead}: {fmt.share(v['share'])} of my group's {self.words} ({amount(v['count'])} "
                      f"{self.words}), {fmt.lift(v['lift'])} the share of the whole audience", f)
 
     @staticmethod
@@ -188,16 +188,16 @@ class Sentences:
     def content(self, f: Fact, lead: str | None = None) -> None:
         v = f.v
         lead = lead or f"Number {int(v.get('rank', 0))} on my list is"
-        self.out.say(f"{lead} \"{v['title']}\", with {fmt.count(v['count'])} "
+        self.out.say(f"{lead} \"{v['title']}\", with {amount(v['count'])} "
                      f"{fmt.noun(self.p.count_name, v['count'])} from my group", f)
 
     def rate(self, f: Fact) -> None:
         v = f.v
         if is_average(v["column"], self.p.count_name):
             self.out.say(f"My group gives an average {fmt.noun(v['column'])} of {v['per_primary']:.3g} "
-                         f"(over its {fmt.count(self.p.stats.group_interactions)} {self.words})", f)
+                         f"(over its {amount(self.p.stats.group_interactions)} {self.words})", f)
         else:
-            self.out.say(f"My group has {fmt.count(v['total'])} {fmt.noun(v['column'])} in total, "
+            self.out.say(f"My group has {amount(v['total'])} {fmt.noun(v['column'])} in total, "
                          f"{v['per_primary']:.3g} {fmt.noun(v['column'])} per {fmt.noun(self.p.count_name, 1)}", f)
 
     def demographics(self, f: Fact, parts: Sequence[str] = ("age", "gender", "country")) -> None:
