@@ -375,6 +375,7 @@ class ChromaSetStore:
         except Exception:  # noqa: BLE001 - absent is fine
             pass
         self._personas.pop(f"{name}@v{version}", None)
+        self._saved.discard(f"{name}@v{version}")
         self._profiles.delete(where={"profile_set": f"{name}@v{version}"})
         if self.model_dir is not None:
             (self.model_dir / name / f"{version}.npz").unlink(missing_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 import threading
@@ -525,3 +526,21 @@ def test_a_rejected_generate_upload_leaves_gradios_cache(client: Client, server:
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     bad_upload(client, server, bad, "not a text CSV file")
     assert not list(uploads.gradio_cache().rglob(name))
+
+
+def test_uploads_of_a_build_that_died_are_swept_and_live_ones_kept(tmp_path: Path) -> None:
+    from retrieval.embeddings import HashEmbeddings
+    from usecases.settings import Settings
+    from webapp.services import build_services
+
+    folder = tmp_path / "home" / "uploads"
+    folder.mkdir(parents=True)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()  # a process that has ended
+    orphan = folder / f".building-{dead}-{uuid.uuid4().hex}.csv"
+    live = folder / f".building-{os.getpid()}-{uuid.uuid4().hex}.csv"
+    kept = folder / f"{uuid.uuid4().hex}.csv"
+    for p in (orphan, live, kept):
+        p.write_text("age,views\n1,2\n")
+    build_services(Settings(home=tmp_path / "home"), HashEmbeddings())
+    assert not orphan.exists() and live.exists() and kept.exists()

@@ -166,3 +166,46 @@ def test_a_chroma_server_that_stops_mid_build_is_one_line_and_swept_later(home: 
     finally:
         server.kill()
         server.wait(timeout=30)
+
+
+def test_the_app_and_the_cli_building_one_name_at_once(home: Path, audience_files: dict[str, Path]) -> None:
+    import threading
+
+    import httpx
+    from gradio_client import Client, handle_file
+
+    from app_fixtures import free_port
+
+    port = free_port()
+    app = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT,
+                           env=_env(PERSONAS_HOME=str(home)), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           text=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.time() + 240
+        while time.time() < deadline:
+            assert app.poll() is None, app.stderr.read() if app.stderr else ""
+            try:
+                httpx.get(url, timeout=2)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        results: list[dict] = []
+        from_app = threading.Thread(target=lambda: results.append(Client(url, verbose=False).predict(
+            handle_file(str(audience_files["interactions"])), k="2", name="shared", content_col="content_id",
+            count_col="views", api_name="/generate")))
+        from_cli = _personas(home, "generate", "--interactions", str(audience_files["interactions"]), "--group-by",
+                             "age,gender,country", "--content-col", "content_id", "--count-col", "views", "-k", "2",
+                             "--name", "shared", "--no-progress")
+        from_app.start()
+        (code, _, err), = _finish([from_cli])
+        from_app.join(timeout=300)
+        assert code == 0, err
+        assert results and results[0]["set"] in ("shared@v1", "shared@v2")
+    finally:
+        app.terminate()
+        app.communicate(timeout=60)
+    store = open_test_store(home)
+    assert sorted(int(s["version"]) for s in store.list_sets() if s["name"] == "shared") == [1, 2]
+    for v in (1, 2):
+        _assert_complete(home, "shared", v)

@@ -301,10 +301,12 @@ def generate_from_form(
             user_col=user_col or "user_id", k=parse_k(k, flag="k"), name=(name or "").strip() or set_name_for(interactions),
             source=f"upload: {Path(interactions).name}",
         )
-        return generate_set(services, req, progress)
+        pset = generate_set(services, req, progress)
     except BaseException:
         uploads.discard(kept)
         raise
+    uploads.keep(kept)
+    return pset
 
 
 def generated_summary(pset: PersonaSet) -> tuple[str, Any]:

@@ -15,6 +15,7 @@ from usecases.settings import Settings
 from usecases.store import VersionClaims
 
 from .uploads import UploadPolicy
+from .uploads import sweep as sweep_uploads
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -41,14 +42,11 @@ def build_services(settings: Settings, embeddings: Embeddings | None = None) -> 
     from usecases.store import open_store
 
     store = open_store(settings, embeddings)
-    if store.swept:
-        print(f"removed what builds that did not finish left behind: {', '.join(store.swept)}", flush=True)
-    return Services(
-        settings=settings,
-        store=store,
-        chat=open_chat(settings, store),
-        uploads=UploadPolicy.from_mb(settings.home / "uploads", settings.app.max_upload_mb),
-    )
+    policy = UploadPolicy.from_mb(settings.home / "uploads", settings.app.max_upload_mb)
+    swept = store.swept + sweep_uploads(policy.folder)
+    if swept:
+        print(f"removed what builds that did not finish left behind: {', '.join(swept)}", flush=True)
+    return Services(settings=settings, store=store, chat=open_chat(settings, store), uploads=policy)
 
 
 def has_sets(services: Services) -> bool:

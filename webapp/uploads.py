@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,8 @@ from personas.tables import column_names
 # Extension -> kind. TSV counts as CSV (personas.tables reads it with a tab delimiter).
 KINDS = {".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 _SNIFF = 64 * 1024
+_BUILDING = ".building-"  # .building-<pid>-<uuid>.<ext>: accepted for a build that has not finished
+_TMP_STALE_S = 3600.0  # a copy this old was cut short by a kill
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,8 @@ def accept(src: str | Path, policy: UploadPolicy, shown: str | None = None) -> P
     src = check(src, policy, shown)
     ext = _suffix(src.name)
     policy.folder.mkdir(parents=True, exist_ok=True)
-    dest = policy.folder / f"{uuid.uuid4().hex}{ext}"
+    # named for the build that uses it until keep(): a build killed mid-way leaves a name the sweep recognises
+    dest = policy.folder / f"{_BUILDING}{os.getpid()}-{uuid.uuid4().hex}{ext}"
     tmp = policy.folder / f".tmp-{uuid.uuid4().hex}{ext}"
     try:
         shutil.copyfile(src, tmp)
@@ -130,6 +134,44 @@ def forget_upload(src: str | Path | None) -> bool:
             folder.rmdir()  # Gradio's per-upload folder; only when empty
         except OSError:
             pass
+    return True
+
+
+def keep(paths: list[Path]) -> list[Path]:
+    """The accepted files of a build that succeeded, under their kept names (``<uuid>.<ext>``)."""
+    kept = []
+    for p in paths:
+        final = p.with_name(p.name.split("-", 2)[-1]) if p.name.startswith(_BUILDING) else p
+        os.replace(p, final)
+        kept.append(final)
+    return kept
+
+
+def sweep(folder: Path) -> list[str]:
+    """Remove the uploads of builds that died (their process is gone) and copies that a kill cut short; a live
+    build's files are never touched. Returns the names removed."""
+    removed = []
+    if not folder.is_dir():
+        return removed
+    for p in folder.iterdir():
+        if p.name.startswith(_BUILDING):
+            pid = p.name[len(_BUILDING):].split("-", 1)[0]
+            dead = pid.isdigit() and not _alive(int(pid))
+        else:
+            dead = p.name.startswith(".tmp-") and time.time() - p.stat().st_mtime > _TMP_STALE_S
+        if dead:
+            p.unlink(missing_ok=True)
+            removed.append(p.name)
+    return sorted(removed)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
     return True
 
 
