@@ -160,6 +160,9 @@ def _set_quality(data: AudienceData, F, model, groups, personas: list[Persona], 
     q = set_quality(data.groups, data.group_totals, [int(g) for g in groups], model.W_, model.H_, by_k)
     out = q.to_dict()
     out["represented_share"] = {p.id: q.represented_share[p.behaviour] for p in personas}
+    ids = {str(p.behaviour): p.id for p in personas}
+    out["split"] = {col: {v: {ids.get(j, "none"): w for j, w in cells.items()} for v, cells in per.items()}
+                    for col, per in q.split.items()}
     return out
 
 

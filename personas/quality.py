@@ -52,6 +52,9 @@ class SetQuality:
     representativeness: float
     attributes: list[AttributeQuality]
     represented_share: list[float]  # (p,) share of interactions each persona represents (argmax behaviour)
+    # attribute -> value -> persona column (str; "-1": no activity) -> share of all interactions: the audience
+    # split by each group column, and which persona represents which part of it
+    split: dict[str, dict[str, dict[str, float]]]
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -134,6 +137,21 @@ def representativeness(
     return out
 
 
+def audience_split(groups: pd.DataFrame, totals: np.ndarray, rep: np.ndarray) -> dict[str, dict[str, dict[str, float]]]:
+    """Attribute -> value -> represented-by persona column -> share of all interactions (cells sum to 1)."""
+    totals = np.asarray(totals, dtype=float)
+    frame = pd.DataFrame({"w": totals / totals.sum(), "rep": rep.astype(str)})
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for col in groups.columns:
+        cells = frame.assign(v=groups[col].to_numpy()).groupby(["v", "rep"], sort=True)["w"].sum()
+        per: dict[str, dict[str, float]] = {}
+        for (value, j), w in cells.items():
+            if w > 0:
+                per.setdefault(str(value), {})[str(j)] = float(w)
+        out[col] = per
+    return out
+
+
 def set_quality(
     groups: pd.DataFrame,
     totals: np.ndarray,
@@ -180,4 +198,5 @@ def set_quality(
         representativeness=float(np.mean(list(reps.values()))) if reps else 0.0,
         attributes=attrs,
         represented_share=shares,
+        split=audience_split(groups, totals, rep),
     )

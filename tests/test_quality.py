@@ -69,6 +69,10 @@ def test_representativeness_weights_each_persona_by_the_groups_it_represents():
     by = {a.attribute: a.representativeness for a in s.attributes}
     assert by == pytest.approx({"gender": 1.0, "age": 0.6})
     assert s.representativeness == pytest.approx(0.8)
+    # the audience split by each column, and which persona represents which part
+    assert s.split["gender"] == {"f": {"0": pytest.approx(0.7)}, "m": {"1": pytest.approx(0.3)}}
+    assert s.split["age"] == {"18-24": {"0": pytest.approx(0.4), "1": pytest.approx(0.2)},
+                              "25-34": {"0": pytest.approx(0.3)}, "35-44": {"1": pytest.approx(0.1)}}
 
 
 def test_generated_sets_store_their_quality(tmp_path):
@@ -85,3 +89,5 @@ def test_generated_sets_store_their_quality(tmp_path):
     assert got["coverage_direct"] <= got["coverage_by_behaviour"] <= 1
     assert set(got["represented_share"]) == {p.id for p in pset.personas}
     assert sum(got["represented_share"].values()) == pytest.approx(1.0)
+    for per in got["split"].values():
+        assert sum(w for cells in per.values() for w in cells.values()) == pytest.approx(1.0)

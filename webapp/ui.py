@@ -1,4 +1,4 @@
-"""The page: Personas | Chat | Search | Generate | Evaluate, and the named API endpoints for gradio_client.
+"""The page: Personas | Dashboard | Chat | Search | Generate | Evaluate, and the named API endpoints for gradio_client.
 
 ``create_app(services)`` builds the Blocks without launching them. Per-user state (the conversation, the set
 being viewed, search results) lives in gr.State or component values, i.e. per browser session; the services
@@ -14,7 +14,7 @@ import gradio as gr
 from chat.gate import POLICIES
 from chat.responders.factory import REGISTRY, RESPONDERS
 
-from . import evaluate, handlers, views
+from . import dashboard, evaluate, handlers, views
 from .handlers import friendly
 from .services import Services
 
@@ -44,6 +44,8 @@ def create_app(services: Services) -> gr.Blocks:
         with gr.Tabs() as tabs:
             with gr.Tab("Personas", id="personas", elem_id="tab-personas"):
                 _personas_tab(services, set_dd, profile_dd, chat_dd, tabs)
+            with gr.Tab("Dashboard", id="dashboard", elem_id="tab-dashboard"):
+                dashboard.dashboard_tab(services, set_dd)
             with gr.Tab("Chat", id="chat", elem_id="tab-chat"):
                 _chat_tab(services, chat_dd)
             with gr.Tab("Search", id="search", elem_id="tab-search"):
