@@ -1,6 +1,6 @@
 """The Dashboard tab in the real page (Debian's chromium driven by Playwright): the quality metrics, the
 personas side by side, the audience split by each group column with its plot and table, and the report
-downloaded from the page. With PERSONAS_UPDATE_SCREENSHOTS=1 the screenshot goes to docs/screenshots/."""
+downloaded from the page; and the Chat tab's transcript download. With PERSONAS_UPDATE_SCREENSHOTS=1 the screenshot goes to docs/screenshots/."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     running.close()
 
 
-def test_dashboard_shows_the_set_as_a_whole_and_offers_the_report(server: Running, tmp_path) -> None:
+def test_dashboard_and_the_downloads_in_the_browser(server: Running, tmp_path) -> None:
     if not CHROMIUM:
         pytest.skip("chromium is not installed (apt-get install chromium); the browser test needs it")
     from playwright.sync_api import expect, sync_playwright
@@ -67,6 +67,24 @@ def test_dashboard_shows_the_set_as_a_whole_and_offers_the_report(server: Runnin
             info.value.save_as(saved)
             html = saved.read_text(encoding="utf-8")
             assert all(p.name in html for p in pset.personas) and "Method and quality" in html
+
+            # the Chat tab's conversation saved as a transcript, with citations and the verdict
+            first = pset.personas[0]
+            page.locator("button[role=tab]:has-text('Personas')").first.click()
+            page.get_by_role("button", name=f"Chat with {first.name}").click()
+            page.locator("#question textarea").fill("How big is your group?")
+            page.locator("#send").click()
+            page.locator("#chatbot").get_by_text("Sources").wait_for()
+            page.locator("#transcript-md").click()
+            link = page.locator("#transcript-file a").first
+            link.wait_for()
+            with page.expect_download() as info:
+                link.click()
+            saved = tmp_path / "interview.md"
+            info.value.save_as(saved)
+            md = saved.read_text(encoding="utf-8")
+            assert md.startswith(f"# Interview with {first.name}") and "## 1. How big is your group?" in md
+            assert f"`{first.id}:audience:size`" in md and "Faithfulness: FAITHFUL" in md
         finally:
             browser.close()
     assert shutil.which("chromium")

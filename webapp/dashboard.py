@@ -1,6 +1,6 @@
 """The Dashboard tab: the chosen set as a whole (the audience split by each group column and which persona
 represents which part, the personas side by side, the quality metrics), plots with their table under each,
-and the shareable report (HTML or PDF) for download. The numbers are the set's stored quality
+and the shareable report (HTML or PDF) for download; also the Chat tab's transcript download. The numbers are the set's stored quality
 (personas/quality.py); the report is usecases/report.py's."""
 
 from __future__ import annotations
@@ -70,15 +70,33 @@ def split_table(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return wide.sort_values("audience %", ascending=False).reset_index()
 
 
+def _download_folder(services: Services) -> Path:
+    folder = services.settings.home / REPORTS / uuid.uuid4().hex[:12]  # one folder per download: no clashes
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @friendly
 def build_report(services: Services, ref: str | None, kind: str) -> str:
     from usecases.report import default_name, report_bytes, write_atomic
 
     pset = _load(services, ref)
-    folder = services.settings.home / REPORTS / uuid.uuid4().hex[:12]  # one folder per download: no clashes
-    folder.mkdir(parents=True, exist_ok=True)
-    out = folder / default_name(pset, kind)
+    out = _download_folder(services) / default_name(pset, kind)
     write_atomic(out, report_bytes(pset, kind))
+    return str(out)
+
+
+@friendly
+def save_transcript(services: Services, persona_id: str | None, record: list[dict[str, Any]] | None,
+                    suffix: str) -> str:
+    """The Chat tab's conversation as a transcript file (Markdown or HTML) to download."""
+    from personas.errors import InputError
+    from usecases.transcript import transcript_of, write_transcript
+
+    if not persona_id or not record:
+        raise InputError("nothing to save yet: ask the persona something first")
+    out = _download_folder(services) / f"interview-{persona_id}{suffix}"
+    write_transcript(out, transcript_of(services.store, persona_id, record))
     return str(out)
 
 
