@@ -5,8 +5,8 @@ downloaded from the page; and the Chat tab's transcript download. With PERSONAS_
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from app_fixtures import Running, start_app
@@ -22,6 +22,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     running = start_app(tmp_path_factory.mktemp("dashboard") / "home")
     yield running
     running.close()
+
+
+def download(page, button: str, file_box: str, to: Path) -> str:
+    """Click a button that builds a file, then the file's link, and read what the browser downloaded."""
+    page.locator(button).click()
+    link = page.locator(f"{file_box} a").first
+    link.wait_for()
+    with page.expect_download() as info:
+        link.click()
+    info.value.save_as(to)
+    return to.read_text(encoding="utf-8")
 
 
 def test_dashboard_and_the_downloads_in_the_browser(server: Running, tmp_path) -> None:
@@ -58,14 +69,7 @@ def test_dashboard_and_the_downloads_in_the_browser(server: Running, tmp_path) -
             page.locator("#tab-dashboard").screenshot(path=str(shots / "dashboard.png"))
 
             # the report, built from the page and downloaded
-            page.locator("#report-html").click()
-            link = page.locator("#report-file a").first
-            link.wait_for()
-            with page.expect_download() as info:
-                link.click()
-            saved = tmp_path / "report.html"
-            info.value.save_as(saved)
-            html = saved.read_text(encoding="utf-8")
+            html = download(page, "#report-html", "#report-file", tmp_path / "report.html")
             assert all(p.name in html for p in pset.personas) and "Method and quality" in html
 
             # the Chat tab's conversation saved as a transcript, with citations and the verdict
@@ -75,16 +79,8 @@ def test_dashboard_and_the_downloads_in_the_browser(server: Running, tmp_path) -
             page.locator("#question textarea").fill("How big is your group?")
             page.locator("#send").click()
             page.locator("#chatbot").get_by_text("Sources").wait_for()
-            page.locator("#transcript-md").click()
-            link = page.locator("#transcript-file a").first
-            link.wait_for()
-            with page.expect_download() as info:
-                link.click()
-            saved = tmp_path / "interview.md"
-            info.value.save_as(saved)
-            md = saved.read_text(encoding="utf-8")
+            md = download(page, "#transcript-md", "#transcript-file", tmp_path / "interview.md")
             assert md.startswith(f"# Interview with {first.name}") and "## 1. How big is your group?" in md
             assert f"`{first.id}:audience:size`" in md and "Faithfulness: FAITHFUL" in md
         finally:
             browser.close()
-    assert shutil.which("chromium")
