@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import HASH_EMBEDDINGS
+from conftest import HASH_EMBEDDINGS, open_test_store
 
 from cli.main import main
 
@@ -116,3 +116,29 @@ def test_xlsx_export_reads_back(made, tmp_path, capsys):
     assert len(topics) == sum(len(p["topics"]) for p in personas)
     quality = dict(zip(sheets["quality"]["metric"], sheets["quality"]["value"]))
     assert quality["k"] == K and 0 <= quality["fairness"] <= 1
+
+
+@pytest.mark.slow
+@pytest.mark.movielens
+def test_movielens_report_in_html_and_pdf(tmp_path, monkeypatch):
+    """The real data's set: its report prints a page per persona, and its quality is stored with it."""
+    if not (shutil.which("chromium") and shutil.which("pdftotext")):
+        pytest.skip("needs chromium and poppler-utils (apt-get install chromium poppler-utils)")
+    monkeypatch.setenv("PERSONAS_EMBEDDING_MODEL", HASH_EMBEDDINGS)
+    home = tmp_path / "home"
+    assert run(home, "generate", "--dataset", "movielens-100k", "--no-progress") == 0
+    for kind in ("html", "pdf"):
+        assert run(home, "report", "--set", "movielens-100k@v1", "--format", kind, "--out",
+                   str(tmp_path / f"ml.{kind}")) == 0
+    info = subprocess.run(["pdfinfo", str(tmp_path / "ml.pdf")], capture_output=True, text=True, check=True).stdout
+    assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) == 13  # k = 10
+    text = subprocess.run(["pdftotext", str(tmp_path / "ml.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    html = (tmp_path / "ml.html").read_text(encoding="utf-8")
+    pset = open_test_store(home).load("movielens-100k")
+    for p in pset.personas:
+        assert p.name in text and p.name in html
+    q = pset.quality["set"]
+    assert q["consistency_ks"] == [5, 10, 15] and [a["attribute"] for a in q["attributes"]] == [
+        "age", "gender", "occupation"]
+    assert f"{q['fairness']:.3f}" in html and f"{q['diversity']:.3f}" in html
