@@ -56,6 +56,7 @@ def test_dashboard_and_the_downloads_in_the_browser(server: Running, tmp_path) -
             expect(quality).to_contain_text(f"{q['fairness']:.3f}")
             expect(quality).to_contain_text(f"{q['consistency']:.3f}")
             expect(page.locator("#dashboard-personas")).to_contain_text(pset.personas[0].name)
+            expect(page.locator("#dashboard-drift")).to_contain_text("No earlier version")  # the first demo set
             # a plot per group column, each drawn (vega canvas or svg) with its table
             splits = page.locator(".dashboard-split")
             expect(splits).to_have_count(len(pset.params["group_by"]))

@@ -76,6 +76,42 @@ def _download_folder(services: Services) -> Path:
     return folder
 
 
+def drift_frames(report: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(plot: each matched persona's audience share before and after; table: every persona of either set)."""
+    plot = pd.DataFrame([{"persona": f"{m.name_after} ({when})", "when": when, "audience share %": round(share * 100, 2)}
+                         for m in report.matched
+                         for when, share in (("before", m.share_before), ("after", m.share_after))],
+                        columns=["persona", "when", "audience share %"])
+    rows = [{"before": f"{m.name_before} ({m.before})", "after": f"{m.name_after} ({m.after})",
+             "change": "unchanged" if m.unchanged else "changed" + ("" if m.same_group else ", on another group"),
+             "similarity": round(m.similarity, 3), "share before %": round(m.share_before * 100, 2),
+             "share after %": round(m.share_after * 100, 2), "topics before": ", ".join(m.topics_before),
+             "topics after": ", ".join(m.topics_after)} for m in report.matched]
+    rows += [{"before": f"{p.name} ({p.persona_id})", "after": "", "change": "disappeared",
+              "topics before": ", ".join(p.top_topics)} for p in report.disappeared]
+    rows += [{"before": "", "after": f"{p.name} ({p.persona_id})", "change": "appeared",
+              "topics after": ", ".join(p.top_topics)} for p in report.appeared]
+    return plot, pd.DataFrame(rows)
+
+
+def _drift_section(services: Services, pset: Any) -> None:
+    from usecases.history import drift_from_previous
+
+    report = drift_from_previous(services.store, pset.name, pset.version)
+    if report is None:
+        gr.Markdown("No earlier version or window of this set to compare with.", elem_id="dashboard-drift")
+        return
+    gr.Markdown(f"### Since {report.before}\nChange rate {fmt.share(report.change_rate)} (personas whose "
+                f"demographic group is new or gone; APG saw 18.7% month to month), behaviour change rate "
+                f"{fmt.share(report.behaviour_change_rate)}; {len(report.matched)} matched, "
+                f"{len(report.appeared)} appeared, {len(report.disappeared)} disappeared.", elem_id="dashboard-drift")
+    plot, table = drift_frames(report)
+    if not plot.empty:
+        gr.BarPlot(plot, x="persona", y="audience share %", color="when", title="Matched personas: audience share "
+                   "before and after", x_label_angle=-30, height=300, sort="x")
+    gr.Dataframe(table, label=f"{report.before} -> {report.after}", interactive=False)
+
+
 @friendly
 def build_report(services: Services, ref: str | None, kind: str) -> str:
     from usecases.report import default_name, report_bytes, write_atomic
@@ -125,6 +161,7 @@ def dashboard_tab(services: Services, set_dd: gr.Dropdown) -> None:
         gr.BarPlot(people, x="persona", y="audience share %", title="Each persona's own group: share of the audience",
                    x_label_angle=-30, height=300, sort="-y")
         gr.Dataframe(people, label="Personas side by side", interactive=False, elem_id="dashboard-personas")
+        _drift_section(services, pset)
         for column in pset.params.get("group_by", []):
             frame = split_frame(pset, column)
             if frame.empty:
