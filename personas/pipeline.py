@@ -142,13 +142,14 @@ def generate(
 
 def _set_quality(data: AudienceData, F, model, groups, personas: list[Persona], elig, settings: GenerationSettings,
                  seed: int) -> dict[str, Any]:
-    """The set's quality metrics (personas/quality.py), with the sets made with k = 5, 10, 15 for consistency:
+    """The set's quality metrics (personas/quality.py), with the sets made with k = 5, 10, 15 (the setting
+    ``consistency_ks``) for consistency:
     one fit each on the same data, the same rule for the impactful groups (the set's own k reuses its fit)."""
-    from .quality import CONSISTENCY_KS, set_quality
+    from .quality import set_quality
 
     k = model.W_.shape[1]
     by_k: dict[int, list[int]] = {}
-    for kk in CONSISTENCY_KS:
+    for kk in settings.consistency_ks:
         if kk == k:
             by_k[kk] = [int(g) for g in groups]
             continue

@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 
 COVERAGE_THRESHOLD = 0.5  # a behaviour that explains at least half of a group's activity covers the group
-CONSISTENCY_KS = (5, 10, 15)
 
 
 @dataclass(frozen=True)

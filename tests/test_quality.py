@@ -91,3 +91,17 @@ def test_generated_sets_store_their_quality(tmp_path):
     assert sum(got["represented_share"].values()) == pytest.approx(1.0)
     for per in got["split"].values():
         assert sum(w for cells in per.values() for w in cells.values()) == pytest.approx(1.0)
+
+
+def test_consistency_can_be_left_out():
+    from conftest import small_audience
+
+    from personas.data import InputSpec, load
+    from personas.pipeline import GenerateOptions, generate
+    from personas.settings import GenerationSettings
+
+    frames = small_audience()
+    data = load(InputSpec(interactions=frames["interactions"], group_by=("age", "gender", "country"),
+                          content_col="content_id", count_col="views", content=frames["content"]))
+    pset = generate(data, GenerationSettings(consistency_ks=()), GenerateOptions(name="s", version=1, k=2, seed=0))
+    assert pset.quality["set"]["consistency"] is None and pset.quality["set"]["consistency_ks"] == []
