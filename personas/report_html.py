@@ -148,6 +148,10 @@ def _method(pset: PersonaSet) -> str:
                  (f"Coverage: with groups a behaviour explains by at least {fmt.share(sq['coverage_threshold'])}",
                   fmt.share(sq["coverage_by_behaviour"])),
                  ("Representativeness (1 - distance of the demographic mix)", f"{sq['representativeness']:.3f}")]
+    change = q.get("change_from_previous")
+    if change:
+        rows.append((f"Change rate from {change['previous']} (personas whose group is new or gone)",
+                     fmt.share(change["change_rate"])))
     table = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
     per_attr = ""
     if sq:

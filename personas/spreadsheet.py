@@ -51,6 +51,10 @@ def quality_frame(pset: PersonaSet) -> pd.DataFrame:
     items = [("k", q["k"]), ("stability", q["stability"]), ("relative_error", q["relative_error"])]
     items += [(k, sq[k]) for k in ("diversity", "fairness", "consistency", "coverage_direct",
                                    "coverage_by_behaviour", "coverage_threshold", "representativeness") if k in sq]
+    change = q.get("change_from_previous")
+    if change:
+        items += [("change_rate_from_previous", change["change_rate"]),
+                  ("behaviour_change_rate_from_previous", change["behaviour_change_rate"])]
     for a in sq.get("attributes", []):
         items += [(f"{m} ({a['attribute']})", a[m]) for m in ("diversity", "fairness", "representativeness")]
     return pd.DataFrame(items, columns=["metric", "value"])

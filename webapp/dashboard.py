@@ -40,6 +40,9 @@ def quality_frame(pset: Any) -> pd.DataFrame:
              "not measured" if sq["consistency"] is None else f"{sq['consistency']:.3f}"),
             ("representativeness (1 - distance of the demographic mix)", f"{sq['representativeness']:.3f}"),
         ]
+    change = q.get("change_from_previous")
+    if change:
+        rows.append((f"change rate from {change['previous']} (APG's month to month)", fmt.share(change["change_rate"])))
     return pd.DataFrame(rows, columns=["metric", "value"])
 
 
