@@ -142,3 +142,18 @@ def test_movielens_report_in_html_and_pdf(tmp_path, monkeypatch):
     assert q["consistency_ks"] == [5, 10, 15] and [a["attribute"] for a in q["attributes"]] == [
         "age", "gender", "occupation"]
     assert f"{q['fairness']:.3f}" in html and f"{q['diversity']:.3f}" in html
+
+
+def test_sets_made_before_the_quality_metrics_still_report(made):
+    """A set stored without ``quality.set`` (made by an earlier version) renders without the metrics."""
+    from dataclasses import replace
+
+    from personas.report_html import report_html
+    from personas.spreadsheet import workbook_frames
+
+    home, _ = made
+    pset = open_test_store(home).load()
+    old = replace(pset, quality={k: v for k, v in pset.quality.items() if k != "set"})
+    html = report_html(old)
+    assert html.count('<section class="persona">') == K and "Fairness" not in html
+    assert list(workbook_frames(old)["quality"]["metric"]) == ["k", "stability", "relative_error"]
