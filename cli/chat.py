@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chat.answer import Answer
@@ -26,24 +27,31 @@ def add_parsers(sub: Any) -> None:
     chat.add_argument("--policy", choices=("annotate", "fallback", "strict"),
                       help="faithfulness gate policy (default: $PERSONAS_GATE_POLICY or annotate)")
     chat.add_argument("--json", action="store_true", help="print the answer object as JSON")
+    chat.add_argument("--transcript", type=Path, help="also save the conversation, with each answer's citations and "
+                      "faithfulness verdict, to FILE.md, FILE.html or FILE.pdf (written when it ends)")
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from usecases.chat import open_chat
+    from usecases.transcript import check_transcript_path
 
+    if args.transcript is not None:
+        check_transcript_path(args.transcript)  # before anything is opened or asked
     store = store_of(settings)
     service = open_chat(settings, store)
     session = service.new_session(args.persona_id)
     # A responder that cannot be built (no model named, package missing) is a setting to fix: one line and exit
     # status 2 here, before any question; an endpoint that fails later is reported in the answer's error.
     service.responder(args.responder or settings.chat.responder)
+    record: list[dict[str, Any]] = []  # every answer, for the transcript
     if args.question is not None:
         if args.json:
             answer = service.ask(session, args.question, args.responder, args.policy)
+            record.append(answer.to_json())
             print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
         else:
-            _print_turn(service, session, args.question, args)
-        return 0
+            record.append(_print_turn(service, session, args.question, args).to_json())
+        return _save_transcript(args, store, record)
     persona = store.find_persona(args.persona_id)
     print(f"Talking to {persona.name} ({persona.group_label}). /new starts over, /quit or Ctrl-D ends.")
     while True:
@@ -51,9 +59,9 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             question = input("you> ").strip()
         except EOFError:
             print()
-            return 0
+            return _save_transcript(args, store, record)
         if question in ("/quit", "/exit"):
-            return 0
+            return _save_transcript(args, store, record)
         if question == "/new":
             session.reset()
             print("(new conversation)")
@@ -61,12 +69,23 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         if not question:
             continue
         try:
-            _print_turn(service, session, question, args)
+            record.append(_print_turn(service, session, question, args).to_json())
         except PersonaError as exc:  # a bad question ends the turn, not the conversation
             print(f"personas: error: {exc}", file=sys.stderr)
 
 
-def _print_turn(service: Any, session: Any, question: str, args: argparse.Namespace) -> None:
+def _save_transcript(args: argparse.Namespace, store: Any, record: list[dict[str, Any]]) -> int:
+    if args.transcript is None:
+        return 0
+    from usecases.transcript import transcript_of, write_transcript
+
+    write_transcript(args.transcript, transcript_of(store, args.persona_id, record))
+    print(f"saved the transcript ({len(record)} answer{'s' if len(record) != 1 else ''}) to {args.transcript}",
+          file=sys.stderr)
+    return 0
+
+
+def _print_turn(service: Any, session: Any, question: str, args: argparse.Namespace) -> Answer:
     final: Answer | None = None
     streamed = []
     for item in service.stream(session, question, args.responder, args.policy):
@@ -92,6 +111,7 @@ def _print_turn(service: Any, session: Any, question: str, args: argparse.Namesp
         print(f"  note: {final.gate.note}")
     if final.error:
         print(f"  error: {final.error}", file=sys.stderr)
+    return final
 
 
 COMMANDS = {"chat": cmd_chat}

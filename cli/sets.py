@@ -65,7 +65,9 @@ def add_parsers(sub: Any) -> None:
     show.add_argument("--json", action="store_true", help="the export form as JSON")
 
     exp = sub.add_parser("export", help="export a persona set")
-    exp.add_argument("--format", choices=("json", "csv", "md"), default="json")
+    exp.add_argument("--format", choices=("json", "csv", "md", "xlsx"), default="json",
+                     help="json, csv, md, or xlsx (a workbook: personas and a sheet per list; needs --out or "
+                     "writes personas-NAME-vN.xlsx here)")
     exp.add_argument("--set", dest="set_name", help="persona set, NAME or NAME@vN (default: the active set)")
     exp.add_argument("--version", type=int, help="set version (default: latest)")
     exp.add_argument("--out", type=Path, help="write to this file instead of standard output")
@@ -134,12 +136,25 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
     check_out_file(args.out)
     name, version = parse_set_ref(args.set_name)
+    if args.format == "xlsx":
+        return _export_xlsx(args, settings, name, args.version or version)
     pset = store_of(settings).load(name, args.version or version)
     text = export_text(pset, args.format)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _export_xlsx(args: argparse.Namespace, settings: Settings, name: str | None, version: int | None) -> int:
+    from usecases.report import check_out, default_name, write_atomic, xlsx_bytes
+
+    out = check_out(args.out, "xlsx")
+    pset = store_of(settings).load(name, version)
+    out = out or default_name(pset, "xlsx")
+    write_atomic(out, xlsx_bytes(pset))
+    print(f"wrote {pset.ref} ({len(pset.personas)} personas) to {out}")
     return 0
 
 

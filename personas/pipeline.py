@@ -115,6 +115,7 @@ def generate(
         "matrix": {"groups": V.shape[0], "content": V.shape[1], "nonzero": int(V.nnz), "total": float(V.sum())},
         "eligible_groups": int(elig.mask.sum()),
         "k_auto": k_report,
+        "set": _set_quality(data, F, model, choice.groups, personas, elig, settings, opts.seed),
     }
     params = {
         "k": "auto" if opts.k is None else opts.k,
@@ -137,6 +138,33 @@ def generate(
         fingerprint=data.fingerprint, source=data.source, params=params, quality=quality, notes=notes,
         personas=personas, model=set_model,
     )
+
+
+def _set_quality(data: AudienceData, F, model, groups, personas: list[Persona], elig, settings: GenerationSettings,
+                 seed: int) -> dict[str, Any]:
+    """The set's quality metrics (personas/quality.py), with the sets made with k = 5, 10, 15 (the setting
+    ``consistency_ks``) for consistency:
+    one fit each on the same data, the same rule for the impactful groups (the set's own k reuses its fit)."""
+    from .quality import set_quality
+
+    k = model.W_.shape[1]
+    by_k: dict[int, list[int]] = {}
+    for kk in settings.consistency_ks:
+        if kk == k:
+            by_k[kk] = [int(g) for g in groups]
+            continue
+        if kk > min(F.shape):
+            continue
+        other = PersonaNMF(kk, scaling=settings.scaling, max_iter=settings.max_iter, random_state=seed).fit(F)
+        el = eligible_groups(data.group_totals, data.group_users, kk, settings.min_support, settings.min_users)
+        by_k[kk] = [int(g) for g in impactful_groups(other.W_, other.H_, el.mask, settings.impact_rule).groups]
+    q = set_quality(data.groups, data.group_totals, [int(g) for g in groups], model.W_, model.H_, by_k)
+    out = q.to_dict()
+    out["represented_share"] = {p.id: q.represented_share[p.behaviour] for p in personas}
+    ids = {str(p.behaviour): p.id for p in personas}
+    out["split"] = {col: {v: {ids.get(j, "none"): w for j, w in cells.items()} for v, cells in per.items()}
+                    for col, per in q.split.items()}
+    return out
 
 
 def _enrich(

@@ -45,3 +45,8 @@ class GenerationSettings(SettingsSection):
     top_topics: int = Field(8, ge=1, description="Topics listed per persona.")
     shared_groups: int = Field(5, ge=0, description="Other groups sharing a behaviour listed per persona.")
     quotes: int = Field(3, ge=0, description="Quotes per persona (real comments; none when there are no comments).")
+    consistency_ks: tuple[int, ...] = Field(
+        (5, 10, 15),
+        description="The k of the sets whose persona groups the consistency metric compares (one more NMF fit "
+        "for each k other than the set's own; docs/reports.md). Empty: consistency is not measured.",
+    )

@@ -57,6 +57,27 @@ def test_windowed_generation_makes_one_set_per_month(monthly_home):
     assert sets[-1]["active"]
 
 
+def test_each_window_keeps_its_change_rate_from_the_previous_window(monthly_home):
+    """APG's month-to-month change rate, stored in each window's quality; the Dashboard compares the same sets."""
+    from personas.drift import compare_sets
+    from usecases.history import drift_from_previous
+
+    store = open_test_store(monthly_home)
+    months = [f"dd-{m}" for m in DEMO.months]
+    assert store.load(months[0]).quality["change_from_previous"] is None
+    for before, after in zip(months, months[1:]):
+        got = store.load(after).quality["change_from_previous"]
+        expected = compare_sets(store.load(before, with_model=True), store.load(after, with_model=True))
+        assert got["previous"] == f"{before}@v1"
+        assert got["change_rate"] == pytest.approx(expected.change_rate)
+        assert got["behaviour_change_rate"] == pytest.approx(expected.behaviour_change_rate)
+        assert drift_from_previous(store, after, 1).before == f"{before}@v1"  # the previous window
+    assert drift_from_previous(store, months[0], 1) is None
+    from personas.report_html import report_html  # the report and the Dashboard show it
+
+    assert f"Change rate from {months[-2]}@v1" in report_html(store.load(months[-1]))
+
+
 def test_drift_finds_exactly_the_planted_change(monthly_home, capsys):
     code, out, err = _run(monthly_home, capsys, "drift", f"dd-{DEMO.months[0]}", f"dd-{DEMO.months[-1]}@v1", "--json")
     assert code == 0, err

@@ -116,9 +116,19 @@ def generate_windows(
                                  "window": plan.window, "half_life": plan.half_life}
         if plan.half_life:
             pset.notes.append(half_life_note(plan.half_life, data.count_name))
+        pset.quality["change_from_previous"] = _change_from(built[-1].pset, pset) if built else None
         built.append(WindowSet(pset, data))
     saved = save_all(store, [b.pset for b in built], progress)
     return [WindowSet(pset, b.data) for pset, b in zip(saved, built)]
+
+
+def _change_from(before: PersonaSet, after: PersonaSet) -> dict[str, object]:
+    """APG's month-to-month change rate (personas/drift.py) from the previous window's set, kept in the quality."""
+    from personas.drift import compare_sets
+
+    report = compare_sets(before, after)
+    return {"previous": before.ref, "change_rate": report.change_rate,
+            "behaviour_change_rate": report.behaviour_change_rate}
 
 
 def save_all(store: ChromaSetStore, sets: list[PersonaSet], progress: Progress) -> list[PersonaSet]:

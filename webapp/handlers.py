@@ -167,26 +167,29 @@ def start_chat(services: Services, persona_id: str | None) -> tuple[ChatSession 
 
 @friendly
 def chat_turn(services: Services, question: str, persona_id: str | None, responder: str, policy: str,
-              session: ChatSession | None, history: list[dict[str, Any]] | None) -> Iterator[tuple[Any, ...]]:
+              session: ChatSession | None, history: list[dict[str, Any]] | None,
+              record: list[dict[str, Any]] | None = None) -> Iterator[tuple[Any, ...]]:
     """Streams one turn into the chatbot: the question, the growing answer, then the checked, cited answer.
+    ``record`` holds the conversation's answer objects (JSON form) for the transcript; the last yield adds this one.
 
     Under the 'fallback' and 'strict' gate policies the chat sends no text before the gate has checked it, so
     the turn shows a placeholder until the final answer arrives."""
     if not persona_id:
         raise InputError("pick a persona first (Chat tab, 'Persona')")
     if session is None or session.persona_id != persona_id:
-        session, history = services.chat.new_session(persona_id), []
-    history = list(history or [])
+        session, history, record = services.chat.new_session(persona_id), [], []
+    history, record = list(history or []), list(record or [])
     shown = [*history, {"role": "user", "content": question}]
     yield [*shown, {"role": "assistant", "content": views.pending_markdown(policy or services.settings.chat.gate_policy)}
-           ], session, ""
+           ], session, "", record
     text = ""
     for item in services.chat.stream(session, question, responder or None, policy or None):
         if isinstance(item, str):
             text += item
-            yield [*shown, {"role": "assistant", "content": views.streaming_markdown(text)}], session, ""
+            yield [*shown, {"role": "assistant", "content": views.streaming_markdown(text)}], session, "", record
         else:
-            yield [*shown, {"role": "assistant", "content": views.answer_markdown(item)}], session, ""
+            record = [*record, item.to_json()]
+            yield [*shown, {"role": "assistant", "content": views.answer_markdown(item)}], session, "", record
 
 
 @friendly

@@ -88,13 +88,15 @@ def launch(app: gr.Blocks, services: Services, host: str, port: int | None, auth
     if problem:
         raise InputError(problem)
     (s.home / "eval").mkdir(parents=True, exist_ok=True)
+    (s.home / "reports").mkdir(parents=True, exist_ok=True)
     app.queue(default_concurrency_limit=s.app.concurrency, max_size=256)
     try:
         return app.launch(
             server_name=url_host(host), server_port=port, auth=auth, prevent_thread_lock=not block, quiet=quiet,
             show_error=False,  # expected failures are gr.Error messages; unexpected ones stay in the server log
             max_file_size=int(s.app.max_upload_mb * 1024 * 1024),
-            allowed_paths=[str(s.home / "eval")],  # evaluation reports offered for download
+            # evaluation reports and persona-set reports offered for download
+            allowed_paths=[str(s.home / "eval"), str(s.home / "reports")],
             ssr_mode=False, css=CSS, footer_links=["api"],
         )
     except OSError as exc:

@@ -1,4 +1,4 @@
-"""The page: Personas | Chat | Search | Generate | Evaluate, and the named API endpoints for gradio_client.
+"""The page: Personas | Dashboard | Chat | Search | Generate | Evaluate, and the named API endpoints for gradio_client.
 
 ``create_app(services)`` builds the Blocks without launching them. Per-user state (the conversation, the set
 being viewed, search results) lives in gr.State or component values, i.e. per browser session; the services
@@ -14,7 +14,7 @@ import gradio as gr
 from chat.gate import POLICIES
 from chat.responders.factory import REGISTRY, RESPONDERS
 
-from . import evaluate, handlers, views
+from . import dashboard, evaluate, handlers, views
 from .handlers import friendly
 from .services import Services
 
@@ -44,6 +44,8 @@ def create_app(services: Services) -> gr.Blocks:
         with gr.Tabs() as tabs:
             with gr.Tab("Personas", id="personas", elem_id="tab-personas"):
                 _personas_tab(services, set_dd, profile_dd, chat_dd, tabs)
+            with gr.Tab("Dashboard", id="dashboard", elem_id="tab-dashboard"):
+                dashboard.dashboard_tab(services, set_dd)
             with gr.Tab("Chat", id="chat", elem_id="tab-chat"):
                 _chat_tab(services, chat_dd)
             with gr.Tab("Search", id="search", elem_id="tab-search"):
@@ -112,6 +114,7 @@ def _personas_tab(services: Services, set_dd: gr.Dropdown, profile_dd: gr.Dropdo
 def _chat_tab(services: Services, chat_dd: gr.Dropdown) -> None:
     s = services.settings
     session = gr.State(None)  # chat.session.ChatSession of this browser session
+    record = gr.State([])  # the conversation's answer objects (JSON form), for the transcript
     with gr.Row():
         with gr.Column(scale=3):
             chat_dd.render()
@@ -121,7 +124,12 @@ def _chat_tab(services: Services, chat_dd: gr.Dropdown) -> None:
                 question = gr.Textbox(placeholder="Ask the persona, e.g. 'What do you watch most?'", scale=5,
                                       show_label=False, elem_id="question", max_lines=4)
                 send = gr.Button("Send", variant="primary", scale=1, elem_id="send")
-            new_conv = gr.Button("New conversation", size="sm", elem_id="new-conversation")
+            with gr.Row():
+                new_conv = gr.Button("New conversation", size="sm", elem_id="new-conversation")
+                save_md = gr.Button("Transcript (Markdown)", size="sm", elem_id="transcript-md")
+                save_html = gr.Button("Transcript (HTML)", size="sm", elem_id="transcript-html")
+            transcript = gr.File(label="Transcript: each answer with its citations and faithfulness verdict",
+                                 interactive=False, elem_id="transcript-file")
         with gr.Column(scale=1):
             head = gr.HTML()
             with gr.Accordion("Settings", open=True):
@@ -132,10 +140,16 @@ def _chat_tab(services: Services, chat_dd: gr.Dropdown) -> None:
     start = partial(handlers.start_chat, services)
     chat_dd.change(start, chat_dd, [session, chatbot, head], api_visibility="private")
     new_conv.click(start, chat_dd, [session, chatbot, head], api_visibility="private")
+    for trigger in (chat_dd.change, new_conv.click):
+        trigger(lambda: [], None, record, api_visibility="private")
     turn = partial(handlers.chat_turn, services)
     for trigger in (send.click, question.submit):
-        trigger(turn, [question, chat_dd, responder, policy, session, chatbot], [chatbot, session, question],
-                api_visibility="private", concurrency_limit=s.app.concurrency, concurrency_id="chat")
+        trigger(turn, [question, chat_dd, responder, policy, session, chatbot, record],
+                [chatbot, session, question, record], api_visibility="private", concurrency_limit=s.app.concurrency,
+                concurrency_id="chat")
+    for button, suffix in ((save_md, ".md"), (save_html, ".html")):
+        button.click(partial(dashboard.save_transcript, services, suffix=suffix), [chat_dd, record], transcript,
+                     api_visibility="private")
 
 
 def _search_tab(services: Services, set_dd: gr.Dropdown, chat_dd: gr.Dropdown, tabs: gr.Tabs) -> None:
