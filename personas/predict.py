@@ -59,6 +59,13 @@ def tastes_of(pset: PersonaSet) -> list[Taste]:
     ]
 
 
+def split_topics(tastes: Sequence[Taste], topics: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(topics some persona lists, the others), lower case, in the order given, without repeats."""
+    wanted = list(dict.fromkeys(t.strip().lower() for t in topics if t.strip()))
+    known = {t for ta in tastes for t in ta.topic_lift}
+    return [t for t in wanted if t in known], [t for t in wanted if t not in known]
+
+
 # ---------------------------------------------------------------------------- the math (no I/O)
 
 
@@ -105,10 +112,8 @@ class InterestPredictor(BaseEstimator):
         return self
 
     def known_topics(self, topics: Sequence[str]) -> tuple[list[str], list[str]]:
-        """(topics some persona lists, the others), lower case, in the order given, without repeats."""
-        wanted = list(dict.fromkeys(t.strip().lower() for t in topics if t.strip()))
-        known = set(self.topics_)
-        return [t for t in wanted if t in known], [t for t in wanted if t not in known]
+        """(topics some persona lists, the others), as :func:`split_topics`."""
+        return split_topics(self.tastes_, topics)
 
     def topic_part(self, item_topics: Sequence[Sequence[str]]) -> np.ndarray:
         """(n, p) mean log lift over each item's known topics (0 for an item without any)."""
