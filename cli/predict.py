@@ -49,4 +49,18 @@ def cmd_predict(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-COMMANDS = {"predict": cmd_predict}
+def cmd_rank(args: argparse.Namespace, settings: Settings) -> int:
+    from usecases.rank import rank
+
+    found = rank(store_of(settings), args.interactions, args.candidates, args.content_col, args.count_col,
+                 args.id_col, args.set_name, args.blend)
+    if args.json:
+        print(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    print(found.why)
+    for item in found.items:
+        print(f"  {item.rank:>3}. {item.title}  ({item.why})")
+    return 0
+
+
+COMMANDS = {"predict": cmd_predict, "rank": cmd_rank}
