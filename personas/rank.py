@@ -76,11 +76,16 @@ def persona_scores(model: SetModel, behaviour: int, candidates: Sequence[str]) -
     return np.array([profile[index[c]] if c in index else np.nan for c in candidates], dtype=np.float64)
 
 
+def check_blend(blend: float) -> float:
+    if not 0 <= blend <= 1:
+        raise InputError(f"blend must be between 0 and 1, not {blend:g}")
+    return blend
+
+
 def blend_order(persona: np.ndarray, blend: float = DEFAULT_BLEND) -> tuple[np.ndarray, np.ndarray]:
     """(order (n,) candidate positions best first, persona_rank (n,) 0-based, -1 for NaN) for baseline order
     0..n-1 and ``persona`` scores (n,) with NaN for unknown candidates."""
-    if not 0 <= blend <= 1:
-        raise InputError(f"blend must be between 0 and 1, not {blend}")
+    check_blend(blend)
     n = len(persona)
     base = 1 - np.arange(n) / max(n, 1)
     known = ~np.isnan(persona)
@@ -100,6 +105,7 @@ def rank_for(detection: Detection, model: SetModel, behaviour_of: dict[str, int]
              titles: dict[str, str] | None = None, blend: float = DEFAULT_BLEND) -> Ranking:
     """The candidates (content ids, baseline order) ordered for the detected person."""
     titles = titles or {}
+    check_blend(blend)
     if not candidates:
         raise InputError("the candidate list is empty; give at least one candidate item")
     ids = [str(c) for c in candidates]
@@ -176,6 +182,7 @@ def rank(
     version: int | None = None, blend: float = DEFAULT_BLEND, rule: DetectionRule = DetectionRule(),
 ) -> Ranking:
     """Detect the one person in ``interactions`` and order ``candidates`` (baseline order) for them."""
+    check_blend(blend)
     pset = store.load(set_name, version, with_model=True)
     model = model_of(pset)
     frame = read_interactions(interactions, content_col, count_col, id_col)
