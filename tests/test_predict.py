@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import HASH_EMBEDDINGS, open_test_store, snapshot
+from conftest import demo_set_home, open_test_store, snapshot
 from cli.main import main
 from personas.demo import make_demo
 from personas.errors import InputError
@@ -21,11 +21,7 @@ from personas.rank import blend_order, rank
 @pytest.fixture(scope="module")
 def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data home holding the demo set (k = 10), generated once for the module; tests only read it."""
-    home = tmp_path_factory.mktemp("predict") / "home"
-    with pytest.MonkeyPatch.context() as mp:  # module scope runs before the autouse hashing-embedding fixture
-        mp.setenv("PERSONAS_EMBEDDING_MODEL", HASH_EMBEDDINGS)
-        assert main(["--home", str(home), "generate", "--demo", "--no-progress"]) == 0
-    return home
+    return demo_set_home(tmp_path_factory, "predict")
 
 
 @pytest.fixture(scope="module")
