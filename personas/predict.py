@@ -267,3 +267,23 @@ def _why(topics: list[TopicReason], similar: list[SimilarContent], spart: float,
     if unknown:
         parts.append(f"topic{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} unknown to the set (ignored)")
     return "; ".join(parts) if parts else "no topic or title evidence"
+
+
+def mentioned_topics(pset: PersonaSet, text: str) -> list[str]:
+    """The set's topics named in ``text`` (whole words, any case): the topics of "a new video about cooking"."""
+    import re
+
+    names = sorted({t.topic for p in pset.personas for t in p.stats.topics}, key=lambda t: (-len(t), t))
+    return [t for t in names if re.search(rf"(?<!\w){re.escape(t)}(?!\w)", text, flags=re.IGNORECASE)]
+
+
+def interest_of(pset: PersonaSet, persona_id: str, title: str, topics: Sequence[str] | None = None,
+                embed: Embed | None = None) -> Prediction:
+    """One persona's predicted interest in a new item, for a chat with that persona ("would you watch a new
+    video about X?"): ``topics`` default to the set's topics named in the title."""
+    chosen = mentioned_topics(pset, title) if topics is None else list(topics)
+    found = predict_interest(pset, title, chosen, embed)
+    for p in found:
+        if p.persona_id == persona_id:
+            return p
+    raise InputError(f"no persona with id {persona_id!r} in {pset.ref}")

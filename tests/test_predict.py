@@ -199,3 +199,17 @@ def test_rank_takes_one_person(demo_home: Path, tmp_path: Path, capsys) -> None:
     code, _, err = run(demo_home, capsys, "rank", "--interactions", str(tmp_path / "people.csv"), "--candidates",
                        str(tmp_path / "items.csv"), "--content-col", "video_id", "--blend", "3")
     assert code == 2 and "blend must be between 0 and 1" in err
+
+
+def test_interest_of_one_persona_for_the_chat(pset) -> None:
+    from personas.predict import interest_of, mentioned_topics
+
+    assert mentioned_topics(pset, "would you watch a new video about travel and personal finance?") == [
+        "Personal Finance", "Travel"]
+    traveller = travel_persona(pset)
+    mine = interest_of(pset, traveller, "a new video about Travel in Japan")
+    assert mine.persona_id == traveller and mine.relative > 1 and "travel is" in mine.why
+    other = next(p.id for p in pset.personas if p.id != traveller)
+    assert interest_of(pset, other, "a new video about Travel in Japan").relative < mine.relative
+    with pytest.raises(InputError, match="no persona with id"):
+        interest_of(pset, "nope", "a video about travel")
