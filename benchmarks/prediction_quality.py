@@ -11,6 +11,8 @@ per persona, averaged over personas and splits. Rankings compared:
 * persona: the persona's predicted interest alone (what a team knows before publishing);
 * persona x popularity: log popularity + the persona's score (the persona's relative interest applied to
   the item's audience: whether persona knowledge adds to knowing the audience size);
+* topic popularity: the mean audience of the visible items sharing the item's topics (an audience estimate a
+  team has before publishing), and persona x topic popularity;
 * and the two parts of the score alone (topics, title similarity).
 
 Run: python benchmarks/prediction_quality.py   (writes benchmarks/results/prediction.md; about 2 minutes)
@@ -47,6 +49,19 @@ def hide(data: AudienceData, keep: np.ndarray) -> AudienceData:
         comments["content_code"] = comments["content_code"].map(remap)
     return replace(data, matrix=data.matrix[:, keep].tocsr(), content=data.content.iloc[keep].reset_index(drop=True),
                    comments=comments, fingerprint=data.fingerprint + "-hidden")
+
+
+def topic_popularity(topics: list[list[str]], popularity: np.ndarray, keep: np.ndarray, hidden: np.ndarray
+                     ) -> np.ndarray:
+    """(len(hidden),) an audience size known before publishing: the mean total count of the visible items
+    sharing each of the item's topics, averaged over its topics (the visible mean without any)."""
+    by_topic: dict[str, list[float]] = {}
+    for c in keep:
+        for t in topics[c]:
+            by_topic.setdefault(t, []).append(float(popularity[c]))
+    overall = float(popularity[keep].mean())
+    return np.array([np.mean([np.mean(by_topic[t]) for t in topics[h] if t in by_topic] or [overall])
+                     for h in hidden])
 
 
 def ndcg_at(k: int, gains: np.ndarray, scores: np.ndarray) -> float:
@@ -88,11 +103,13 @@ def evaluate(name: str, data: AudienceData, embed: LocalEmbeddings, seeds: list[
         spart = model.similarity_part(vectors[hidden])
         score = model.topic_weight * tpart + model.similarity_weight * spart
         pop = popularity[hidden]
+        expected = topic_popularity(topics, popularity, keep, hidden)
         for p, persona in enumerate(pset.personas):
             actual = V[group_row(data, persona.group)].toarray().ravel()[hidden]
             rankings = {
                 "popularity": pop, "persona": score[:, p], "persona x popularity": np.log1p(pop) + score[:, p],
                 "topics only": tpart[:, p], "title similarity only": spart[:, p],
+                "topic popularity": expected, "persona x topic popularity": np.log1p(expected) + score[:, p],
             }
             for method, s in rankings.items():
                 rho = spearmanr(s, actual).statistic if np.ptp(s) > 0 and np.ptp(actual) > 0 else 0.0
