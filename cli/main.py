@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING
 
 from personas.errors import PersonaError
 
-from . import app, chat, detect, dynamic, evaluate, report, search, sets
+from . import app, chat, detect, dynamic, evaluate, predict, report, search, sets, taxonomy
 
 if TYPE_CHECKING:
     from usecases.settings import Settings
 
 Command = Callable[[argparse.Namespace, "Settings"], int]
 COMMANDS: dict[str, Command] = {
-    **sets.COMMANDS, **search.COMMANDS, **detect.COMMANDS, **dynamic.COMMANDS, **chat.COMMANDS,
-    **evaluate.COMMANDS, **report.COMMANDS,
+    **sets.COMMANDS, **search.COMMANDS, **detect.COMMANDS, **predict.COMMANDS, **taxonomy.COMMANDS,
+    **dynamic.COMMANDS, **chat.COMMANDS, **evaluate.COMMANDS, **report.COMMANDS,
 }
 
 
@@ -27,7 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="personas", description="Data-driven personas from audience analytics.")
     parser.add_argument("--home", type=Path, help="data home (default: $PERSONAS_HOME or ~/.personas)")
     sub = parser.add_subparsers(dest="command", required=True)
-    for group in (sets, report, search, detect, dynamic, chat, evaluate, app):  # the order `personas --help` lists
+    # the order `personas --help` lists
+    for group in (sets, report, search, detect, predict, taxonomy, dynamic, chat, evaluate, app):
         group.add_parsers(sub)
     return parser
 

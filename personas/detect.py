@@ -253,7 +253,7 @@ def detect_in_set(
     pset: PersonaSet, people: Individuals, rule: DetectionRule = DetectionRule(), top_content: int = 5
 ) -> list[Detection]:
     """Detect every individual against one persona set (which must carry its model)."""
-    model = _model_of(pset)
+    model = model_of(pset)
     projector = PersonaProjector(top_content).fit(model.H, model.column_scale, model.content_ids)
     W, fit = projector.transform(people.X)
     by_behaviour = {p.behaviour: p for p in pset.personas}
@@ -318,10 +318,11 @@ def detect(
     """
     pset = store.load(set_name, version, with_model=True)
     frame = read_interactions(interactions, content_col, count_col, id_col)
-    return detect_in_set(pset, individuals(frame, _model_of(pset).content_ids), rule)
+    return detect_in_set(pset, individuals(frame, model_of(pset).content_ids), rule)
 
 
-def _model_of(pset: PersonaSet) -> SetModel:
+def model_of(pset: PersonaSet) -> SetModel:
+    """The set's stored model (InputError when the set was saved without one)."""
     if pset.model is None:
         raise InputError(f"persona set {pset.ref} has no stored model to detect with; regenerate it "
                          "(`personas generate ...`) and try again")

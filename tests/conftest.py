@@ -44,6 +44,15 @@ def open_test_store(home: Path):  # type: ignore[no-untyped-def]
     return open_store(Settings(home=home), HashEmbeddings())
 
 
+def demo_set_home(factory: pytest.TempPathFactory, name: str) -> Path:
+    """A data home holding the demo set (k = 10), for a module-scoped fixture that only reads it."""
+    home = factory.mktemp(name) / "home"
+    with pytest.MonkeyPatch.context() as mp:  # module scope runs before the autouse hashing-embedding fixture
+        mp.setenv("PERSONAS_EMBEDDING_MODEL", HASH_EMBEDDINGS)
+        assert main(["--home", str(home), "generate", "--demo", "--no-progress"]) == 0
+    return home
+
+
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], home: Path):
     """Run `personas --home HOME ...` through the real entry point; returns code, stdout, stderr."""

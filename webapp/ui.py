@@ -14,7 +14,7 @@ import gradio as gr
 from chat.gate import POLICIES
 from chat.responders.factory import REGISTRY, RESPONDERS
 
-from . import dashboard, evaluate, handlers, views
+from . import dashboard, evaluate, handlers, predict, views
 from .handlers import friendly
 from .services import Services
 
@@ -44,6 +44,7 @@ def create_app(services: Services) -> gr.Blocks:
         with gr.Tabs() as tabs:
             with gr.Tab("Personas", id="personas", elem_id="tab-personas"):
                 _personas_tab(services, set_dd, profile_dd, chat_dd, tabs)
+                predict.predict_section(services, set_dd)
             with gr.Tab("Dashboard", id="dashboard", elem_id="tab-dashboard"):
                 dashboard.dashboard_tab(services, set_dd)
             with gr.Tab("Chat", id="chat", elem_id="tab-chat"):
@@ -265,3 +266,4 @@ def _api(services: Services, limit: int) -> None:
                   concurrency_limit=GENERATE_CONCURRENCY, concurrency_id="generate")
     det_btn.click(partial(handlers.api_detect, services), [files[0], content_col, count_col, id_col, set_name],
                   result, api_name="detect")
+    predict.register_api(services)
