@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .claims import QUOTED
+from .facts import _read_sentence
 from .identity import Identity, find_brackets, read_identity
-from .lexicon import GENDER_RE, GENDER_WORDS, STOP, canonical_country, content_tokens, stem
+from .lexicon import GENDER_RE, GENDER_WORDS, STOP, canonical_country, stem
 from .numbers import Num, parse_numbers
 from .quantities import (DOWN, KINDS, LOW, MONTH_RE, PEAK, PERIOD, RANK_RE, RANK_WORDS, UP, is_month_at, kind_of,
                          normal_month)
@@ -195,7 +196,7 @@ def label_patterns(labels: frozenset[str]) -> tuple[re.Pattern[str], re.Pattern[
 @lru_cache(maxsize=4096)
 def numbers_in(text: str) -> tuple[Num, ...]:
     """The figures of a unit, its quoted titles' digits left out."""
-    found = parse_numbers(text, [(m.start(), m.end()) for m in QUOTED.finditer(text)])
+    found = _read_sentence(text)[0]  # the word-level index parses the same sentences: one parse for both
     # "half-year", "one-off": a word, not a figure
     return tuple(n for n in found if not re.match(r"-[A-Za-z]", text[n.span[1]:n.span[1] + 2]))
 
@@ -231,7 +232,7 @@ def read_facts(units: list[Unit], name_hint: str | None = None) -> Facts:
         out.identity = read_identity(units, name)
         out.identity.name_parts = parts or out.identity.name_parts
     for u in units:
-        out.words |= content_tokens(u.text)
+        out.words |= _read_sentence(u.text)[1]
         out.titles |= {(m.group(1) or m.group(2)).strip().lower() for m in QUOTED.finditer(u.text)}
         out.labels |= _list_labels(u, [(m.start(), m.end()) for m in QUOTED.finditer(u.text)])
     out.labels |= out.titles
