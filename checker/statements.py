@@ -18,7 +18,8 @@ from .lexicon import DEMONYMS, GENDER_RE, GENDER_WORDS, NEGATION, canonical_coun
 from .numbers import Num, parse_numbers
 from .quantities import (DOWN, LOW, MONTH_RE, PEAK, PERIOD, RANK_RE, RANK_WORDS, UP, is_month_at, kind_of,
                          normal_month)
-from .typed_facts import GENERIC, PERIOD_LABEL, Facts, group_label, is_period
+from .labels import GENERIC, PERIOD_LABEL, group_label, is_period
+from .typed_facts import Facts
 
 # "After A come B and C", "A, followed by B", "B comes right after A", "A ranks above B", "more A than B".
 _AFTER = re.compile(r"\bafter\b|\bfollowed by\b|\bthen\b|\bnext (?:is|comes)\b|\bbehind\b|\bbelow\b|\btrails\b", re.I)
