@@ -22,7 +22,7 @@ from .lexicon import stem
 from .numbers import Num, parse_numbers
 from .quantities import (DOWN, KINDS, LOW, MONTH_RE, PEAK, PERIOD, RANK_RE, RANK_WORDS, UP, is_month_at, kind_of,
                          normal_month)
-from .reader import Unit
+from .reader import KEY_HEADERS, Unit
 
 _RANK_MARK = re.compile(r"(?:^|[\s:;,(])(?:#|no\.\s?|rank\s)?(\d{1,2})[.)]\s+(?=\S)|(?:^|[\s:;,(])#(\d{1,2})\b",
                         re.IGNORECASE)
@@ -286,9 +286,14 @@ def _read_row(u: Unit, out: Facts) -> None:
     if label and MONTH_RE.fullmatch(label):
         label = normal_month(label)
     elif label and (label in GENERIC or any(k.words.search(label) for k in KINDS) or PEAK.search(label)
-                    or LOW.search(label) or all(w in GENERIC for w in label.split())):
-        # a metric table ("| Users | 15,591 |", "| Lift on Sports | 1.6x |"): the row is a key-value line
-        rest = "; ".join(c for h, c in cells if c.lower() != label)
+                    or LOW.search(label) or all(w in GENERIC for w in label.split()) or KEY_HEADERS.match(cells[0][0])):
+        # a metric table ("| Users | 15,591 |", "| Lift on Sports | 1.6x |"): the row is a key-value line; in a
+        # wide one ("| Share | 41% | 31% |" under "| Metric | Sports | History |") each column is a subject
+        if len(cells) >= 3 and all(parse_numbers(c) for _, c in cells[1:]):
+            rest = "; ".join(f"{h} {c}" for h, c in cells[1:])
+            out.labels |= {h.lower() for h, _ in cells[1:]}
+        else:
+            rest = "; ".join(c for h, c in cells if c.lower() != label)
         _read_unit(Unit(f"{label}: {rest}", u.context_index, u.span, label, rest), out)
         return
     listed = []

@@ -95,6 +95,24 @@ def test_table_rows_bind_figures_to_their_row_and_column(answer: str, faithful: 
     assert verdict(answer, [LIBRARY_TABLE]) is faithful
 
 
+WIDE_TABLE = """Persona: Amara, female, 45-54, Kenya.
+
+| Metric | Safari tours | Beach stays | City breaks |
+|---|---|---|---|
+| Share of bookings | 46% | 35% | 19% |
+| Bookings | 2,300 | 1,750 | 950 |"""
+
+
+@pytest.mark.parametrize("answer, faithful", [
+    ("Safari tours are 46% of my bookings.", True),
+    ("Beach stays are 46% of my bookings.", False),
+    ("City breaks are my smallest category.", True),
+    ("I booked 2,300 city breaks.", False),
+])
+def test_a_wide_table_makes_each_column_a_subject(answer: str, faithful: bool) -> None:
+    assert verdict(answer, [WIDE_TABLE]) is faithful
+
+
 @pytest.mark.parametrize("answer, faithful", [
     ("Our class bookings come to about 14 thousand.", True),
     ("We are 1,905 learners.", True),
