@@ -63,6 +63,7 @@ class Facts:
     titles: set[str] = field(default_factory=set)  # quoted labels
     explicit: list[tuple[str, int]] = field(default_factory=list)  # (label, rank) stated one fact at a time
     words: set[str] = field(default_factory=set)  # stemmed content words of the contexts
+    units: list[Unit] = field(default_factory=list)  # the persona's units, for what must stand together
 
     def about(self, subject: str, kind: str | None = None) -> list[Fact]:
         return [f for f in self.facts if f.subject == subject and (kind is None or f.kind == kind)]
@@ -114,6 +115,7 @@ def read_facts(units: list[Unit], name_hint: str | None = None) -> Facts:
     out.labels = {x for x in out.labels if x in out.titles or stem(x) not in counted}
     out.labels = {x for x in out.labels if not (set(x.replace("'s", "").split()) & mine)
                   and not any(o in x for o in out.others)}
+    out.units = units
     for u in units:
         _read_unit(u, out)
     _global_lists(out)
