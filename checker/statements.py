@@ -142,7 +142,9 @@ def read_claim(text: str, facts: Facts) -> ClaimReading:
     _months_and_trend(r, bare, mentions, numbers)
     _negation(r, bare, mentions)
     quoted = [m for m in mentions if text[m[1]] in "\"“”'" and m[0] in facts.labels]
-    if len(quoted) >= 2 and _SAID.search(bare):
+    between = text[quoted[0][2]:quoted[1][1]] if len(quoted) >= 2 else ""
+    if len(quoted) >= 2 and _SAID.search(bare) and len(between) <= 40 and \
+            re.search(r"\b(?:under|on|for|about|below|beneath|to)\b", between, re.I):
         # "someone wrote "<comment>" under "<title>"": the comment must be on that title
         r.statements.append(Statement("pair", [quoted[0][0], quoted[1][0]], text=text[quoted[0][1]:quoted[1][2]]))
     for title, a, b in mentions:
