@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("file")
     ap.add_argument("--target", type=float, default=0.97)
     ap.add_argument("--show", default="", help="print the misses of this kind")
+    ap.add_argument("--out", type=Path, default=None, help="also write the report (markdown) here")
     a = ap.parse_args(argv)
     cases = [json.loads(line) for line in open(a.file, encoding="utf-8") if line.strip()]
     tp = tn = fp = fn = 0
@@ -50,12 +51,14 @@ def main(argv: list[str] | None = None) -> int:
     ms = (time.perf_counter() - t0) / max(len(cases), 1) * 1000
     kept = tp / max(tp + fn, 1)
     bacc = 0.5 * (kept + tn / max(tn + fp, 1))
-    print("by kind:")
-    for k, v in sorted(by_kind.items()):
-        print(f"  {k:<22} {sum(v):>4}/{len(v):<4} {sum(v) / len(v):.2f}")
-    print("by domain: " + ", ".join(f"{k} {sum(v)}/{len(v)}" for k, v in sorted(by_domain.items())))
-    print(f"balanced accuracy {bacc:.3f} (target >= {a.target}), faithful answers kept {tp}/{tp + fn} ({kept:.3f}), "
-          f"wrong answers caught {tn}/{tn + fp}, {ms:.1f} ms per answer")
+    lines = ["by kind:"] + [f"  {k:<22} {sum(v):>4}/{len(v):<4} {sum(v) / len(v):.2f}" for k, v in sorted(by_kind.items())]
+    lines.append("by domain: " + ", ".join(f"{k} {sum(v)}/{len(v)}" for k, v in sorted(by_domain.items())))
+    lines.append(f"balanced accuracy {bacc:.3f} (target >= {a.target}), faithful answers kept {tp}/{tp + fn} "
+                 f"({kept:.3f}), wrong answers caught {tn}/{tn + fp}, {ms:.1f} ms per answer")
+    print("\n".join(lines))
+    if a.out:
+        a.out.write_text(f"# Checker on persona answers\n\n`python benchmarks/checker_persona.py {a.file}`\n\n```\n"
+                         + "\n".join(lines) + "\n```\n", encoding="utf-8")
     return 0 if bacc >= a.target else 1
 
 

@@ -23,7 +23,7 @@ from checker_perturbation import load_personas
 
 from checker import facts as facts_module
 from checker import identity as identity_module
-from checker import typed_facts as typed_module
+from checker import labels as labels_module
 from checker import check
 
 
@@ -56,8 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     for i in range(args.repeats):
         a, f, s = cases[i % len(cases)]
         facts_module._read_sentence.cache_clear()  # no help from the previous answer's facts
-        typed_module.numbers_in.cache_clear()
-        typed_module.label_patterns.cache_clear()
+        labels_module.numbers_in.cache_clear()
+        labels_module.label_patterns.cache_clear()
         identity_module._brackets.cache_clear()
         t0 = time.perf_counter()
         res = check(a, f, s)

@@ -251,7 +251,11 @@ def _age(s: Statement, facts: Facts) -> Verdict:
     if br is None:
         return Verdict("unsupported", "the data gives no age")
     same = (lo, hi) == br
-    inside = br[0] <= lo and hi <= br[1] and (lo, hi) != (0, 120)  # "I'm 27" in 25-34
+    # a single age inside the bracket ("I'm 27" in 25-34), or a decade in words that mostly falls in it ("in my
+    # late thirties" in 35-44); a range in digits must be the bracket ("35-42" is not 35-44)
+    in_words = not any(ch.isdigit() for ch in s.text) or "0s" in s.text
+    overlap = min(hi, br[1]) - max(lo, br[0]) + 1
+    inside = (lo == hi and br[0] <= lo <= br[1]) or (in_words and overlap >= (hi - lo + 1) / 2)
     wider = lo <= br[0] and br[1] <= hi and hi - lo <= 20 and hi < 120  # "in my thirties" round a 30-39 bracket
     ok = same or inside or wider
     shown = f"{br[0]}+" if br[1] >= 120 else f"{br[0]}-{br[1]}"
@@ -271,6 +275,16 @@ def _title(s: Statement, facts: Facts) -> Verdict:
     return Verdict("unsupported", f"\"{s.subjects[0]}\" is not in the data")
 
 
-_JUDGES = {"quantity": _quantity, "sum": _sum, "difference": _difference, "ratio": _ratio, "rank": _rank,
+def _pair(s: Statement, facts: Facts) -> Verdict:
+    a, b = s.subjects
+    both = next((u for u in facts.units if a in u.text.lower() and b in u.text.lower()), None)
+    if both is not None:
+        return Verdict("supported", "the data puts them together", both)
+    where = next((u for u in facts.units if a in u.text.lower()), None)
+    return Verdict("contradicted", f"\"{a}\" is not said of \"{b}\" in the data", where)
+
+
+_JUDGES = {"pair": _pair, "quantity": _quantity, "sum": _sum, "difference": _difference, "ratio": _ratio,
+           "rank": _rank,
            "order": _order, "month": _month, "trend": _trend, "negation": _negation, "name": _name,
            "gender": _gender, "age": _age, "country": _country, "title": _title}

@@ -78,7 +78,7 @@ _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
 
 # Headers of a two-column table of keys and values ("| Metric | Value |", "| Attribute | Detail |").
-_KEY_HEADERS = re.compile(r"^\s*(?:field|metric|attribute|key|property|measure|stat(?:istic)?|item|fact|"
+KEY_HEADERS = re.compile(r"^\s*(?:field|metric|attribute|key|property|measure|stat(?:istic)?|item|fact|"
                           r"dimension|indicator|kpi|characteristic|what|label|variable|parameter)s?\s*$", re.I)
 _VALUE_HEADERS = re.compile(r"^\s*(?:value|figure|amount|detail|details|data|result|number|answer|reading|"
                             r"entry|info|information)s?\s*$", re.I)
@@ -95,7 +95,7 @@ def _table_units(lines: list[tuple[int, str]], ci: int, table: int) -> list[Unit
     if len(rows) < 2:
         return []
     header = [h or f"column {i + 1}" for i, h in enumerate(_cells(rows[0][1]))]
-    key_value = len(header) == 2 and bool(_KEY_HEADERS.match(header[0]) or _VALUE_HEADERS.match(header[1]))
+    key_value = len(header) == 2 and bool(KEY_HEADERS.match(header[0]) or _VALUE_HEADERS.match(header[1]))
     out = []
     for at, line in rows[1:]:
         cells = _cells(line)

@@ -18,7 +18,8 @@ from .lexicon import DEMONYMS, GENDER_RE, GENDER_WORDS, NEGATION, canonical_coun
 from .numbers import Num, parse_numbers
 from .quantities import (DOWN, LOW, MONTH_RE, PEAK, PERIOD, RANK_RE, RANK_WORDS, UP, is_month_at, kind_of,
                          normal_month)
-from .typed_facts import GENERIC, PERIOD_LABEL, Facts, group_label, is_period
+from .labels import GENERIC, PERIOD_LABEL, group_label, is_period
+from .typed_facts import Facts
 
 # "After A come B and C", "A, followed by B", "B comes right after A", "A ranks above B", "more A than B".
 _AFTER = re.compile(r"\bafter\b|\bfollowed by\b|\bthen\b|\bnext (?:is|comes)\b|\bbehind\b|\bbelow\b|\btrails\b", re.I)
@@ -35,6 +36,7 @@ _NAME_CLAIM = re.compile(r"\b(?:I'm|I am|my name is|call me|name's|they call me|
 _SELF = re.compile(r"\b(?:(?i:I|I'm|I've|me|my|mine|we|our|people like me)|us|Us)\b")  # "US" is a country
 _COUNTRY_CUE = re.compile(r"\b(?:from|live|living|lives|based|country|nationality|I'm|I am|we're|we are|"
                           r"my group is|stand for|represent|people in)\b", re.I)
+_SAID = re.compile(r"\b(?:wrote|writes|said|says|commented|comments?|posted|left|replied|asked)\b", re.I)
 _NEVER = re.compile(r"\b(?:never|don'?t|do not|doesn'?t|does not|didn'?t|no longer|not into|not a fan of|"
                     r"avoid|skip|hate|dislike|zero)\b", re.I)
 
@@ -139,6 +141,12 @@ def read_claim(text: str, facts: Facts) -> ClaimReading:
     _ranks(r, bare, mentions, numbers)
     _months_and_trend(r, bare, mentions, numbers)
     _negation(r, bare, mentions)
+    quoted = [m for m in mentions if text[m[1]] in "\"“”'" and m[0] in facts.labels]
+    between = text[quoted[0][2]:quoted[1][1]] if len(quoted) >= 2 else ""
+    if len(quoted) >= 2 and _SAID.search(bare) and len(between) <= 40 and \
+            re.search(r"\b(?:under|on|for|about|below|beneath|to)\b", between, re.I):
+        # "someone wrote "<comment>" under "<title>"": the comment must be on that title
+        r.statements.append(Statement("pair", [quoted[0][0], quoted[1][0]], text=text[quoted[0][1]:quoted[1][2]]))
     for title, a, b in mentions:
         if text[a] in "\"“”'" and title not in facts.labels:
             r.statements.append(Statement("title", [title], text=text[a:b]))

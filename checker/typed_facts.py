@@ -12,35 +12,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from .claims import QUOTED
+from .facts import _read_sentence
+from .labels import (GENERIC, PERIOD_LABEL, clause_window, group_label, is_period, list_labels, numbers_in,
+                     subject_in, subjects_in)
 from .identity import Identity, find_brackets, read_identity
-from .lexicon import GENDER_RE, GENDER_WORDS, STOP, canonical_country, content_tokens, stem
+from .lexicon import stem
 from .numbers import Num, parse_numbers
 from .quantities import (DOWN, KINDS, LOW, MONTH_RE, PEAK, PERIOD, RANK_RE, RANK_WORDS, UP, is_month_at, kind_of,
                          normal_month)
-from .reader import Unit
+from .reader import KEY_HEADERS, Unit
 
-# Capitalised words that open keys and sentences in analytics text without naming a thing. Plain English,
-# not any data set's labels: a label is what is left.
-GENERIC = frozenset("""this the it its by on in relative compared segment segments volume users user top average change busiest
-quietest lift persona topic topics shares share metric value values rank ranking count month months total
-overall audience group activity trend stability over versus vs since during after before most least second
-third first people their they she he her his our my we i a an and or of for with per interest interests
-category categories genre genres favourite favorite main followed among across about around roughly nearly
-almost some each every all one two three here there that these those when where which who what how if as at
-from to is was are were has had have highlights summary profile key figures facts period previous last year
-week day up down field attribute column row region position no number percent lifted index multiplier quiet
-peak busy also while whereas then next finally overall meanwhile however yes not none other others rest""".split())
-_VERB_TAIL = re.compile(r"\s+(?:takes|take|is|are|was|makes up|make up|accounts? for|represents?|holds?|gets?|"
-                        r"has|have|with|at|on|=|comes? to|stands? at|sits? at|reaches|reached|claims?|draws?|"
-                        r"earns?|gets|got|leads?|scores?)\s*$|\s*[:=–—-]\s*$", re.IGNORECASE)
-_SEPARATOR = re.compile(r"[;,()\[\]]|\bfollowed by\b|\bthen\b|\band\b|\bwhile\b|\bwhereas\b|\bbut\b|\bthe "
-                        r"quietest\b|\bthe lowest\b", re.IGNORECASE)
 _RANK_MARK = re.compile(r"(?:^|[\s:;,(])(?:#|no\.\s?|rank\s)?(\d{1,2})[.)]\s+(?=\S)|(?:^|[\s:;,(])#(\d{1,2})\b",
                         re.IGNORECASE)
-PERIOD_LABEL = re.compile(r"\b(?:\d{4}-\d{2}(?:-\d{2})?|Q[1-4] \d{4}|(?:week|wk) \d{1,2})\b", re.IGNORECASE)
 _RANK_HEADER = re.compile(r"^\s*(?:rank|#|no\.?|position|place|pos\.?)\s*$", re.IGNORECASE)
 _SIGN = re.compile(r"(?:^|[\s:(=])([+\-−–])\s?$")
 
@@ -78,6 +63,7 @@ class Facts:
     titles: set[str] = field(default_factory=set)  # quoted labels
     explicit: list[tuple[str, int]] = field(default_factory=list)  # (label, rank) stated one fact at a time
     words: set[str] = field(default_factory=set)  # stemmed content words of the contexts
+    units: list[Unit] = field(default_factory=list)  # the persona's units, for what must stand together
 
     def about(self, subject: str, kind: str | None = None) -> list[Fact]:
         return [f for f in self.facts if f.subject == subject and (kind is None or f.kind == kind)]
@@ -96,117 +82,6 @@ class Facts:
         """Every rank of a label: two items may share one title."""
         lst = self.rank_of(label)
         return [lst[1].rank(i) for i, x in enumerate(lst[1].labels) if x == label] if lst else []
-
-
-def _is_label(fragment: str, cell: bool = False, listed: bool = False) -> bool:
-    """``listed``: the fragment stands right before a figure in a list ("Italian 25%"), where even a
-    country's word names a thing (a cuisine, a market)."""
-    words = fragment.split()
-    if not words or len(words) > 5 or not fragment[0].isupper():
-        return False
-    if all(w.lower().strip("'’s") in GENERIC or w.lower() in STOP for w in words):
-        return False
-    first = words[0].lower().strip("'’s")
-    if not cell and ((first in GENERIC and len(words) >= 3) or any(w.lower() in STOP for w in words)):
-        return False  # "This segment generated", "Compared with the previous": a clause, not a label
-    low = fragment.lower()
-    return not ((canonical_country(fragment) and not listed) or low in GENDER_WORDS or MONTH_RE.fullmatch(fragment)
-                or re.search(r"\d", fragment))
-
-
-# Words that end a label in prose: "Commuting dominates at 47%", "Leisure rides second at 29%", "Deliveries a
-# distant third at 11%" name Commuting, Leisure rides and Deliveries.
-_LABEL_END = frozenset("""a an the at with by on in of for to is are was were comes come ranks ranked sits sit leads
-lead dominates dominate tops top follows follow trails trail takes take makes make accounts account gets get holds hold
-stands stand represents represent claims claim draws draw earns earn reaches reach adds add brings bring sees see
-distant close just only second third fourth fifth first next then also alone vs versus compared against""".split())
-
-
-def _label_head(fragment: str) -> str:
-    words = fragment.split()
-    for i, w in enumerate(words[1:], 1):
-        if w.lower() in _LABEL_END or RANK_RE.fullmatch(w):
-            return " ".join(words[:i])
-    return fragment
-
-
-def _list_labels(unit: Unit, masked: list[tuple[int, int]]) -> set[str]:
-    """Labels a unit uses next to its figures: "Sports 41%", "Sports (41%)", "Sports: 41%", table cells."""
-    out: set[str] = set()
-    if unit.cells:
-        for _, cell in unit.cells:
-            c = QUOTED.sub(lambda m: m.group(1) or m.group(2), cell).strip()
-            if _is_label(c, cell=True) and not parse_numbers(c):
-                out.add(c.lower())
-        return out
-    text = unit.text
-    for n in numbers_in(text):
-        head = text[:n.span[0]]
-        cut = max((m.end() for m in _SEPARATOR.finditer(head)), default=0)
-        cut = max(cut, head.rfind(":") + 1)
-        frag = _VERB_TAIL.sub("", head[cut:]).strip(" -–—:=\t")
-        frag = re.sub(r"^(?:by \w+|and|or|then|followed by|with|while|whereas|plus)\s+", "", frag, flags=re.IGNORECASE)
-        frag = _label_head(frag)
-        listed = bool(re.match(r"\s*\(?\s*$", text[head.rfind(frag) + len(frag):n.span[0]])) if frag else False
-        if _is_label(frag, listed=listed) and not QUOTED.search(frag):
-            out.add(frag.lower())
-    return out
-
-
-def _subject(window: str, labels: set[str], after: str) -> str:
-    """The label nearest before the figure in its clause (a quoted title, a month, a known label); or one
-    right after it ("1.6x on Sports")."""
-    best, at = "", -1
-    for m in QUOTED.finditer(window):
-        if m.start() > at:
-            best, at = (m.group(1) or m.group(2)).strip().lower(), m.start()
-    for m in MONTH_RE.finditer(window):
-        if m.start() > at and is_month_at(window, m):  # "may" the verb, "David May" are no months
-            best, at = normal_month(m.group(1)), m.start()
-    for m in PERIOD_LABEL.finditer(window):  # "2024-03: 4,528", "Q2 2024", "week 12"
-        if m.start() > at:
-            best, at = m.group(0).lower(), m.start()
-    low = QUOTED.sub(lambda m: " " * len(m.group(0)), window).lower()  # a label inside a title is the title's
-    if labels:
-        pattern, after_pattern = label_patterns(frozenset(labels))
-        for m in pattern.finditer(low):
-            if m.start() > at:
-                best, at = m.group(1), m.start()
-        if best:
-            return best
-        if m := after_pattern.match(after.lower()):
-            return m.group(1)  # "1,203 views on "Title"", "1.6x on Sports"
-    return best
-
-
-def is_period(label: str) -> bool:
-    """A month ("march") or a dated period ("2025-05", "q2 2024")."""
-    return bool(MONTH_RE.fullmatch(label) or PERIOD_LABEL.fullmatch(label))
-
-
-@lru_cache(maxsize=256)
-def label_patterns(labels: frozenset[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """One pattern for all labels (longest first), and one for a label right after a figure ("on Sports")."""
-    alts = "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
-    return (re.compile(r"(?<![\w])(" + alts + r")(?![\w])"),
-            re.compile(r"\s*(?:[a-z]+\s+){0,2}(?:on|for|in|of|from|to)\s+[\"“]?(" + alts + r")(?![\w])"))
-
-
-@lru_cache(maxsize=4096)
-def numbers_in(text: str) -> tuple[Num, ...]:
-    """The figures of a unit, its quoted titles' digits left out."""
-    found = parse_numbers(text, [(m.start(), m.end()) for m in QUOTED.finditer(text)])
-    # "half-year", "one-off": a word, not a figure
-    return tuple(n for n in found if not re.match(r"-[A-Za-z]", text[n.span[1]:n.span[1] + 2]))
-
-
-def _window(text: str, n: Num, prev_end: int) -> tuple[str, str]:
-    """The clause piece before the figure (from the last separator or figure) and a few words after it."""
-    head = text[:n.span[0]]
-    cut = max([prev_end] + [m.end() for m in _SEPARATOR.finditer(head)])
-    tail = text[n.span[1]:]
-    stop = _SEPARATOR.search(tail)
-    return text[cut:n.span[0]], tail[:stop.start() if stop else len(tail)][:60]
 
 
 _OTHER = re.compile(r"\b([A-Z][a-zà-ÿ]+(?: [A-Z][a-zà-ÿ]+)?)'s (?:own )?(?:group|segment|audience|persona)\b|"
@@ -231,15 +106,16 @@ def read_facts(units: list[Unit], name_hint: str | None = None) -> Facts:
         out.identity = read_identity(units, name)
         out.identity.name_parts = parts or out.identity.name_parts
     for u in units:
-        out.words |= content_tokens(u.text)
+        out.words |= _read_sentence(u.text)[1]
         out.titles |= {(m.group(1) or m.group(2)).strip().lower() for m in QUOTED.finditer(u.text)}
-        out.labels |= _list_labels(u, [(m.start(), m.end()) for m in QUOTED.finditer(u.text)])
+        out.labels |= list_labels(u, [(m.start(), m.end()) for m in QUOTED.finditer(u.text)])
     out.labels |= out.titles
     # what the figures count ("58,900 trips", "Trips were down 9%") is their unit, not a thing they are about
     counted = {n.unit for u in units for n in numbers_in(u.text) if n.unit}
     out.labels = {x for x in out.labels if x in out.titles or stem(x) not in counted}
     out.labels = {x for x in out.labels if not (set(x.replace("'s", "").split()) & mine)
                   and not any(o in x for o in out.others)}
+    out.units = units
     for u in units:
         _read_unit(u, out)
     _global_lists(out)
@@ -286,16 +162,16 @@ def _read_unit(u: Unit, out: Facts) -> None:
     numbers = [n for n in numbers_in(text) if not any(a <= n.span[0] < b for a, b in rank_spans + ages)
                and not re.match(r"-[A-Za-z]", text[n.span[1]:n.span[1] + 2])]
     key_cues = u.key
-    key_subject = _subject(u.key, out.labels, "") if u.key else ""
+    key_subject = subject_in(u.key, out.labels, "") if u.key else ""
     listed: list[tuple[str, Fact | None, int | None]] = []
     prev = 0
-    only = _sub_in(text, out.labels)
+    only = subjects_in(text, out.labels)
     single = next(iter(only)) if len(only) == 1 else ""
     for n in numbers:
-        before, after = _window(text, n, prev)
+        before, after = clause_window(text, n, prev)
         # the subject may stand before a bracket or separator ('"Title" (31,265 reads)', 'April (20,548)'), or
         # be the one thing the whole unit is about ("Cooking is 34% of views, 3.1x the share of everyone")
-        subject = _subject(before, out.labels, after) or _subject(text[prev:n.span[0]], out.labels, "") or \
+        subject = subject_in(before, out.labels, after) or subject_in(text[prev:n.span[0]], out.labels, "") or \
             key_subject or single
         if not subject and (group := group_label(text[prev:n.span[0]], out.identity)):
             subject = group  # "25-34, male, US (6.9%)": a figure of the group it labels, not of the persona
@@ -307,7 +183,7 @@ def _read_unit(u: Unit, out: Facts) -> None:
         cues = QUOTED.sub(" ", f"{key_cues} {before} {n.text} {after}")  # a title's words are not cues
         kind = kind_of(cues, n, bool(subject), u.key)
         if kind in ("users", "total_share", "rate", "stability", "change") and subject and \
-                subject not in _sub_in(before, out.labels) and subject != key_subject:
+                subject not in subjects_in(before, out.labels) and subject != key_subject:
             subject = ""  # a segment-wide figure in a clause that names a month or title further back
         if kind in ("users", "rate", "stability", "change", "total_share"):
             subject = "" if kind != "total_share" or not subject else subject
@@ -325,34 +201,6 @@ def _read_unit(u: Unit, out: Facts) -> None:
         m = RANK_RE.search(QUOTED.sub(" ", text))
         if m and m.group(1).lower() not in ("most", "least", "last") and RANK_WORDS[m.group(1).lower()] > 0:
             out.explicit.append((single, RANK_WORDS[m.group(1).lower()]))
-
-
-def group_label(before: str, ident: Identity) -> str:
-    """A demographic label right before a figure ("25-34, male, US (", "women 18-24: ") names a group; the
-    persona's own group ("Ana's group (female, 35-44, Brazil) has ...") is the persona."""
-    # only the label itself: the text after the previous item of a list ("...US (6.9%); 25-34, female, IN (")
-    tail = re.split(r"[;)]|\.\s", before)[-1][-40:]
-    g, b = GENDER_RE.search(tail), find_brackets(tail)
-    if not (g or b):
-        return ""
-    # canonical, so that a claim naming the same group in other words meets it
-    country = next((c for w in re.findall(r"[A-Za-z][A-Za-z .]+?(?=[,;()]|$)", tail)
-                    if (c := canonical_country(w.strip()))), "")
-    same_gender = g is None or GENDER_WORDS.get(g.group(1).lower()) == ident.gender
-    same_age = not b or (b[0].lo, b[0].hi) == ident.bracket
-    same_country = not country or not ident.country or country == ident.country
-    if same_gender and same_age and same_country:
-        return ""
-    gender = GENDER_WORDS.get(g.group(1).lower(), "") if g else ""
-    age = f"{b[-1].lo}-{b[-1].hi}" if b else ""
-    return f"group: {gender}|{age}|{country}"
-
-
-def _sub_in(text: str, labels: set[str]) -> set[str]:
-    low = text.lower()
-    return {lab for lab in labels if lab in low} | \
-        {normal_month(m.group(1)) for m in MONTH_RE.finditer(text) if is_month_at(text, m)} | \
-        {(m.group(1) or m.group(2)).strip().lower() for m in QUOTED.finditer(text)}
 
 
 def _sign_of(text: str, n: Num, cues: str) -> int:
@@ -440,9 +288,14 @@ def _read_row(u: Unit, out: Facts) -> None:
     if label and MONTH_RE.fullmatch(label):
         label = normal_month(label)
     elif label and (label in GENERIC or any(k.words.search(label) for k in KINDS) or PEAK.search(label)
-                    or LOW.search(label) or all(w in GENERIC for w in label.split())):
-        # a metric table ("| Users | 15,591 |", "| Lift on Sports | 1.6x |"): the row is a key-value line
-        rest = "; ".join(c for h, c in cells if c.lower() != label)
+                    or LOW.search(label) or all(w in GENERIC for w in label.split()) or KEY_HEADERS.match(cells[0][0])):
+        # a metric table ("| Users | 15,591 |", "| Lift on Sports | 1.6x |"): the row is a key-value line; in a
+        # wide one ("| Share | 41% | 31% |" under "| Metric | Sports | History |") each column is a subject
+        if len(cells) >= 3 and all(parse_numbers(c) for _, c in cells[1:]):
+            rest = "; ".join(f"{h} {c}" for h, c in cells[1:])
+            out.labels |= {h.lower() for h, _ in cells[1:]}
+        else:
+            rest = "; ".join(c for h, c in cells if c.lower() != label)
         _read_unit(Unit(f"{label}: {rest}", u.context_index, u.span, label, rest), out)
         return
     listed = []

@@ -95,6 +95,24 @@ def test_table_rows_bind_figures_to_their_row_and_column(answer: str, faithful: 
     assert verdict(answer, [LIBRARY_TABLE]) is faithful
 
 
+WIDE_TABLE = """Persona: Amara, female, 45-54, Kenya.
+
+| Metric | Safari tours | Beach stays | City breaks |
+|---|---|---|---|
+| Share of bookings | 46% | 35% | 19% |
+| Bookings | 2,300 | 1,750 | 950 |"""
+
+
+@pytest.mark.parametrize("answer, faithful", [
+    ("Safari tours are 46% of my bookings.", True),
+    ("Beach stays are 46% of my bookings.", False),
+    ("City breaks are my smallest category.", True),
+    ("I booked 2,300 city breaks.", False),
+])
+def test_a_wide_table_makes_each_column_a_subject(answer: str, faithful: bool) -> None:
+    assert verdict(answer, [WIDE_TABLE]) is faithful
+
+
 @pytest.mark.parametrize("answer, faithful", [
     ("Our class bookings come to about 14 thousand.", True),
     ("We are 1,905 learners.", True),
@@ -259,3 +277,21 @@ def test_search_chat_and_checker_share_one_word_table() -> None:
     assert set(lexicon.DEMONYMS) == set(vocabulary.demonym_forms())
     assert vocabulary.canonical_country("Belgians") == vocabulary.canonical_country("BE") == "Belgium"
     assert all(lexicon.GENDER_WORDS[w] == g for w, g in vocabulary.GENDER_WORDS.items())
+
+
+CLUB_FACTS = [
+    "Marisol is the persona for female members aged 35-44 in Peru.",
+    "A member from Marisol's group commented on \"Sunrise trail run\": \"Bring a head torch next time\"",
+    "A member from Marisol's group commented on \"Hill sprints\": \"My calves are still burning\"",
+]
+
+
+@pytest.mark.parametrize("answer, faithful", [
+    ("I'm Marisol and I stand for women aged 35-44.", True),
+    ("I'm Marisel and I stand for women aged 35-44.", False),             # a misspelt name
+    ("I'm Marisol and I stand for women aged 35-42.", False),             # a bracket that is not hers
+    ("Someone wrote \"Bring a head torch next time\" under \"Sunrise trail run\".", True),
+    ("Someone wrote \"Bring a head torch next time\" under \"Hill sprints\".", False),  # the wrong item
+])
+def test_names_brackets_and_quotes_bound_to_their_item(answer: str, faithful: bool) -> None:
+    assert verdict(answer, CLUB_FACTS) is faithful
