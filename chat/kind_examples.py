@@ -86,6 +86,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "what's your employment status?",
     ),
     "audience": (
+        "how many ratings has your group given altogether?", "what portion of all ratings comes from you?",
+        "in total, how many views are yours?",
         "how big is your group?", "how many views does your group have?", "what share of our views is yours?",
         "how large is your segment?", "how many people are in your group?", "what portion of viewers are you?",
         "how much of the total audience do you account for?", "what's your audience size?",
@@ -322,6 +324,13 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "who's your celebrity crush?", "what's your favourite colour?", "what do you do on weekends?",
         "what are your hobbies outside of watching?", "which author do you like?", "what's your favourite band?",
         "where do you go on holiday?",
+    ),
+    "future": (
+        "what are your plans for the summer?", "what will you be doing in five years?",
+        "where do you see yourself next year?", "what are you going to do this weekend?",
+        "will you still be watching us in 2030?", "what are your goals for the coming year?",
+        "what will your group do after graduating?", "are you planning to move house?",
+        "what's next for you in life?", "will you buy a new car soon?",
     ),
     "viewing_place": (
         "do you go to the cinema?", "do you watch at home or on the go?", "do you watch alone or with friends?",
