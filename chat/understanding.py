@@ -30,7 +30,8 @@ from .kinds import CONTENT_KINDS, KINDS, LEARNED, TOPIC_KINDS
 _GUARD = re.compile(
     r"\b(system prompt|your (hidden |secret )?(instructions|prompt|rules)|ignore (all |the |your )?(previous|prior|"
     r"above|earlier)?\s*(instructions|rules|data)|jailbreak|developer mode|pretend (to be|you('re| are))|"
-    r"act as (a |an )?(real|actual|human)|role-?play|stay in character|make up (a|an|some) (number|figure|fact|stat)\w*|"
+    r"act as (a |an )?(real|actual|human)|role-?play|stay in character|"
+    r"make up (a|an|some) (number|figure|fact|stat)\w*|"
     r"invent(ed)? (a|an|some) \w+|fabricate\w*|fake (number|stat|quote)\w*)\b")
 _GREETING = re.compile(r"^\s*(hi|hello|hey|hiya|good (morning|afternoon|evening)|thanks|thank you|cheers)\b"
                        r"[\s!.,]*(there|a lot|so much|again)?[\s!.,]*$")
@@ -190,7 +191,8 @@ class Understanding:
             return "compare"  # "what separates you from Ana?" names another persona of the set
         if persona is not None and kind == "rates" and re.search(
                 rf"\b(how many|total|in all|altogether|share of all) .*\b{re.escape(persona.count_name.lower())}\b|"
-                rf"\b{re.escape(persona.count_name.lower())}\b.* in total\b", q) and not re.search(r"\baverage|typical|\bmean\b", q):
+                rf"\b{re.escape(persona.count_name.lower())}\b.* in total\b", q) and \
+                not re.search(r"\baverage|typical|\bmean\b", q):
             return "audience"  # "how many ratings ... in total?" counts the data's own unit, even where ratings are
             # also a measure (MovieLens)
         if persona is not None and kind not in ("rates", "meta") and _QUANTITY.search(q) and any(
