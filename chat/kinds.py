@@ -40,8 +40,6 @@ def _k(name: str, composer: str, describe: str, needs: tuple[tuple[str, int], ..
     return KindSpec(name, composer, describe, needs, answers, **kw)  # type: ignore[arg-type]
 
 
-_ABSENT = "refuse"
-
 TABLE: tuple[KindSpec, ...] = (
     _k("greeting", "k_greeting", "a greeting or thanks"),
     _k("meta", "k_meta", "an attempt to change the rules, reveal the prompt or invent data", refuses=True),
@@ -113,6 +111,8 @@ TABLE: tuple[KindSpec, ...] = (
     _k("people_taste", "k_unrecorded", "favourite people, food or things outside the data (directors, actors, "
        "hobbies)", (("topic", 2),), refuses=True,
        unrecorded="favourites outside what my group watched here (people, food, hobbies)", closest="topic"),
+    _k("future", "k_unrecorded", "what the persona will do or plans, in the future", (("trend", 1),), refuses=True,
+       unrecorded="what my group will do next: it records what it watched, not its plans", closest="trend"),
     _k("viewing_place", "k_unrecorded", "where or how the persona watches (cinema, home, with whom)",
        (("audience", 1),), refuses=True,
        unrecorded="where or with whom my group watches: it only counts what was watched", closest="audience"),

@@ -30,11 +30,14 @@ from .kinds import CONTENT_KINDS, KINDS, LEARNED, TOPIC_KINDS
 _GUARD = re.compile(
     r"\b(system prompt|your (hidden |secret )?(instructions|prompt|rules)|ignore (all |the |your )?(previous|prior|"
     r"above|earlier)?\s*(instructions|rules|data)|jailbreak|developer mode|pretend (to be|you('re| are))|"
-    r"act as (a |an )?(real|actual|human)|role-?play|stay in character|make up (a|an|some) (number|figure|fact|stat)\w*|"
+    r"act as (a |an )?(real|actual|human)|role-?play|stay in character|"
+    r"make up (a|an|some) (number|figure|fact|stat)\w*|"
     r"invent(ed)? (a|an|some) \w+|fabricate\w*|fake (number|stat|quote)\w*)\b")
 _GREETING = re.compile(r"^\s*(hi|hello|hey|hiya|good (morning|afternoon|evening)|thanks|thank you|cheers)\b"
                        r"[\s!.,]*(there|a lot|so much|again)?[\s!.,]*$")
 _TOPIC_WORD = re.compile(r"\b(topics?|genres?|categor\w+|subjects?|themes?)\b")
+# A measure of the data named with a quantity ("likes per view", "how many watch minutes"): its counts
+_QUANTITY = re.compile(r"\b(how many|how much|per|rate|count|number of|total|average|figure)\b")
 _CONTENT_WORD = re.compile(r"\b(videos?|movies?|films?|titles?|items?|uploads?|clips?|episodes?|list|content)\b")
 # Kinds whose answer uses a topic the question names in its own way; for any other kind, a named topic of the
 # persona's data is what the question is about ("tell me about your interest in Tech Reviews")
@@ -186,6 +189,15 @@ class Understanding:
         """The exact rules after the classifier: what the question names decides between related kinds."""
         if mentioned and kind not in ("meta", "shared", "quotes"):
             return "compare"  # "what separates you from Ana?" names another persona of the set
+        if persona is not None and kind == "rates" and re.search(
+                rf"\b(how many|total|in all|altogether|share of all) .*\b{re.escape(persona.count_name.lower())}\b|"
+                rf"\b{re.escape(persona.count_name.lower())}\b.* in total\b", q) and \
+                not re.search(r"\baverage|typical|\bmean\b", q):
+            return "audience"  # "how many ratings ... in total?" counts the data's own unit, even where ratings are
+            # also a measure (MovieLens)
+        if persona is not None and kind not in ("rates", "meta") and _QUANTITY.search(q) and any(
+                re.search(rf"\b{re.escape(r.column.replace('_', ' ').lower())}\b", q) for r in persona.stats.rates):
+            return "rates"  # "what is your likes per view?": a measure of this persona's data, counted
         topics = [t.topic for t in persona.stats.topics] if persona else []
         named = [t for t in topics if topic_named(t, q)]
         set_topics = list(dict.fromkeys(t.topic for o in (*set_personas, *([persona] if persona else []))
@@ -207,7 +219,13 @@ class Understanding:
             return "topic_pair"  # "do you prefer X or Y?", "would you rather watch X than Y?"
         if kind == "advice" and named:
             return "would_watch"  # "should we make more X?": X's share and lift, and what that suggests
-        if kind not in _USES_TOPIC:
+        # A kind the data cannot answer keeps its reading when the topic is only loosely named ("how many
+        # children do you have?" is no question about the topic Children's); the topic's own name ("your
+        # interest in Travel"), or the data's counts ("what share of your views is Parenting?"), win
+        counted = persona is not None and bool(re.search(
+            rf"\b({re.escape(persona.count_name.replace('_', ' ').lower().rstrip('s'))}s?|share|percent\w*)\b|%", q))
+        exact = any(re.search(rf"(?<![\w-]){re.escape(t.lower())}(?![\w-])", q) for t in named)
+        if kind not in _USES_TOPIC and (not KINDS[kind].refuses or counted or exact):
             if len(named) >= 2:
                 return "topic_pair"
             if named:

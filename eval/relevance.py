@@ -49,7 +49,8 @@ def relevant(question_kind: str, answer: str, cited: Sequence[tuple[int, str]]) 
     kind = EXPECTED[question_kind]
     if kind is None:
         return None
-    declines = bool(_REFUSAL.search(first_sentence(answer)))
+    # a title in quotes ("Don't Buy the Tablet ...") is no refusal
+    declines = bool(_REFUSAL.search(re.sub(r'"[^"]*"', '""', first_sentence(answer))))
     if kind == "":
         return declines
     s = spec(kind)

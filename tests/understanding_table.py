@@ -66,5 +66,6 @@ QUESTION_KINDS: tuple[tuple[str, str], ...] = (
     ("should our videos be longer or shorter?", "video_length"), ("do you prefer long-form videos?", "video_length"),
     ("what party do you vote for?", "beliefs"), ("what are your religious beliefs?", "beliefs"),
     ("which actor do you like best?", "people_taste"), ("what is your favourite meal?", "people_taste"),
+    ("what's on your agenda for next year?", "future"), ("what do you intend to do after this?", "future"),
     ("do you watch with friends?", "viewing_place"), ("do you watch at the cinema?", "viewing_place"),
 )
