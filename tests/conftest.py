@@ -125,3 +125,28 @@ def export_json(home: Path, capsys: pytest.CaptureFixture[str]) -> list[dict]:
 
 # Scripted OpenAI-compatible and Ollama servers on loopback (see tests/llm_servers.py for their API).
 from llm_servers import ollama_server, openai_server  # noqa: F401
+
+
+def start_chroma(path: Path, port: int):  # type: ignore[no-untyped-def]
+    """A real Chroma server (`chroma run`, shipped with chromadb) on 127.0.0.1:``port``, once it accepts
+    connections; the caller stops it."""
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    proc = subprocess.Popen([exe, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError("chroma run exited early") from None
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("chroma run did not start within 60 s")

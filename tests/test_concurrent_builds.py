@@ -4,7 +4,6 @@ removes another's collections, and the store sweeps what dead builds left behind
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HASH_EMBEDDINGS, open_test_store
+from conftest import HASH_EMBEDDINGS, open_test_store, start_chroma
 from test_store import chroma_server  # noqa: F401 - the real `chroma run` server fixture
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,21 +52,6 @@ def _wait_for_claim(store, collection: str, proc: subprocess.Popen[str]) -> bool
             return True
         time.sleep(0.05)
     return False
-
-
-def _start_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
-    exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    proc = subprocess.Popen([exe, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("chroma run did not start")
 
 
 def _assert_complete(home: Path, name: str, version: int) -> None:
@@ -147,7 +131,7 @@ def test_a_chroma_server_that_stops_mid_build_is_one_line_and_swept_later(home: 
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     data = tmp_path / "server-data"
-    server = _start_chroma(data, port)
+    server = start_chroma(data, port)
     env = {"PERSONAS_CHROMA_HOST": "127.0.0.1", "PERSONAS_CHROMA_PORT": str(port)}
     try:
         proc = _personas(home, "generate", "--demo", "--name", "cut", "-k", "20", "--no-progress", **env)  # a long save
@@ -158,7 +142,7 @@ def test_a_chroma_server_that_stops_mid_build_is_one_line_and_swept_later(home: 
         assert code == 2, err
         assert err.strip().count("\n") == 0 and "Traceback" not in err, err
         assert f"Chroma server at 127.0.0.1:{port} went away during the build" in err
-        server = _start_chroma(data, port)
+        server = start_chroma(data, port)
         again = _server_store(home, port)
         assert again.swept == ["cut@v1"]
         assert not any(c.name.startswith("facts-cut-") for c in again.client.list_collections())

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from conftest import HASH_EMBEDDINGS
+from conftest import HASH_EMBEDDINGS, start_chroma
 
 from personas.data import load
 from personas.datasets import demo_spec
@@ -129,20 +127,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):
     """A real Chroma server (`chroma run`, shipped with chromadb) on a free loopback port."""
-    exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
     port = _free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen([exe, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError("chroma run exited early")
-            time.sleep(0.2)
+    proc = start_chroma(tmp_path_factory.mktemp("chroma-server"), port)
     yield port
     proc.terminate()
     proc.wait(timeout=30)
