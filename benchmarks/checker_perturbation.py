@@ -65,7 +65,7 @@ def load_personas() -> list[tuple[dict, list[str]]]:
 
     data = load(datasets.demo_spec())
     with tempfile.TemporaryDirectory() as home:
-        pset = generate(data, Settings(home=Path(home)), GenerateOptions(name="demo", version=1, k=10, seed=0))
+        pset = generate(data, Settings(home=Path(home)).generation, GenerateOptions(name="demo", version=1, k=10, seed=0))
     out = []
     for p in pset.personas:
         d = p.to_export()
