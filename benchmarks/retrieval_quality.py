@@ -234,7 +234,7 @@ def heldout_questions(persona, facts, w: Words) -> list[Question]:  # type: igno
             ask("rate", "what is your mean rating", "What is your mean rating?", {f.id})
     if tr := one("trend"):
         ask("trend", "when were you busiest", "When were you busiest?", {tr})
-        ask("trend", "growing or shrinking", "Is your activity growing or shrinking?", {tr})
+        ask("trend", "more or less than before", "Does your group watch more or less than it used to?", {tr})
     if sh := one("shared"):
         ask("shared", "who else X like you", f"Who else {'watches' if w.watched == 'watch' else 'rates'} like you?",
             {sh})
@@ -525,7 +525,7 @@ HELDOUT_WORDING = {
     "quote": ["Any comments from your group on \"{title}\"?"],
     "rate": ["Do you often like the videos you watch?", "How long do you watch each video?",
              "MovieLens: What is your mean rating?"],
-    "trend": ["When were you busiest?", "Is your activity growing or shrinking?"],
+    "trend": ["When were you busiest?", "Does your group watch more or less than it used to?"],
     "shared": ["Who else watches like you? (MovieLens: rates)"],
     "quality": ["Can I trust this persona?"],
 }
