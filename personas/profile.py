@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .stats import ContentStat, PersonaStats, Rate, SharedGroup, TopicStat, TrendPoint
+from .survey_profile import SurveyProfile
 
 
 @dataclass(frozen=True)
@@ -33,15 +34,16 @@ class Persona:
     quotes: list[Quote] = field(default_factory=list)
     avatar: str = ""  # data URI of an SVG portrait
     description: str = ""
+    survey: SurveyProfile | None = None  # a survey persona's segment and positions (personas/survey_profile.py)
 
     @property
     def topic_names(self) -> list[str]:
         return [t.topic for t in self.stats.topics]
 
     def to_export(self) -> dict[str, Any]:
-        """The documented JSON form (see README, 'Export format')."""
+        """The documented JSON form (see README, 'Export format'); survey personas add a ``survey`` key."""
         s = self.stats
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             "set": self.set_name,
             "set_version": self.set_version,
@@ -77,6 +79,9 @@ class Persona:
                 "stability": s.stability,
             },
         }
+        if self.survey is not None:
+            out["survey"] = self.survey.to_export()
+        return out
 
     @classmethod
     def from_export(cls, d: dict[str, Any]) -> Persona:
@@ -103,6 +108,7 @@ class Persona:
             name=d["name"], age=d["age"], gender=d["gender"], country=d["country"], group=dict(d["group"]),
             group_label=d["group_label"], count_name=d["count_name"], stats=stats,
             quotes=[Quote(**q) for q in d["quotes"]], avatar=d["avatar"], description=d["description"],
+            survey=SurveyProfile.from_export(d["survey"]) if d.get("survey") else None,
         )
 
 
