@@ -116,6 +116,8 @@ def persona_documents(p: Persona) -> list[FactDoc]:
             f"{p.name}'s own group holds {fmt.share(s.own_weight)} of it.",
             own_weight=s.own_weight)
 
+    if p.survey is not None:  # a survey segment has no NMF behaviour; its facts are the survey's own
+        return docs
     add("quality", "stability",
         f"{fmt.share(s.behaviour_share)} of the activity of {p.name}'s group follows {p.name}'s behaviour "
         f"pattern, which has a stability of {s.stability:.2f} across repeated NMF runs (1.00 = identical every time).",
