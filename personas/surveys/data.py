@@ -115,7 +115,7 @@ def _item(name: str, series: pd.Series, entry: CodebookItem | None) -> SurveyIte
         inverse[~miss] = np.searchsorted(present, nums[~miss]).astype(np.int32)
         values: np.ndarray | None = nums
     else:
-        text = series.where(~miss).map(lambda v: canonical_code(v) if v is not None and v == v else None)
+        text = [None if m else canonical_code(v) for v, m in zip(series.to_numpy(dtype=object), miss)]
         present_codes = sorted({c for c in text if c is not None})
         data_codes = present_codes
         lookup = {c: i for i, c in enumerate(present_codes)}

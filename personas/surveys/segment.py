@@ -93,13 +93,14 @@ def _kmodes_family(method: str, k: int, f: Features, seed: int, max_iter: int) -
     except ImportError:
         raise InputError("k-modes / k-prototypes need the kmodes package: pip install 'kmodes>=0.12,<0.13'") from None
     if method == "kmodes" or f.numeric.shape[1] == 0:
-        return KModes(k, init="Huang", n_init=2, max_iter=max_iter, random_state=seed).fit_predict(f.categorical)
+        return KModes(k, init="Huang", n_init=1, max_iter=min(max_iter, 50), random_state=seed).fit_predict(f.categorical)
     X = np.column_stack([f.numeric, f.categorical.astype(float)])
     cat_idx = list(range(f.numeric.shape[1], X.shape[1]))
-    return KPrototypes(k, init="Cao", n_init=2, max_iter=max_iter, random_state=seed).fit_predict(X, categorical=cat_idx)
+    return KPrototypes(k, init="Huang", n_init=1, max_iter=min(max_iter, 50), random_state=seed).fit_predict(
+        X, categorical=cat_idx)
 
 
-def silhouette(f: Features, labels: np.ndarray, seed: int, sample: int = 3000) -> float | None:
+def silhouette(f: Features, labels: np.ndarray, seed: int, sample: int = 2000) -> float | None:
     """Silhouette on the standardised items (categorical items one-hot), on a sample for large surveys."""
     if len(np.unique(labels[labels >= 0])) < 2:
         return None
@@ -161,11 +162,12 @@ def evaluate(method: str, k: int, f: Features, seed: int, seeds: int, rows: np.n
                      fits[0].bic_, stability([m.labels_ for m in fits])), labels
 
 
+KMODES_SAMPLE = 2000  # k-prototypes / k-modes candidates are fitted on at most this many respondents
 STABLE = 0.8  # candidates whose mean ARI across seeds is below this are not chosen while a stable one exists
 
 
 def choose_segmentation(data: SurveyData, f: Features, method: str = "auto", k: int | None = None, seed: int = 0,
-                        k_range: tuple[int, int] = (3, 8), seeds: int = 3, sample: int = 20000,
+                        k_range: tuple[int, int] = (3, 8), seeds: int = 3, sample: int = 10000,
                         min_group: int | None = None) -> Segmentation:
     if method == "groups":
         from .groups import demographic_groups
@@ -177,9 +179,16 @@ def choose_segmentation(data: SurveyData, f: Features, method: str = "auto", k: 
     if k is not None and k > n:
         raise InputError(f"{n} respondents cannot make {k} segments; use -k {max(1, n // 2)} or fewer")
     methods = methods_for(f) if method == "auto" else [method]
-    rows = np.random.default_rng(seed).choice(n, sample, replace=False) if n > sample else None
+    order = np.random.default_rng(seed).permutation(n)
+
+    def rows_for(m: str) -> np.ndarray | None:  # k-modes family: pure-Python loops, a smaller sample
+        size = sample if m in ("kmeans", "gmm") else min(sample, KMODES_SAMPLE)
+        return np.sort(order[:size]) if n > size else None
     ks = [k] if k is not None else list(range(k_range[0], min(k_range[1], n - 1) + 1))
-    cands = [evaluate(m, kk, f, seed, seeds, rows)[0] for m in methods for kk in ks]
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):  # many small fits: one thread each is many times faster than a shared pool
+        cands = [evaluate(m, kk, f, seed, seeds, rows_for(m))[0] for m in methods for kk in ks]
     stable = [c for c in cands if c.stability >= STABLE] or cands
     best, rule = _best(stable)
     final = SurveySegmenter(best.method, best.k, random_state=seed).fit(f)
