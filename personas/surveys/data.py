@@ -87,7 +87,7 @@ def _column(frame: pd.DataFrame, name: str, what: str) -> pd.Series:
 
 
 def _missing(series: pd.Series) -> np.ndarray:
-    miss = series.isna().to_numpy()
+    miss = series.isna().to_numpy().copy()
     if series.dtype == object:
         miss |= series.astype(str).str.strip().isin(["", "nan", "NA", "NaN", "None"]).to_numpy()
     return miss

@@ -96,8 +96,10 @@ def _kmodes_family(method: str, k: int, f: Features, seed: int, max_iter: int) -
         return KModes(k, init="Huang", n_init=1, max_iter=min(max_iter, 50), random_state=seed).fit_predict(f.categorical)
     X = np.column_stack([f.numeric, f.categorical.astype(float)])
     cat_idx = list(range(f.numeric.shape[1], X.shape[1]))
-    return KPrototypes(k, init="Huang", n_init=1, max_iter=min(max_iter, 50), random_state=seed).fit_predict(
-        X, categorical=cat_idx)
+    # gamma 2: a categorical mismatch weighs as much as the expected squared difference of two respondents on
+    # a standardised item (2), so categorical and numeric items count alike
+    return KPrototypes(k, init="Huang", n_init=1, max_iter=min(max_iter, 50), random_state=seed,
+                       gamma=KPROTOTYPES_GAMMA).fit_predict(X, categorical=cat_idx)
 
 
 def silhouette(f: Features, labels: np.ndarray, seed: int, sample: int = 2000) -> float | None:
@@ -162,6 +164,7 @@ def evaluate(method: str, k: int, f: Features, seed: int, seeds: int, rows: np.n
                      fits[0].bic_, stability([m.labels_ for m in fits])), labels
 
 
+KPROTOTYPES_GAMMA = 2.0
 KMODES_SAMPLE = 2000  # k-prototypes / k-modes candidates are fitted on at most this many respondents
 STABLE = 0.8  # candidates whose mean ARI across seeds is below this are not chosen while a stable one exists
 
