@@ -181,8 +181,9 @@ def _demographic_labels(frame: pd.DataFrame, columns: Sequence[str], book: Codeb
     out = {}
     for col in columns:
         series = _column(frame, col, "demographic column")
-        miss = _missing(series)
-        out[col] = [None if m else book.label(col, canonical_code(v)) for v, m in zip(series, miss)]
+        codes, uniques = pd.factorize(series.where(~_missing(series)), use_na_sentinel=True)
+        names = np.array([book.label(col, canonical_code(v)) for v in uniques] + [None], dtype=object)
+        out[col] = names[codes]  # -1 (missing) picks the trailing None
     return pd.DataFrame(out, index=frame.index)
 
 
