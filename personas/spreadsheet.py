@@ -41,6 +41,13 @@ def workbook_frames(pset: PersonaSet) -> dict[str, pd.DataFrame]:
         "trend": pd.DataFrame(trend, columns=["persona", "period", "count"]),
         "shared_groups": pd.DataFrame(shared, columns=["persona", "group", "weight"]),
     }
+    if any(p.survey is not None for p in pset.personas):  # survey sets: one row per persona, item and answer
+        frames["positions"] = pd.DataFrame([
+            {"persona": p.id, "item": i.item, "statement": i.statement, "kind": i.kind, "difference": i.difference,
+             "mean": i.mean, "sample_mean": i.sample_mean, "answered": i.answered, "missing": i.missing,
+             "code": a.code, "label": a.label, "share": a.share, "sample_share": a.sample_share, "count": a.count}
+            for p in pset.personas if p.survey is not None for i in p.survey.items for a in (i.answers or [None])
+            if a is not None])
     frames["quality"] = quality_frame(pset)
     return frames
 
@@ -48,7 +55,8 @@ def workbook_frames(pset: PersonaSet) -> dict[str, pd.DataFrame]:
 def quality_frame(pset: PersonaSet) -> pd.DataFrame:
     q = pset.quality
     sq = q.get("set") or {}
-    items = [("k", q["k"]), ("stability", q["stability"]), ("relative_error", q["relative_error"])]
+    items = [("k", q["k"]), ("stability", q["stability"])]
+    items += [(k, q[k]) for k in ("relative_error", "silhouette", "bic", "respondents", "imputed_answers") if k in q]
     items += [(k, sq[k]) for k in ("diversity", "fairness", "consistency", "coverage_direct",
                                    "coverage_by_behaviour", "coverage_threshold", "representativeness") if k in sq]
     change = q.get("change_from_previous")

@@ -249,3 +249,25 @@ def test_multiselect_shares_count_each_choice():
     pos = next(i for i in pset.personas[0].survey.items if i.item == "multi")
     assert total == 60 and pos.kind == "multiselect"
     assert {a.code: a.sample_share for a in pos.answers} == pytest.approx({"a": 0.6, "b": 0.6, "c": 0.6})
+
+
+def test_gss_exports_and_report(gss_home, capsys, tmp_path):
+    from cli.main import main
+
+    for kind in ("csv", "md"):
+        capsys.readouterr()
+        assert main(["--home", str(gss_home), "export", "--format", kind]) == 0
+        out = capsys.readouterr().out
+        assert "respondents" in out
+    out = tmp_path / "gss.xlsx"
+    assert main(["--home", str(gss_home), "export", "--format", "xlsx", "--out", str(out)]) == 0
+    positions = pd.read_excel(out, sheet_name="positions")
+    people = export_json(gss_home, capsys)
+    assert len(positions) == len(people) * 18 * 3
+    first = people[0]["survey"]["items"][0]
+    row = positions[(positions["persona"] == people[0]["id"]) & (positions["item"] == first["item"])
+                    & (positions["code"].astype(str) == first["answers"][2]["code"])].iloc[0]
+    assert row["share"] == pytest.approx(first["answers"][2]["share"]) and row["label"] == "too little"
+    capsys.readouterr()
+    assert main(["--home", str(gss_home), "report", "--format", "html", "--out", str(tmp_path / "r.html")]) == 2
+    assert "is a survey set" in capsys.readouterr().err
