@@ -112,3 +112,10 @@ def test_unknown_method_value_is_refused_by_the_parser(cli, home, populated):
     with pytest.raises(SystemExit) as exc:
         cli(*_args(path, "--method", "spectral"))
     assert exc.value.code == 2 and snapshot(home) == before
+
+
+def test_a_method_that_cannot_use_the_items(cli, home, populated):
+    frame = _survey().assign(colour=lambda d: np.where(d["q1"] > 2, "red", "blue"))
+    path = _write(populated, frame)
+    args = _args(path, items="q1,q2,colour")
+    _refused(cli, home, args, "--method kmeans cannot use categorical items (colour)", "--method kprototypes")

@@ -181,6 +181,8 @@ def choose_segmentation(data: SurveyData, f: Features, method: str = "auto", k: 
         return demographic_groups(data, f, k, min_group)
     if method not in ("auto", *METHODS):
         raise InputError(f"unknown --method {method!r}; use auto, {', '.join(METHODS)}")
+    if method != "auto":
+        _check_method_fits(method, f, data)
     n = data.n
     if k is not None and k > n:
         raise InputError(f"{n} respondents cannot make {k} segments; use -k {max(1, n // 2)} or fewer")
@@ -201,6 +203,21 @@ def choose_segmentation(data: SurveyData, f: Features, method: str = "auto", k: 
     final = SurveySegmenter(best.method, best.k, random_state=seed, n_init=1 if rows_for(best.method) is not None
                             else 3).fit(f)
     return Segmentation(best.method, best.k, final.labels_, rule, cands)
+
+
+def _check_method_fits(method: str, f: Features, data: SurveyData) -> None:
+    """A method asked for by name must see every item: k-means and GMM numeric ones, k-modes categorical ones."""
+    categorical = [i.item for i in data.items if i.values is None and i.chosen is None]
+    numeric = [i.item for i in data.items if i.item not in categorical]
+    need = {"kmeans": not categorical, "gmm": not categorical, "kmodes": not numeric,
+            "kprototypes": bool(categorical and numeric)}
+    if not need[method]:
+        fits = ", ".join(methods_for(f))
+        what = (f"categorical items ({', '.join(categorical[:4])})" if method in ("kmeans", "gmm")
+                else f"numeric items ({', '.join(numeric[:4])})" if method == "kmodes"
+                else "both numeric and categorical items")
+        verb = "needs" if method == "kprototypes" else "cannot use"
+        raise InputError(f"--method {method} {verb} {what}; use --method {fits} (or auto) for these items")
 
 
 def _best(cands: list[Candidate]) -> tuple[Candidate, str]:
