@@ -91,8 +91,14 @@ def test_gss_k_auto_stores_every_candidate_and_its_rule(gss_home):
     assert chosen in stable and chosen["silhouette"] == max(c["silhouette"] for c in stable)
     assert all(c["bic"] is not None for c in cands if c["method"] == "gmm")
     assert sum(chosen["sizes"]) == 2348
-    assert pset.quality["imputed_answers"] == 2193  # the GSS file's missing answers to the 18 items
-    assert any("2,193 missing answers" in n for n in pset.notes)
+    from personas.surveys.datasets import gss_2018_spec
+
+    spec = gss_2018_spec()
+    raw = spec.responses[list(spec.items)]
+    missing = int(raw.isna().sum().sum())  # the file's own missing answers to the 18 items
+    assert pset.quality["imputed_answers"] == missing
+    assert pset.quality["respondents_with_missing"] == int(raw.isna().any(axis=1).sum())
+    assert any(f"{missing:,} missing answers" in n for n in pset.notes)
 
 
 # ---------------------------------------------------------------------------- every statistic, recomputed
