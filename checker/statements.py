@@ -17,7 +17,7 @@ from .identity import find_brackets
 from .lexicon import DEMONYMS, GENDER_RE, GENDER_WORDS, NEGATION, canonical_country, country_re
 from .numbers import Num, parse_numbers
 from .quantities import (DOWN, LOW, MONTH_RE, PEAK, PERIOD, RANK_RE, RANK_WORDS, UP, is_month_at, kind_of,
-                         normal_month)
+                         normal_month, sample_share)
 from .labels import GENERIC, PERIOD_LABEL, group_label, is_period
 from .typed_facts import Facts
 
@@ -223,6 +223,8 @@ def _numbers(r: ClaimReading, text: str, bare: str, numbers: list[Num], mentions
             subject = ""
         elif kind == "total_share" and subject:
             kind = "share"
+        if subject and sample_share(n, bare[n.span[1]:]):
+            kind = "sample_share"  # "..., against 68.0% of all respondents": the whole sample's share of it
         if subject.startswith("group: "):
             kind = next((f.kind for f in facts.facts if f.subject == subject), kind)
         if kind == "count" and subject and not is_period(subject) and subject not in facts.labels:
