@@ -59,12 +59,20 @@ def add_survey_facts(p: Persona, s: SurveyProfile, add: Add) -> None:
             over_label=over.label, over_share=over.share, over_sample_share=over.sample_share,
             difference=pos.difference, answered=pos.answered, missing=pos.missing, mean=pos.mean,
             sample_mean=pos.sample_mean, rank=rank, json_only={"answers": answers_json(pos)})
-    ranked = [pos for pos in s.items if pos.answers][:DISTINCTIVE_ITEMS]
+    answered = [pos for pos in s.items if pos.answers]
+    ranked = answered[:DISTINCTIVE_ITEMS]
+    united = sorted(answered, key=lambda pos: -pos.top.share)[:DISTINCTIVE_ITEMS]
     if ranked:
         bits = [f"on \"{pos.statement}\" {fmt.share(pos.most_over.share)} say {pos.most_over.label}, against "
                 f"{fmt.share(pos.most_over.sample_share)} of all respondents" for pos in ranked]
+        alike = [f"on \"{pos.statement}\" {fmt.share(pos.top.share)} say {pos.top.label}" for pos in united]
         add("distinctive", "items",
-            f"Where {p.name}'s group differs most from all respondents: {'; '.join(bits)}.",
+            f"Where {p.name}'s group differs most from all respondents: {'; '.join(bits)}.", aspect="differs", rank=1,
             json_only={"items": [{"item": pos.item, "statement": pos.statement, "label": pos.most_over.label,
                                   "share": pos.most_over.share, "sample_share": pos.most_over.sample_share,
                                   "difference": pos.difference} for pos in ranked]})
+        add("distinctive", "united",
+            f"Where {p.name}'s group is most united (its most common answers): {'; '.join(alike)}.",
+            aspect="united", rank=2,
+            json_only={"items": [{"item": pos.item, "statement": pos.statement, "label": pos.top.label,
+                                  "share": pos.top.share} for pos in united]})
