@@ -34,10 +34,6 @@ class SurveyAnswers(Sentences):
     def position_of(self, item: str) -> Fact | None:
         return next((f for f in self.positions() if f.v.get("item") == item), None)
 
-    def intro(self, heading: str, f: Fact | None) -> None:
-        """A heading for the list that follows, in the words of the fact it cites ('Where ... [2]:')."""
-        self.out.parts.append(f"{heading} [{f.n}]:" if f is not None else f"{heading}:")
-
     def aspect(self, name: str) -> Fact | None:
         """The 'distinctive' fact on where the group differs ('differs') or is most united ('united')."""
         return next((f for f in self.of("distinctive") if f.v.get("aspect") == name), None)
@@ -74,7 +70,7 @@ class SurveyAnswers(Sentences):
         if not ranked:
             self.no_data(": my survey positions did not come up for this question")
             return
-        self.intro("Where my group differs most from all respondents", self.aspect("differs"))
+        self.out.say("Here is where my group differs most from all respondents", self.aspect("differs"))
         for f in ranked:
             v = f.v
             self.out.say(f"On \"{v['statement']}\", {_answer(v['over_share'], v['over_label'], v['over_sample_share'])}",
@@ -85,7 +81,7 @@ class SurveyAnswers(Sentences):
         if not ranked:
             self.no_data(": my survey positions did not come up for this question")
             return
-        self.intro("Where my group is most united (its most common answers)", self.aspect("united"))
+        self.out.say("Where my group is most united (its most common answers)", self.aspect("united"))
         for f in ranked:
             self.position(f, full=False)
 
