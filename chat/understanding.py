@@ -25,7 +25,7 @@ from personas.profile import Persona
 
 from .intents import Intent, ordinal, plain, quoted, topic_named, title_named
 from .kinds import CONTENT_KINDS, KINDS, LEARNED, SURVEY_LEARNED, TOPIC_KINDS
-from .survey_items import match_item
+from retrieval.survey_items import match_item
 
 # Exactness matters: an attempt to change the rules is never left to a similarity score
 _GUARD = re.compile(
