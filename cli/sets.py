@@ -15,6 +15,7 @@ from usecases.progress import stderr_progress
 
 from .common import check_out_file, check_out_folder, file_spec, roles_of, store_of
 from .dynamic import add_window_args, generate_windows
+from .surveys import SURVEY_DATASETS, add_survey_args, generate_survey
 from .dynamic import cmd_demo_drift_data as _demo_drift_data
 
 if TYPE_CHECKING:
@@ -27,7 +28,9 @@ def add_parsers(sub: Any) -> None:
     gen = sub.add_parser("generate", help="make a persona set from data (it becomes the active set)")
     src = gen.add_mutually_exclusive_group(required=True)
     src.add_argument("--demo", action="store_true", help="the built-in synthetic channel-analytics dataset")
-    src.add_argument("--dataset", help="a built-in real dataset: movielens-100k")
+    src.add_argument("--dataset", help="a built-in real dataset: movielens-100k, or the surveys gss-2018, ess9-gb")
+    src.add_argument("--survey", type=Path, help="survey responses (CSV/Parquet): one row per respondent; "
+                     "with --items, --demographics, optional --codebook (docs/surveys.md)")
     src.add_argument("--interactions", type=Path, help="CSV/Parquet of interactions (aggregated or event-level)")
     gen.add_argument("--users", type=Path, help="users table (event-level data): user id + group columns")
     gen.add_argument("--content", type=Path, help="content metadata: id, title, topics, date")
@@ -54,6 +57,7 @@ def add_parsers(sub: Any) -> None:
     gen.add_argument("--seed", type=int, default=None, help="random seed (default: 0)")
     gen.add_argument("--name", help="persona set name (default: from the data)")
     gen.add_argument("--no-progress", action="store_true", help="no progress bars")
+    add_survey_args(gen)  # --codebook, --items, --demographics, --method, --weight-col, --text-col
     add_window_args(gen)  # --window, --since, --until, --half-life (cli/dynamic.py)
 
     lst = sub.add_parser("list", help="personas of the active set (or --set), or all sets with --sets")
@@ -85,6 +89,8 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
     from personas.sets import check_set_name
     from usecases.generate import SetRequest, generate_set, source_spec
 
+    if args.survey or args.dataset in SURVEY_DATASETS:
+        return generate_survey(args, settings)
     builtin = bool(args.demo or args.dataset)
     if builtin:
         spec, default_name = source_spec(args.demo, args.dataset)

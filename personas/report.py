@@ -50,6 +50,10 @@ def _plain(x: float) -> str:
 
 def _set_summary(pset: PersonaSet) -> str:
     q = pset.quality
+    if q.get("survey"):
+        from .surveys.describe import set_summary
+
+        return set_summary(pset)
     m = q["matrix"]
     return (
         f"Source: {pset.source}. {m['groups']:,} groups x {m['content']:,} content items, "
@@ -74,6 +78,10 @@ def persona_markdown(p: Persona, with_avatar: bool = True) -> str:
         f"stability {s.stability:.2f}"
     )
     lines += ["", p.description, ""]
+    if p.survey is not None:
+        from .surveys.describe import profile_lines
+
+        lines += profile_lines(p.survey)
     if s.topics:
         lines.append("Topics: " + ", ".join(f"{t.topic} {fmt.share(t.share)} (lift {fmt.lift(t.lift)})" for t in s.topics))
     if s.top_content:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from personas.errors import InputError
 from personas.sets import check_set_name
 from personas.settings import GenerationSettings
 
@@ -14,6 +15,7 @@ from .store import VersionClaims
 
 if TYPE_CHECKING:
     from personas.data import InputSpec
+    from personas.surveys.data import SurveySpec
     from personas.sets import PersonaSet
     from retrieval.store import ChromaSetStore
 
@@ -70,3 +72,42 @@ def generate_set(
         pset = generate(data, generation, opts, progress)
         pset = store.save(pset, activate=activate, progress=progress("indexing facts", None))  # maybe renumbered
     return pset
+
+
+def generate_survey_set(
+    spec: SurveySpec,
+    request: SetRequest,
+    open_store: Callable[[], ChromaSetStore],
+    progress: Progress = no_progress,
+    *,
+    method: str = "auto",
+    activate: bool = True,
+    claims: VersionClaims | None = None,
+) -> PersonaSet:
+    """A survey persona set (personas/surveys): validate the survey, segment, save and index it like any set.
+
+    The survey is validated (every bad-input case) and segmented before the version is claimed, so bad input
+    writes nothing; ``request.k`` None means -k auto, ``method`` one of auto, kmeans, gmm, kprototypes, kmodes,
+    groups."""
+    from personas.surveys.build import SurveyOptions, generate_survey
+    from personas.surveys.data import load_survey
+
+    name = check_set_name(request.name)
+    tick = progress("reading survey", None)
+    data = load_survey(spec)
+    if request.k is not None and not 1 <= request.k <= data.n:
+        raise InputError(f"-k {request.k}: the survey has {data.n:,} respondents; use -k between 1 and {data.n:,}")
+    tick(1)
+    store = open_store()
+    with (claims or VersionClaims()).claim(store, name) as version:
+        opts = SurveyOptions(name=name, version=version, method=method, k=request.k, seed=request.seed)
+        pset = generate_survey(data, opts, progress)
+        pset = store.save(pset, activate=activate, progress=progress("indexing facts", None))
+    return pset
+
+
+def survey_source_spec(dataset: str) -> tuple[SurveySpec, str]:
+    """A built-in survey (gss-2018, ess9-gb) and its default set name."""
+    from personas.surveys.datasets import survey_dataset_spec
+
+    return survey_dataset_spec(dataset), dataset
