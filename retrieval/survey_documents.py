@@ -35,7 +35,7 @@ def answers_json(pos: ItemPosition) -> list[dict[str, Any]]:
 def _means(pos: ItemPosition) -> str:
     if pos.mean is None or pos.sample_mean is None:
         return ""
-    return f" Its mean answer is {pos.mean:.2f}, against {pos.sample_mean:.2f} for all respondents."
+    return f" The group's average answer is {pos.mean:.2f}; the whole sample's average is {pos.sample_mean:.2f}."
 
 
 def add_survey_facts(p: Persona, s: SurveyProfile, add: Add) -> None:

@@ -56,7 +56,8 @@ def word_hits(question: str, pos: ItemPosition) -> int:
     """How many of the question's content words (by stem) are words of the item's statement or name."""
     asked = _stems(question)
     said = _stems(pos.statement) | {stem(pos.item.lower())}
-    return len(asked & said) + sum(1 for w in asked if len(w) >= 5 and pos.item.lower().startswith(w[:5]))
+    prefixed = sum(1 for w in asked - said if any(len(x) >= 5 and w.startswith(x) for x in said))  # 'healthcare'
+    return len(asked & said) + prefixed + sum(1 for w in asked if len(w) >= 5 and pos.item.lower().startswith(w[:5]))
 
 
 def match_item(question: str, qvec: np.ndarray | None, items: Sequence[ItemPosition],

@@ -17,6 +17,8 @@ from .sentences import Fact, Sentences
 
 # An answer the group gives this much more often than the sample is worth saying next to its top answer
 _STANDS_OUT = 0.05
+# Items whose average answer means something to a reader (a 0-10 scale, a number of hours)
+_AVERAGED = frozenset(["scale", "numeric"])
 # How many items the 'distinctive' and 'strongest' answers name
 _LISTED = 3
 
@@ -46,9 +48,9 @@ class SurveyAnswers(Sentences):
         if full and v.get("over_label") != v["top_label"] and v["over_share"] - v["over_sample_share"] >= _STANDS_OUT:
             said += f", and {_answer(v['over_share'], v['over_label'], v['over_sample_share'])}"
         self.out.say(said, f)
-        if full and v.get("mean") is not None and v.get("sample_mean") is not None:
-            self.out.say(f"My group's mean answer is {v['mean']:.2f}, against {v['sample_mean']:.2f} for all "
-                         f"respondents", f)
+        if full and v.get("kind") in _AVERAGED and v.get("mean") is not None and v.get("sample_mean") is not None:
+            self.out.say(f"My group's average answer is {v['mean']:.2f}; the whole sample's average is "
+                         f"{v['sample_mean']:.2f}", f)
 
     def k_opinion(self) -> None:
         f = self.position_of(self.intent.item)
