@@ -150,9 +150,11 @@ SURVEY_RULE_KINDS: tuple[KindSpec, ...] = (
     _k("item_missing", "k_item_missing", "a subject the survey did not ask about: says so, then the closest items",
        (("segment", 1),), refuses=True, unrecorded="that: the survey did not ask about it", closest="position"),
 )
-# The analytics kinds a survey persona is asked too (who it is, how big its segment is, what it wrote)
+# The analytics kinds a survey persona is asked too (who it is, how big its segment is, what it wrote), and
+# those that no survey of opinions answers (SURVEY_REFUSED: answered as a subject the survey did not ask)
+SURVEY_REFUSED = ("money", "family", "contact", "location_detail", "future", "people_taste", "brands")
 SURVEY_SHARED = ("greeting", "meta", "real_person", "identity", "summary", "age", "gender", "country",
-                 "demographics", "job", "audience", "quotes")
+                 "demographics", "job", "audience", "quotes", *SURVEY_REFUSED)
 
 KINDS: dict[str, KindSpec] = {k.name: k for k in (*TABLE, *RULE_KINDS, *SURVEY_TABLE, *SURVEY_RULE_KINDS)}
 LEARNED: tuple[str, ...] = tuple(k.name for k in TABLE if k.examples)

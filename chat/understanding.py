@@ -24,7 +24,7 @@ import numpy as np
 from personas.profile import Persona
 
 from .intents import Intent, ordinal, plain, quoted, topic_named, title_named
-from .kinds import CONTENT_KINDS, KINDS, LEARNED, SURVEY_LEARNED, TOPIC_KINDS
+from .kinds import CONTENT_KINDS, KINDS, LEARNED, SURVEY_LEARNED, SURVEY_REFUSED, TOPIC_KINDS
 from retrieval.survey_items import match_item
 
 # Exactness matters: an attempt to change the rules is never left to a similarity score
@@ -266,9 +266,8 @@ class Understanding:
         found = match_item(question, qvec, survey.items, self.embed)
         if kind == "opinion" and not found.item:
             kind = "item_missing"  # the survey did not ask that: say so, then the closest items it did ask
-        elif kind not in ("opinion", "greeting", "meta", "real_person") and found.how == "words" and \
-                kind in ("unknown", "identity", "summary", "audience", "quotes", "strongest", "distinctive"):
-            kind = "opinion"  # "and crime?": the question names an item in its own words
+        elif found.how == "words" and kind in ("unknown", "quotes", "strongest", "distinctive", *SURVEY_REFUSED):
+            kind = "opinion"  # "and crime?", "how much should go to welfare?": it names an item in its own words
         return Intent(kind, score=reading.score, margin=reading.margin, learned=reading.best,
                       source="classifier" if kind == reading.kind else "rule", item=found.item,
                       closest=found.closest)

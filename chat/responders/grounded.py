@@ -16,7 +16,7 @@ from retrieval.documents import is_average
 from vocabulary import GENDER_WORDS
 
 from ..intents import QUOTED, Intent, countries_named
-from ..kinds import spec
+from ..kinds import SURVEY_REFUSED, spec
 from .answers_about import AboutAnswers
 from .answers_survey import SurveyAnswers
 from .answers_watching import WatchingAnswers
@@ -73,7 +73,7 @@ _OWN_GROUP_KINDS = frozenset(["topics", "topic", "topic_pair", "topic_rank", "le
 
 # A survey persona's own answers for kinds it shares with analytics personas (it has no topics or comments)
 _SURVEY_COMPOSERS = {"identity": "k_survey_identity", "summary": "k_survey_identity", "quotes": "k_survey_quotes",
-                     "unknown": "k_item_missing"}
+                     "unknown": "k_item_missing", **{k: "k_item_missing" for k in SURVEY_REFUSED}}
 
 
 class _Composer(WatchingAnswers, AboutAnswers, SurveyAnswers):
