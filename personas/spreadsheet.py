@@ -2,7 +2,8 @@
 
 Sheets: ``personas`` (one row each: APG's columns, name, age, gender, country, topics of interest, audience
 size, then one column per group column), and one sheet per list, long form, keyed by persona id:
-``top_content``, ``topics``, ``quotes``, ``trend``, ``shared_groups``, and ``quality`` (the set's metrics)."""
+``top_content``, ``topics``, ``quotes``, ``trend``, ``shared_groups``, ``positions`` (survey sets: each
+persona's share of every answer next to the sample's), and ``quality`` (the set's metrics)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,13 @@ def workbook_frames(pset: PersonaSet) -> dict[str, pd.DataFrame]:
         "trend": pd.DataFrame(trend, columns=["persona", "period", "count"]),
         "shared_groups": pd.DataFrame(shared, columns=["persona", "group", "weight"]),
     }
+    if any(p.survey is not None for p in pset.personas):  # a survey set: every persona's positions, long form
+        frames["positions"] = pd.DataFrame(
+            [{"persona": p.id, "rank": r, "item": i.item, "statement": i.statement, "answer": a.label, "code": a.code,
+              "share": a.share, "sample_share": a.sample_share, "count": a.count, "difference": i.difference}
+             for p in pset.personas if p.survey for r, i in enumerate(p.survey.items, start=1) for a in i.answers],
+            columns=["persona", "rank", "item", "statement", "answer", "code", "share", "sample_share", "count",
+                     "difference"])
     frames["quality"] = quality_frame(pset)
     return frames
 
@@ -48,7 +56,8 @@ def workbook_frames(pset: PersonaSet) -> dict[str, pd.DataFrame]:
 def quality_frame(pset: PersonaSet) -> pd.DataFrame:
     q = pset.quality
     sq = q.get("set") or {}
-    items = [("k", q["k"]), ("stability", q["stability"]), ("relative_error", q["relative_error"])]
+    # a survey set has no NMF error (and may have no stability): the metrics it has
+    items = [(k, q[k]) for k in ("k", "stability", "relative_error", "silhouette", "bic", "respondents") if k in q]
     items += [(k, sq[k]) for k in ("diversity", "fairness", "consistency", "coverage_direct",
                                    "coverage_by_behaviour", "coverage_threshold", "representativeness") if k in sq]
     change = q.get("change_from_previous")

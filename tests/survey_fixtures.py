@@ -76,5 +76,9 @@ def survey_set(name: str = "spending", version: int = 1, seed: int = 0) -> Perso
                                 country, dict(demo), label, "respondents", stats,
                                 description=f"{pname} stands for {len(rows)} respondents ({label}).",
                                 survey=profile))
+    # params and quality as a generated survey set marks them (docs/surveys.md)
+    params = {"survey": True, "method": "kmeans", "k": 3, "seed": seed, "items": list(ITEMS),
+              "demographics": ["sex", "degree"], "count_name": "respondents"}
+    quality = {"survey": True, "respondents": len(df), "k": 3, "rule": "planted segments (test fixture)"}
     return PersonaSet(name, version, "2026-01-01T00:00:00+00:00", f"survey-{seed}", "synthetic survey",
-                      {"method": "kmeans", "k": 3}, {}, [], personas)
+                      params, quality, [], personas)
