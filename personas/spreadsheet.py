@@ -42,13 +42,13 @@ def workbook_frames(pset: PersonaSet) -> dict[str, pd.DataFrame]:
         "trend": pd.DataFrame(trend, columns=["persona", "period", "count"]),
         "shared_groups": pd.DataFrame(shared, columns=["persona", "group", "weight"]),
     }
-    if any(p.survey is not None for p in pset.personas):  # a survey set: every persona's positions, long form
-        frames["positions"] = pd.DataFrame(
-            [{"persona": p.id, "rank": r, "item": i.item, "statement": i.statement, "answer": a.label, "code": a.code,
-              "share": a.share, "sample_share": a.sample_share, "count": a.count, "difference": i.difference}
-             for p in pset.personas if p.survey for r, i in enumerate(p.survey.items, start=1) for a in i.answers],
-            columns=["persona", "rank", "item", "statement", "answer", "code", "share", "sample_share", "count",
-                     "difference"])
+    if any(p.survey is not None for p in pset.personas):  # survey sets: one row per persona, item and answer
+        frames["positions"] = pd.DataFrame([
+            {"persona": p.id, "item": i.item, "statement": i.statement, "kind": i.kind, "difference": i.difference,
+             "mean": i.mean, "sample_mean": i.sample_mean, "answered": i.answered, "missing": i.missing,
+             "code": a.code, "label": a.label, "share": a.share, "sample_share": a.sample_share, "count": a.count}
+            for p in pset.personas if p.survey is not None for i in p.survey.items for a in (i.answers or [None])
+            if a is not None])
     frames["quality"] = quality_frame(pset)
     return frames
 
@@ -57,7 +57,8 @@ def quality_frame(pset: PersonaSet) -> pd.DataFrame:
     q = pset.quality
     sq = q.get("set") or {}
     # a survey set has no NMF error (and may have no stability): the metrics it has
-    items = [(k, q[k]) for k in ("k", "stability", "relative_error", "silhouette", "bic", "respondents") if k in q]
+    items = [(k, q[k]) for k in ("k", "stability", "relative_error", "silhouette", "bic", "respondents",
+                                 "imputed_answers") if k in q]
     items += [(k, sq[k]) for k in ("diversity", "fairness", "consistency", "coverage_direct",
                                    "coverage_by_behaviour", "coverage_threshold", "representativeness") if k in sq]
     change = q.get("change_from_previous")

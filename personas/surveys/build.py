@@ -36,7 +36,7 @@ class SurveyOptions:
     seed: int = 0
     k_range: tuple[int, int] = (3, 8)  # -k auto tries these (two segments rarely make useful personas)
     stability_seeds: int = 3
-    sample: int = 10000  # choosing k on at most this many respondents (the final fit uses everyone)
+    sample: int = 5000  # choosing k on at most this many respondents (the final fit uses everyone)
     min_group: int | None = None  # 'groups': the minimum group size (default max(30, 2% of respondents))
     quotes: int = 3
 

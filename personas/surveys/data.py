@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..demographics import detect_roles
 from ..errors import InputError
 from .codebook import ORDERED_KINDS, Codebook, CodebookItem, MULTI_SEPARATORS, canonical_code, detect_kind
 
@@ -87,16 +88,29 @@ def _column(frame: pd.DataFrame, name: str, what: str) -> pd.Series:
 
 
 def _missing(series: pd.Series) -> np.ndarray:
-    miss = series.isna().to_numpy()
-    if series.dtype == object:
+    miss = series.isna().to_numpy().copy()
+    if not pd.api.types.is_numeric_dtype(series):
         miss |= series.astype(str).str.strip().isin(["", "nan", "NA", "NaN", "None"]).to_numpy()
     return miss
 
 
+def _check_mostly_numbers(name: str, series: pd.Series, miss: np.ndarray) -> None:
+    """An item whose answers are numbers but for a few text answers is a numeric item with text in it."""
+    nums = pd.to_numeric(series.where(~miss), errors="coerce").to_numpy(dtype=float)
+    text = ~miss & np.isnan(nums)
+    answered = int((~miss).sum())
+    if text.any() and text.sum() <= 0.1 * answered and (~np.isnan(nums)).sum() >= 2:
+        row = int(np.flatnonzero(text)[0])
+        raise InputError(f"item {name!r} holds numbers but row {row + 1} holds text {str(series.iloc[row])!r}; "
+                         "fix the answer, or give the item kind categorical in the codebook")
+
+
 def _item(name: str, series: pd.Series, entry: CodebookItem | None) -> SurveyItem:
-    kind, _ = detect_kind(series.where(~_missing(series)), entry)
-    statement = entry.statement if entry and entry.statement else name
     miss = _missing(series)
+    kind, _ = detect_kind(series.where(~miss), entry)
+    statement = entry.statement if entry and entry.statement else name
+    if not (entry and entry.kind) and not pd.api.types.is_numeric_dtype(series):
+        _check_mostly_numbers(name, series, miss)
     if miss.all():
         raise InputError(f"item {name!r} has no answers at all (every row is empty); drop it from --items")
     book_codes = list(entry.codes) if entry else []
@@ -167,8 +181,9 @@ def _demographic_labels(frame: pd.DataFrame, columns: Sequence[str], book: Codeb
     out = {}
     for col in columns:
         series = _column(frame, col, "demographic column")
-        miss = _missing(series)
-        out[col] = [None if m else book.label(col, canonical_code(v)) for v, m in zip(series, miss)]
+        codes, uniques = pd.factorize(series.where(~_missing(series)), use_na_sentinel=True)
+        names = np.array([book.label(col, canonical_code(v)) for v in uniques] + [None], dtype=object)
+        out[col] = names[codes]  # -1 (missing) picks the trailing None
     return pd.DataFrame(out, index=frame.index)
 
 
@@ -210,8 +225,10 @@ def load_survey(spec: SurveySpec) -> SurveyData:
         notes.append(f"{gaps:,} missing answers from {int((~answered).any(axis=1).sum()):,} of {len(frame):,} "
                      "respondents: left out of every share, filled with the item's median (scales) or mode "
                      "(categories) for the segmentation only")
+    found = detect_roles(list(spec.demographics), spec.roles)  # which demographic is gender, age, country
+    roles = {"gender": found.gender, "age": found.age, "country": found.country}
     return SurveyData(survey_items, demo, raw, w, texts, spec.source, digest.hexdigest()[:16], spec.country,
-                      spec.roles, notes)
+                      roles, notes)
 
 
 def read_responses(path, columns: Sequence[str]) -> pd.DataFrame:  # type: ignore[no-untyped-def]

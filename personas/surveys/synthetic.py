@@ -33,7 +33,7 @@ class PlantedSurvey:
     planted: dict[int, list[tuple[str, str]]]  # segment -> [(item, planted code)]
 
 
-def planted_survey(n: int = 3000, n_items: int = 12, segments: int = 3, per_segment: int = 3, seed: int = 0,
+def planted_survey(n: int = 3000, n_items: int = 12, segments: int = 3, per_segment: int = 4, seed: int = 0,
                    strength: float = 0.85, missing: float = 0.02, categorical: int = 0,
                    text: bool = False) -> PlantedSurvey:
     """``categorical`` of the items (the last ones) are categorical; the rest Likert 1-5."""
