@@ -50,7 +50,8 @@ def add_survey_facts(p: Persona, s: SurveyProfile, add: Add) -> None:
             continue
         top, over = pos.top, pos.most_over
         others = "; ".join(answer_words(a) for a in pos.answers if a is not top)
-        text = (f"Asked in the survey about \"{pos.statement}\" ({pos.item}), {fmt.share(top.share)} of {p.name}'s group say "
+        text = (f"Asked in the survey about \"{pos.statement}\" ({pos.item}), {fmt.share(top.share)} of {p.name}'s "
+                f"group say "
                 f"{top.label}, against {fmt.share(top.sample_share)} of all respondents"
                 f"{'; ' + others if others else ''}. {fmt.count(pos.answered)} of the group answered it"
                 f"{f' and {fmt.count(pos.missing)} did not' if pos.missing else ''}.{_means(pos)}")

@@ -2,7 +2,8 @@
 
 A question names an item when one of its content words is a word of the item's statement or column name
 ("the environment" -> "Improving and protecting the environment", "natenvir"), compared by stem; failing
-that, when its sentence embedding is close enough to the statement's (``min_similarity``, set on all-MiniLM-L6-v2: "schools" ->
+that, when its sentence embedding is close enough to the statement's (``min_similarity``, set on
+all-MiniLM-L6-v2: "schools" ->
 "Improving the nation's education system"). When no item matches, the nearest ones by meaning are kept so
 the answer can say what the survey did ask that comes closest.
 """

@@ -102,7 +102,8 @@ def test_where_the_persona_differs_and_what_it_is_most_united_on(survey):
     a = _ask(service, p, "where do you differ from everyone else?")
     assert a.kind == "distinctive" and a.faithfulness.faithful, a.answer
     for pos in p.survey.items[:3]:  # largest |difference| first
-        assert f"\"{pos.statement}\", {fmt.share(pos.most_over.share)} of my group say {pos.most_over.label}" in a.answer
+        said = f"\"{pos.statement}\", {fmt.share(pos.most_over.share)} of my group say {pos.most_over.label}"
+        assert said in a.answer
     a = _ask(service, p, "what do you feel most strongly about?")
     assert a.kind == "strongest" and a.faithfulness.faithful, a.answer
     united = max(p.survey.items, key=lambda i: i.top.share)

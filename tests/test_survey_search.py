@@ -19,7 +19,8 @@ def test_people_who_think_we_spend_too_much_rank_by_that_answers_share(home):
     store = open_test_store(home)
     pset = store.save(survey_set())
     r = search_personas(store, "people who think we spend too much on welfare")
-    over = [p for p in pset.personas if _share(p, "natfare", "too much").share > _share(p, "natfare", "too much").sample_share]
+    over = [p for p in pset.personas
+            if _share(p, "natfare", "too much").share > _share(p, "natfare", "too much").sample_share]
     best = max(over, key=lambda p: _share(p, "natfare", "too much").share)
     assert [h.persona_id for h in r.hits][0] == best.id and len(r.hits) == len(over)
     a = _share(best, "natfare", "too much")

@@ -31,7 +31,8 @@ def card_positions(p: Persona) -> str:
     for pos in p.survey.items[:CARD_POSITIONS]:
         a = pos.most_over
         if a is not None:
-            chips.append(f"<span>{_e(pos.statement)}: {_e(a.label)} {share(a.share)} (all {share(a.sample_share)})</span>")
+            chips.append(f"<span>{_e(pos.statement)}: {_e(a.label)} {share(a.share)} "
+                         f"(all {share(a.sample_share)})</span>")
     return "".join(chips)
 
 

@@ -75,8 +75,8 @@ class SurveyAnswers(Sentences):
         self.out.say("Here is where my group differs most from all respondents", self.aspect("differs"))
         for f in ranked:
             v = f.v
-            self.out.say(f"On \"{v['statement']}\", {_answer(v['over_share'], v['over_label'], v['over_sample_share'])}",
-                         f)
+            said = _answer(v["over_share"], v["over_label"], v["over_sample_share"])
+            self.out.say(f"On \"{v['statement']}\", {said}", f)
 
     def k_strongest(self) -> None:
         ranked = sorted(self.positions(), key=lambda f: -float(f.v["top_share"]))[:_LISTED]
