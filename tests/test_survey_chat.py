@@ -132,3 +132,23 @@ def test_the_analytics_understanding_learns_nothing_of_the_survey_kinds():
     texts, kinds = training_set()
     assert not set(kinds) & SURVEY_KINDS and not set(LEARNED) & SURVEY_KINDS
     assert all(KINDS[k].examples for k in SURVEY_KINDS if not KINDS[k].refuses)
+
+
+def test_generated_survey_questions_carry_the_positions_shares_as_gold():
+    from eval.questions import generated_set
+
+    pset = survey_set()
+    questions = generated_set(pset.personas)
+    kinds = {q.kind for q in questions}
+    assert {"opinion", "distinctive", "strongest"} <= kinds and "compare" not in kinds
+    for q in questions:
+        p = next(p for p in pset.personas if p.id == q.persona_id)
+        values = [g.value for g in q.gold_values]
+        if q.kind == "opinion":
+            item = q.gold_fact_ids[0].split(":")[-1]
+            pos = next(i for i in p.survey.items if i.item == item)
+            assert values == [pos.top.share, pos.top.sample_share] and pos.statement[1:] in q.question
+        elif q.kind == "distinctive":
+            assert values == [p.survey.items[0].most_over.share]
+        elif q.kind == "strongest":
+            assert values == [max(i.top.share for i in p.survey.items)]
