@@ -179,6 +179,11 @@ class PersonaChain:
                 extra += self.hybrid.facts_of_type(pid, fact_type, n)
         extra += [f for f in self.hybrid.facts_of_type(persona.id, "topic", 50)
                   if topic_named(_topic_of(f), q)]
+        if persona.survey is not None:  # the item the question is about, and the nearest ones the survey asked
+            wanted = [i for i in (intent.item, *intent.closest) if i]
+            extra += sorted((f for f in self.hybrid.facts_of_type(persona.id, "position", len(persona.survey.items))
+                             if f.fact.metadata.get("item") in wanted),
+                            key=lambda f: wanted.index(str(f.fact.metadata.get("item"))))
         if kind in ("compare", "lifts") and not mentioned:
             for other in everyone:
                 if other.id != persona.id:

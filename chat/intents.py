@@ -33,6 +33,8 @@ class Intent:
     margin: float = 0.0  # its lead over the next-best kind
     learned: str = ""  # the kind the classifier read, before the exact rules
     source: str = "rule"  # 'classifier' or 'rule': what decided the kind
+    item: str = ""  # a survey persona's item the question is about ('natenvir'; retrieval/survey_items.py)
+    closest: tuple[str, ...] = ()  # the survey's items nearest the question, best first (when none matched)
 
 
 # "last month", "the first time": a period or an occasion, not a place on a list

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .kind_examples import EXAMPLES
+from .kind_examples import EXAMPLES as KIND_EXAMPLES
+from .survey_examples import SURVEY_EXAMPLES
+
+EXAMPLES = {**KIND_EXAMPLES, **SURVEY_EXAMPLES}
 
 PEOPLE = ("demographics", "profile", "audience")
 
@@ -131,8 +134,33 @@ RULE_KINDS: tuple[KindSpec, ...] = (
     _k("unknown", "k_unknown", "a question the understanding could not place", ()),
 )
 
-KINDS: dict[str, KindSpec] = {k.name: k for k in (*TABLE, *RULE_KINDS)}
+# What a survey persona (a segment of questionnaire respondents) is asked besides who it is: its positions.
+# They are learned only for survey personas (chat/understanding.py fits a second classifier on these and
+# SURVEY_SHARED), so an analytics persona's reading, and answer, never changes.
+SURVEY_TABLE: tuple[KindSpec, ...] = (
+    _k("opinion", "k_opinion", "what the persona's group answered on one survey item (its shares against the "
+       "whole sample's)", (("segment", 1),), ("position",)),
+    _k("distinctive", "k_distinctive", "where the persona's group differs most from all respondents",
+       (("distinctive", 2), ("position", 3)), ("distinctive", "position")),
+    _k("strongest", "k_strongest", "what the persona's group agrees on most (its most one-sided answers)",
+       (("distinctive", 2), ("position", 60)),
+       ("distinctive", "position")),
+)
+SURVEY_RULE_KINDS: tuple[KindSpec, ...] = (
+    _k("item_missing", "k_item_missing", "a subject the survey did not ask about: says so, then the closest items",
+       (("segment", 1),), refuses=True, unrecorded="that: the survey did not ask about it", closest="position"),
+)
+# The analytics kinds a survey persona is asked too (who it is, how big its segment is, what it wrote), and
+# those that no survey of opinions answers (SURVEY_REFUSED: answered as a subject the survey did not ask)
+SURVEY_REFUSED = ("money", "family", "contact", "location_detail", "future", "people_taste", "brands")
+SURVEY_SHARED = ("greeting", "meta", "real_person", "identity", "summary", "age", "gender", "country",
+                 "demographics", "job", "audience", "quotes", *SURVEY_REFUSED)
+
+KINDS: dict[str, KindSpec] = {k.name: k for k in (*TABLE, *RULE_KINDS, *SURVEY_TABLE, *SURVEY_RULE_KINDS)}
 LEARNED: tuple[str, ...] = tuple(k.name for k in TABLE if k.examples)
+SURVEY_LEARNED: tuple[str, ...] = tuple(k for k in SURVEY_SHARED if KINDS[k].examples) + \
+    tuple(k.name for k in SURVEY_TABLE if k.examples)
+SURVEY_KINDS = frozenset(k.name for k in (*SURVEY_TABLE, *SURVEY_RULE_KINDS))
 TOPIC_KINDS = frozenset(["topics", "topic", "least", "lifts", "topic_rank", "topic_pair", "advice"])
 CONTENT_KINDS = frozenset(["content_top", "content_most", "content_rank", "content_title"])
 

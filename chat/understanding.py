@@ -24,7 +24,8 @@ import numpy as np
 from personas.profile import Persona
 
 from .intents import Intent, ordinal, plain, quoted, topic_named, title_named
-from .kinds import CONTENT_KINDS, KINDS, LEARNED, TOPIC_KINDS
+from .kinds import CONTENT_KINDS, KINDS, LEARNED, SURVEY_LEARNED, SURVEY_REFUSED, TOPIC_KINDS
+from retrieval.survey_items import match_item
 
 # Exactness matters: an attempt to change the rules is never left to a similarity score
 _GUARD = re.compile(
@@ -113,10 +114,10 @@ class KindClassifier:
         return Reading("unknown" if abstain else kind, kind, float(p[best]), margin, abstain)
 
 
-def training_set() -> tuple[list[str], list[str]]:
+def training_set(learned: Sequence[str] = LEARNED) -> tuple[list[str], list[str]]:
     """The table's example questions and their kinds, as the classifier reads them (plain())."""
     texts, kinds = [], []
-    for name in LEARNED:
+    for name in learned:
         for q in KINDS[name].examples:
             texts.append(plain(q))
             kinds.append(name)
@@ -136,6 +137,10 @@ class Understanding:
         self.model_name = model_name
         self._fitted = False
         self._lock = threading.Lock()
+        # A survey persona's kinds (chat/kinds.py SURVEY_LEARNED): a classifier of their own, so the
+        # analytics classifier, and every analytics answer, stays as it is
+        self.survey: Understanding | None = None
+        self.learned: Sequence[str] = LEARNED
 
     def _cache_file(self, texts: Sequence[str], kinds: Sequence[str]) -> Path | None:
         if self.cache_dir is None or not self.model_name:
@@ -148,7 +153,7 @@ class Understanding:
         with self._lock:
             if self._fitted:
                 return self
-            texts, kinds = training_set()
+            texts, kinds = training_set(self.learned)
             path = self._cache_file(texts, kinds)
             if path is not None and path.exists():
                 with np.load(path, allow_pickle=False) as z:
@@ -168,16 +173,31 @@ class Understanding:
     def vector(self, question: str) -> np.ndarray:
         return np.asarray(self.embed([plain(question)])[0], dtype=np.float32)
 
+    def for_surveys(self) -> Understanding:
+        """The understanding of survey personas' questions: the same embedding, its own kinds."""
+        with self._lock:
+            if self.survey is None:
+                other = Understanding(self.embed, KindClassifier(self.classifier.C, self.classifier.min_probability,
+                                                                 self.classifier.margin,
+                                                                 self.classifier.min_similarity,
+                                                                 self.classifier.random_state),
+                                      self.cache_dir, self.model_name)
+                other.learned = SURVEY_LEARNED
+                self.survey = other
+        return self.survey
+
     def read(self, question: str, qvec: np.ndarray | None = None, persona: Persona | None = None,
              set_personas: Sequence[Persona] = (), mentioned: Sequence[Persona] = ()) -> Intent:
-        if not self._fitted:
-            self.fit()
         q = plain(question)
         rank, title = ordinal(question), quoted(question)
         if _GUARD.search(q):
             return Intent("meta", rank, title, source="rule")
         if _GREETING.match(q):
             return Intent("greeting", rank, title, source="rule")
+        if persona is not None and persona.survey is not None:
+            return self.for_surveys().read_survey(question, qvec, persona)
+        if not self._fitted:
+            self.fit()
         reading = self.classifier.read(self.vector(question) if qvec is None else qvec)
         kind = self._refine(reading.kind, q, question, rank, title, persona, set_personas, mentioned)
         return Intent(kind, rank, title, score=reading.score, margin=reading.margin, learned=reading.best,
@@ -233,3 +253,21 @@ class Understanding:
             if missing and kind in _ABOUT_TITLE:
                 return "topic_missing"
         return kind
+
+    def read_survey(self, question: str, qvec: np.ndarray | None, persona: Persona) -> Intent:
+        """A survey persona's question: its kind, and the item it is about (by words, then by meaning)."""
+        if not self._fitted:
+            self.fit()
+        qvec = self.vector(question) if qvec is None else qvec
+        reading = self.classifier.read(qvec)
+        kind = reading.kind
+        survey = persona.survey
+        assert survey is not None
+        found = match_item(question, qvec, survey.items, self.embed)
+        if kind == "opinion" and not found.item:
+            kind = "item_missing"  # the survey did not ask that: say so, then the closest items it did ask
+        elif found.how == "words" and kind in ("unknown", "quotes", "strongest", "distinctive", *SURVEY_REFUSED):
+            kind = "opinion"  # "and crime?", "how much should go to welfare?": it names an item in its own words
+        return Intent(kind, score=reading.score, margin=reading.margin, learned=reading.best,
+                      source="classifier" if kind == reading.kind else "rule", item=found.item,
+                      closest=found.closest)

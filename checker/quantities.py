@@ -85,7 +85,18 @@ KINDS: tuple[QuantityKind, ...] = (
                                    r"\bof (?:the )?(?:site|channel|app|store|shop|show|platform|service)'?s?\b"),
                  frozenset({"pct"})),
 )
-KIND_NAMES = tuple(k.name for k in KINDS) + ("share", "portion", "count", "month_peak", "month_low", "rank")
+KIND_NAMES = tuple(k.name for k in KINDS) + ("share", "portion", "count", "month_peak", "month_low", "rank",
+                                             "sample_share")
+
+# A survey's reference share, said right after the figure ("... against 68.0% of all respondents"): the same
+# item's share over the whole sample, not the segment's own and not a share of everything.
+_SAMPLE_SHARE = re.compile(r"\s*of (?:all|the whole sample'?s?|all the) (?:respondents|people (?:asked|surveyed)"
+                           r"|the sample)\b|\s*(?:of|for) the (?:whole )?sample\b", re.IGNORECASE)
+
+
+def sample_share(n: Num, after: str) -> bool:
+    """Whether the percentage ``n``, followed by the text ``after``, is a whole sample's share (a survey's)."""
+    return n.kind == "pct" and bool(_SAMPLE_SHARE.match(after))
 
 # A month's role: the busiest or the quietest of the period.
 PEAK = _w(r"\bbusiest\b|\bpeak(?:ed|s|ing)?\b|\btopped out\b|\bhighest point\b|\bmost active\b|\bhighest\b|\bbiggest month\b|\bbest month\b|\btop month\b|"

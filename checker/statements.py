@@ -17,8 +17,9 @@ from .identity import find_brackets
 from .lexicon import DEMONYMS, GENDER_RE, GENDER_WORDS, NEGATION, canonical_country, country_re
 from .numbers import Num, parse_numbers
 from .quantities import (DOWN, LOW, MONTH_RE, PEAK, PERIOD, RANK_RE, RANK_WORDS, UP, is_month_at, kind_of,
-                         normal_month)
+                         normal_month, sample_share)
 from .labels import GENERIC, PERIOD_LABEL, group_label, is_period
+from .survey_shares import compared_reference, pair_subject
 from .typed_facts import Facts
 
 # "After A come B and C", "A, followed by B", "B comes right after A", "A ranks above B", "more A than B".
@@ -223,12 +224,30 @@ def _numbers(r: ClaimReading, text: str, bare: str, numbers: list[Num], mentions
             subject = ""
         elif kind == "total_share" and subject:
             kind = "share"
+        if sample_share(n, bare[n.span[1]:]) and (subject or compared_reference(bare[:n.span[0]])):
+            kind = "sample_share"  # "..., against 68.0% of all respondents": the whole sample's share of it
         if subject.startswith("group: "):
             kind = next((f.kind for f in facts.facts if f.subject == subject), kind)
         if kind == "count" and subject and not is_period(subject) and subject not in facts.labels:
             subject = ""
         r.statements.append(Statement("quantity", [subject] if subject else [], quantity=kind, value=n,
                                       text=n.text, role=_direction(bare)))
+    _survey_pair(r, facts)
+
+
+def _survey_pair(r: ClaimReading, facts: Facts) -> None:
+    """'71% of my group say too little, against 68% of all respondents': the item that holds both shares."""
+    loose = [s for s in r.statements if s.kind == "quantity" and not s.subjects and s.value is not None
+             and s.value.kind == "pct"]
+    reference = [s for s in loose if s.quantity == "sample_share"]
+    if not reference:
+        return
+    own = [s for s in loose if s.quantity != "sample_share"]
+    subject = pair_subject([s.value for s in own if s.value], [s.value for s in reference if s.value], facts)
+    if subject:
+        for s in loose:
+            s.subjects = [subject]
+            s.quantity = "sample_share" if s in reference else "share"
 
 
 _SELF_PHRASE = re.compile(r"\b(?:from |by |among )?people like (?:me|us)\b|\bpeople in my group\b(?=\s+(?:watch|"

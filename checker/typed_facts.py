@@ -21,7 +21,7 @@ from .identity import Identity, find_brackets, read_identity
 from .lexicon import stem
 from .numbers import Num, parse_numbers
 from .quantities import (DOWN, KINDS, LOW, MONTH_RE, PEAK, PERIOD, RANK_RE, RANK_WORDS, UP, is_month_at, kind_of,
-                         normal_month)
+                         normal_month, sample_share)
 from .reader import KEY_HEADERS, Unit
 
 _RANK_MARK = re.compile(r"(?:^|[\s:;,(])(?:#|no\.\s?|rank\s)?(\d{1,2})[.)]\s+(?=\S)|(?:^|[\s:;,(])#(\d{1,2})\b",
@@ -182,6 +182,8 @@ def _read_unit(u: Unit, out: Facts) -> None:
             continue
         cues = QUOTED.sub(" ", f"{key_cues} {before} {n.text} {after}")  # a title's words are not cues
         kind = kind_of(cues, n, bool(subject), u.key)
+        if subject and sample_share(n, text[n.span[1]:]):
+            kind = "sample_share"  # "87.3% of the group say too little, against 60.7% of all respondents"
         if kind in ("users", "total_share", "rate", "stability", "change") and subject and \
                 subject not in subjects_in(before, out.labels) and subject != key_subject:
             subject = ""  # a segment-wide figure in a clause that names a month or title further back

@@ -19,13 +19,15 @@ from typing import Any, Literal
 from personas.profile import Persona
 from retrieval.documents import FactDoc, persona_documents
 
+from .survey_questions import SURVEY_KINDS, survey_questions, survey_quote_golds
+
 GoldType = Literal["number", "share", "text", "period"]
 
 # The kinds the chat supports, in the order reports list them.
 KINDS = (
     "identity", "age", "gender", "country", "audience_size", "audience_share", "topic_top", "topic_share",
     "content_top", "content_rank", "follow_up", "rate", "trend", "compare", "quote", "would_watch",
-    "out_of_data", "user",
+    *SURVEY_KINDS, "out_of_data", "user",
 )
 
 
@@ -171,8 +173,9 @@ def persona_questions(persona: Persona, others: Sequence[Persona] = (), seed: in
         doc = by_type["trend"][0]
         ask("trend", ("Which month were you most active?", f"When did your {words} peak?",
                       "What was your busiest month?"), [doc], [Gold(str(_values(doc)["peak_period"]), "period")])
+    survey_questions(p, ask, Gold, seed)
     other = next((o for o in others if o.id != p.id and o.rank == p.rank % max(len(others), 1) + 1), None)
-    if other is not None and by_type["audience"]:
+    if other is not None and by_type["audience"] and p.survey is None:
         theirs = next(d for d in persona_documents(other) if d.fact_type == "audience")
         first_name = other.name.split()[0]
         ask("compare", (f"How are you different from {first_name}?", f"Compare yourself with {other.name}.",
@@ -182,7 +185,8 @@ def persona_questions(persona: Persona, others: Sequence[Persona] = (), seed: in
     if by_type["quote"]:
         ask("quote", ("What do viewers like you say?", "What do people in your group comment?",
                       "Share some comments from your group."),
-            by_type["quote"], [Gold(q.text) for q in p.quotes], gold_match="any")
+            by_type["quote"], [Gold(q) for q in [*(q.text for q in p.quotes), *survey_quote_golds(p)]],
+            gold_match="any")
     if topics:
         fits = [topics[0]]
         low = min(topics, key=lambda d: float(_values(d)["lift"]))

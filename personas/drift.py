@@ -34,6 +34,7 @@ from .errors import InputError
 from .nmf import cosine_matrix
 from .profile import Persona
 from .sets import PersonaSet, SetModel
+from .survey_drift import is_survey_set, position_similarity, top_positions
 
 THRESHOLD = 0.5
 STAY_COSINE = 0.8
@@ -147,8 +148,13 @@ def compare_sets(
     a: PersonaSet, b: PersonaSet, threshold: float = THRESHOLD, stay_cosine: float = STAY_COSINE,
     group_weight: float = GROUP_WEIGHT,
 ) -> DriftReport:
-    """Match the personas of ``a`` (before) to those of ``b`` (after) and report what changed."""
-    sim, cos, same, n_shared = similarity(a, b, group_weight)
+    """Match the personas of ``a`` (before) to those of ``b`` (after) and report what changed. Two survey
+    waves are matched on their positions instead (personas/survey_drift.py)."""
+    surveys = is_survey_set(a) and is_survey_set(b)
+    if is_survey_set(a) != is_survey_set(b):
+        raise InputError(f"one of {a.ref} and {b.ref} is a survey set and the other is not: their personas stand "
+                         "for different kinds of segments and cannot be matched")
+    sim, cos, same, n_shared = position_similarity(a, b, group_weight) if surveys else similarity(a, b, group_weight)
     rows, cols = linear_sum_assignment(-sim)
     matched: list[PersonaChange] = []
     hit_a: set[int] = set()
@@ -182,7 +188,7 @@ def _key(p: Persona) -> tuple[tuple[str, str], ...]:
 
 
 def _topics(p: Persona) -> list[str]:
-    return p.topic_names[:TOP_TOPICS]
+    return top_positions(p) if p.survey is not None else p.topic_names[:TOP_TOPICS]
 
 
 def _presence(p: Persona, best: float) -> PersonaPresence:

@@ -2,7 +2,8 @@
 
 Sheets: ``personas`` (one row each: APG's columns, name, age, gender, country, topics of interest, audience
 size, then one column per group column), and one sheet per list, long form, keyed by persona id:
-``top_content``, ``topics``, ``quotes``, ``trend``, ``shared_groups``, and ``quality`` (the set's metrics)."""
+``top_content``, ``topics``, ``quotes``, ``trend``, ``shared_groups``, ``positions`` (survey sets: each
+persona's share of every answer next to the sample's), and ``quality`` (the set's metrics)."""
 
 from __future__ import annotations
 
@@ -55,8 +56,9 @@ def workbook_frames(pset: PersonaSet) -> dict[str, pd.DataFrame]:
 def quality_frame(pset: PersonaSet) -> pd.DataFrame:
     q = pset.quality
     sq = q.get("set") or {}
-    items = [("k", q["k"]), ("stability", q["stability"])]
-    items += [(k, q[k]) for k in ("relative_error", "silhouette", "bic", "respondents", "imputed_answers") if k in q]
+    # a survey set has no NMF error (and may have no stability): the metrics it has
+    items = [(k, q[k]) for k in ("k", "stability", "relative_error", "silhouette", "bic", "respondents",
+                                 "imputed_answers") if k in q]
     items += [(k, sq[k]) for k in ("diversity", "fairness", "consistency", "coverage_direct",
                                    "coverage_by_behaviour", "coverage_threshold", "representativeness") if k in sq]
     change = q.get("change_from_previous")

@@ -15,7 +15,10 @@ from typing import Any
 from personas import formatting as fmt
 from personas.profile import Persona
 
-FACT_TYPES = ("profile", "demographics", "audience", "topic", "content", "quote", "rate", "trend", "shared", "quality")
+from .survey_documents import SURVEY_FACT_TYPES, add_survey_facts
+
+FACT_TYPES = ("profile", "demographics", "audience", "topic", "content", "quote", "rate", "trend", "shared", "quality",
+              *SURVEY_FACT_TYPES)
 
 Meta = dict[str, str | int | float | bool]
 
@@ -46,13 +49,14 @@ def persona_documents(p: Persona) -> list[FactDoc]:
     base: Meta = {"persona_id": p.id, "persona_name": p.name, "set_name": p.set_name, "set_version": p.set_version}
     docs: list[FactDoc] = []
 
-    def add(fact_type: str, key: str, text: str, **numbers: Any) -> None:
+    def add(fact_type: str, key: str, text: str, json_only: dict[str, Any] | None = None, **numbers: Any) -> None:
         meta = dict(base)
         meta["fact_type"] = fact_type
         values = {k: v for k, v in numbers.items() if v is not None}
         meta.update(values)
-        # Chroma may round a float's last bit on the way through; the JSON copy reads back exactly.
-        meta["values_json"] = json.dumps(values, ensure_ascii=False)
+        # Chroma may round a float's last bit on the way through; the JSON copy reads back exactly (and holds
+        # what metadata cannot: lists, such as a survey item's shares of every answer).
+        meta["values_json"] = json.dumps({**values, **(json_only or {})}, ensure_ascii=False)
         docs.append(FactDoc(f"{p.id}:{fact_type}:{key}", text, fact_type, meta))
 
     add("profile", "description", p.description, rank=p.rank)
@@ -116,7 +120,10 @@ def persona_documents(p: Persona) -> list[FactDoc]:
             f"{p.name}'s own group holds {fmt.share(s.own_weight)} of it.",
             own_weight=s.own_weight)
 
-    if p.survey is not None:  # a survey segment has no NMF behaviour; its facts are the survey's own
+    if p.survey is not None:  # a survey segment: its positions instead of a behaviour pattern's stability
+        add_survey_facts(p, p.survey, add)
+        for i, q in enumerate(p.survey.quotes, start=1):
+            add("quote", f"{i}", f"A respondent from {p.name}'s group wrote in the survey: \"{q}\"", rank=i)
         return docs
     add("quality", "stability",
         f"{fmt.share(s.behaviour_share)} of the activity of {p.name}'s group follows {p.name}'s behaviour "

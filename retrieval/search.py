@@ -35,6 +35,7 @@ from personas.errors import InputError
 from personas.profile import Persona
 
 from .query import AGE_MAX, QueryConstraints, parse_query
+from .survey_search import rank_by_opinion, read_opinion
 
 # all-MiniLM-L6-v2, measured on the demo set: of 86 queries made of title words ("videos about Index Funds"),
 # 0.30 answers 52 (32 with the expected persona) and refuses 34; 0.25 answers 71 (38) and also answers
@@ -140,6 +141,16 @@ def search_personas(
 
     def result(hits: list[SearchHit], message: str | None) -> SearchResult:
         return SearchResult(text, hits, c, message, truncated, ref)
+
+    # a survey set: "people who think we spend too much on welfare" ranks by that answer's share
+    opinion = read_opinion(text, personas, store.embed_query(text), store.embed)
+    if opinion is not None:
+        value_cols = _value_columns(c, personas, cols)
+        chosen = [p for p in personas if _passes(p, c, cols, value_cols)]
+        ranked = rank_by_opinion(chosen, opinion)
+        if not ranked:
+            return result([], f"no persona is {_describe(c, cols, personas)} in set {ref}")
+        return result([SearchHit(p.id, p.name, s, why) for s, p, why in ranked[:k]], None)
 
     if c.is_empty:
         return result([], f'nothing in "{text}" can be searched for in set {ref}: name an age, gender, country, '

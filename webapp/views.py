@@ -12,6 +12,8 @@ import pandas as pd
 from personas.formatting import count, noun, share
 from personas.profile import Persona
 
+from .survey_views import card_positions, positions_html
+
 CSS = """
 .persona-card {display:flex; gap:12px; align-items:flex-start; padding:6px 2px;}
 .persona-card img {width:72px; height:72px; border-radius:50%; flex:none; background:#eef;}
@@ -54,7 +56,7 @@ def audience(p: Persona) -> str:
 
 
 def persona_card(p: Persona) -> str:
-    topics = "".join(f"<span>{_e(t)}</span>" for t in p.topic_names[:3])
+    topics = "".join(f"<span>{_e(t)}</span>" for t in p.topic_names[:3]) + card_positions(p)
     quote = f'<div class="quote">“{_e(p.quotes[0].text)}”</div>' if p.quotes else ""
     return (
         f'<div class="persona-card"><img alt="portrait of {_e(p.name)}" src="{_e(p.avatar)}">'
@@ -91,9 +93,9 @@ def profile_html(p: Persona) -> str:
         f"(set {_e(p.set_name)}@v{p.set_version}, rank {p.rank})</div>"
         f"<p>{_e(p.description)}</p></div></div>"
         f"<ul><li>Audience: {_e(audience(p))}</li>"
-        f"<li>This behaviour explains {share(s.behaviour_share)} of the group's activity; "
-        f"stability across NMF runs {s.stability:.2f}</li>{rates}</ul>"
-        + (f"<h4>Quotes</h4><ul>{quotes}</ul>" if quotes else "")
+        + ("" if p.survey is not None else f"<li>This behaviour explains {share(s.behaviour_share)} of the group's "
+           f"activity; stability across NMF runs {s.stability:.2f}</li>") + f"{rates}</ul>"
+        + (f"<h4>Quotes</h4><ul>{quotes}</ul>" if quotes else "") + positions_html(p)
     )
 
 

@@ -16,8 +16,9 @@ from retrieval.documents import is_average
 from vocabulary import GENDER_WORDS
 
 from ..intents import QUOTED, Intent, countries_named
-from ..kinds import spec
+from ..kinds import SURVEY_REFUSED, spec
 from .answers_about import AboutAnswers
+from .answers_survey import SurveyAnswers
 from .answers_watching import WatchingAnswers
 from .base import ResponderRequest
 from .sentences import NO_DATA, Fact, facts_of, place, amount
@@ -70,11 +71,21 @@ _OWN_GROUP_KINDS = frozenset(["topics", "topic", "topic_pair", "topic_rank", "le
                               "shared", "advice", "unknown"])
 
 
-class _Composer(WatchingAnswers, AboutAnswers):
+# A survey persona's own answers for kinds it shares with analytics personas (it has no topics or comments)
+_SURVEY_COMPOSERS = {"identity": "k_survey_identity", "summary": "k_survey_identity", "quotes": "k_survey_quotes",
+                     "unknown": "k_item_missing", **{k: "k_item_missing" for k in SURVEY_REFUSED}}
+
+
+class _Composer(WatchingAnswers, AboutAnswers, SurveyAnswers):
     """The answer to one question, by its kind: the composer the kind table names (chat/kinds.py)."""
 
     def answer(self) -> str:
         kind = self.intent.kind
+        if self.p.survey is not None:
+            getattr(self, _SURVEY_COMPOSERS.get(kind, spec(kind).composer), self.k_unknown)()
+            if not self.out.parts:
+                self.no_data(": the facts I found don't answer it")
+            return self.out.text()
         if kind in _OWN_GROUP_KINDS:
             elsewhere = self.other_country()
             if elsewhere:
