@@ -35,6 +35,7 @@ class EngineOptions:
     engine: str = "auto"  # auto | pandas | duckdb | spark
     memory_limit: str | None = None  # DuckDB's memory limit ('2GB'); None: half of the machine's memory
     temp_directory: str | None = None  # where DuckDB spills; None: a temporary folder
+    max_temp_size: str | None = None  # DuckDB's cap on what it spills (None: its default, 90 % of free disk)
     threads: int | None = None  # DuckDB threads; None: the cores this process may use
     spark_master: str = "local[2]"
 
@@ -68,7 +69,7 @@ def _import(module: str, extra: str | None, package: str | None):
         try:
             importlib.import_module(package)
         except ImportError:
-            raise InputError(f"the {package} engine needs the {package!r} package: pip install 'personas[{extra}]' "
+            raise InputError(f"the {package} engine needs the {package!r} package: pip install 'data-personas[{extra}]' "
                              "(or choose --engine pandas)") from None
     return importlib.import_module(module)
 

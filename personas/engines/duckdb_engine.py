@@ -71,6 +71,8 @@ class DuckDBEngine:
         except duckdb.Error:
             raise InputError(f"--memory-limit {limit!r}: expected a size such as 2GB or 500MB") from None
         con.execute(f"SET temp_directory = '{temp}'")
+        if self.options.max_temp_size:
+            con.execute(f"SET max_temp_directory_size = '{self.options.max_temp_size}'")
         con.execute(f"SET threads = {int(threads)}")
         con.execute("SET preserve_insertion_order = false")  # only aggregates come back: order is not needed
         con.execute("SET TimeZone = 'UTC'")
