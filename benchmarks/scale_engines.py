@@ -105,15 +105,17 @@ def run_child(size: str, engine: str, args: argparse.Namespace) -> dict:
 
 
 def table(runs: list[dict]) -> str:
-    lines = ["| rows | engine | load (aggregate) | generate | total | peak memory | groups x content |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| rows | engine | load (aggregate) | generate | total wall | total CPU | peak memory | groups x content |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in runs:
         m = r.get("matrix") or {}
         shape = f"{m['groups']:,} x {m['content']:,}" if m else "-"
         if "failed" in r:
-            cells = f"failed: {r['failed']} | - | {r['wall_s']:.0f} s | {r['peak_mb']:,} MB (at failure)"
+            cells = (f"failed: {r['failed']} | - | {r['wall_s']:.0f} s | {r['cpu_s']:.0f} s "
+                     f"| {r['peak_mb']:,} MB (at failure)")
         else:
-            cells = f"{r['load_s']:.1f} s | {r['generate_s']:.1f} s | {r['wall_s']:.1f} s | {r['peak_mb']:,} MB"
+            cells = (f"{r['load_s']:.1f} s | {r['generate_s']:.1f} s | {r['wall_s']:.1f} s | {r['cpu_s']:.0f} s "
+                     f"| {r['peak_mb']:,} MB")
         lines.append(f"| {ROWS[r['size']]:,} | {r['engine']} | {cells} | {shape} |")
     return "\n".join(lines)
 
@@ -127,6 +129,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--pandas-cap-gb", type=float, default=4.0)
     p.add_argument("--timeout", type=float, default=600.0)
     p.add_argument("--out", type=Path, default=RESULTS / "scale_engines")
+    p.add_argument("--log", type=Path, help="append each run to this file as it ends (one JSON line)")
+    p.add_argument("--merge", type=Path, help="a file of earlier runs (one JSON line each) to put in the same table")
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--size", help=argparse.SUPPRESS)
     p.add_argument("--engine", help=argparse.SUPPRESS)
@@ -135,11 +139,14 @@ def main(argv: list[str] | None = None) -> None:
     if args.worker:
         _worker(args)
         return
-    runs = []
+    runs = [json.loads(line) for line in args.merge.read_text().splitlines()] if args.merge else []
     for size in args.sizes.split(","):
         for engine in args.engines.split(","):
             rec = run_child(size, engine, args)
             print(json.dumps(rec), flush=True)
+            if args.log:
+                with open(args.log, "a") as fh:
+                    fh.write(json.dumps(rec) + "\n")
             runs.append(rec)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     md = (f"{table(runs)}\n\n2 cores shared with other work (load average before each run in the JSON); DuckDB "

@@ -192,7 +192,7 @@ def test_the_same_personas_from_duckdb_and_memory(files):
 
 
 def test_duckdb_spills_under_a_small_memory_limit(tmp_path):
-    """3M rows joined to 1M users: the join's and the distinct users' hash tables hold far more than 48 MB.
+    """3M rows joined to 1M users: the join's and the distinct users' hash tables hold far more than 128 MB.
 
     With spilling forbidden (max_temp_directory_size 0) the same limit fails: the run that passes spilled."""
     rng = np.random.default_rng(3)
@@ -203,8 +203,8 @@ def test_duckdb_spills_under_a_small_memory_limit(tmp_path):
     inter.to_parquet(tmp_path / "inter.parquet")
     spec = InputSpec(interactions=tmp_path / "inter.parquet", users=tmp_path / "users.parquet", group_by=("zip",),
                      content_col="item_id")
-    small = dict(memory_limit="48MB", temp_directory=str(tmp_path / "spill"), threads=2)
-    with pytest.raises(InputError, match="ran out of memory under --memory-limit 48MB"):
+    small = dict(memory_limit="128MB", temp_directory=str(tmp_path / "spill"), threads=2)
+    with pytest.raises(InputError, match="ran out of memory under --memory-limit 128MB"):
         load(spec, EngineOptions(engine="duckdb", max_temp_size="0KB", **small))
     assert_same(with_engine(spec, "duckdb", **small), with_engine(spec, "pandas"))
 

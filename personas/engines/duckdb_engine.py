@@ -53,6 +53,13 @@ def relation_sql(src: Path | str, role: str, columns: list[str]) -> str:
             "union_by_name = true)")
 
 
+def _frame(con, query: str) -> pd.DataFrame:
+    """The result through Arrow (text columns stay Arrow strings: several times faster than ``.df()``)."""
+    result = con.sql(query).arrow()
+    table = result.read_all() if hasattr(result, "read_all") else result
+    return table.to_pandas()
+
+
 class DuckDBEngine:
     name = "duckdb"
 
@@ -99,7 +106,7 @@ class DuckDBEngine:
             if spec.users is not None:
                 self._register(con, "users", spec.users, spec, "users")
             try:
-                return SqlAggregation(spec, DUCKDB, lambda q: con.sql(q).df(), self.name).run()
+                return SqlAggregation(spec, DUCKDB, lambda q: _frame(con, q), self.name).run()
             except duckdb.OutOfMemoryException as exc:
                 raise InputError(f"the duckdb engine ran out of memory under --memory-limit "
                                  f"{self.options.memory_limit or default_memory_limit()} ({str(exc).splitlines()[0][:120]});"

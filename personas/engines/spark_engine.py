@@ -8,6 +8,7 @@ frame, and NMF, enrichment and storage run there as with the other engines (docs
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from pathlib import Path
 
@@ -27,7 +28,7 @@ _SESSION_CONF = {
     "spark.sql.execution.arrow.pyspark.enabled": "true",
     "spark.sql.ansi.enabled": "true",  # a bad cast fails instead of becoming null (TRY_CAST is explicit)
 }
-_LOCAL_CONF = {"spark.sql.shuffle.partitions": "4", "spark.driver.host": "127.0.0.1",
+_LOCAL_CONF = {"spark.sql.shuffle.partitions": "2", "spark.driver.host": "127.0.0.1",
                "spark.driver.bindAddress": "127.0.0.1"}
 
 
@@ -37,11 +38,14 @@ def make(options: EngineOptions) -> SparkEngine:
 
 def session(master: str = "local[2]"):  # -> pyspark.sql.SparkSession
     """The active session (spark-submit's, a test's) or a new one on ``master``."""
-    from pyspark.sql import SparkSession
+    with _quiet():
+        from pyspark.sql import SparkSession
 
-    active = SparkSession.getActiveSession()
-    if active is not None:
-        return active
+        active = SparkSession.getActiveSession()
+        return active if active is not None else _start(SparkSession, master)
+
+
+def _start(SparkSession, master: str):  # noqa: N803 (the class, passed in)
     builder = SparkSession.builder.master(master).appName("personas")
     for key, value in {**_SESSION_CONF, **(_LOCAL_CONF if master.startswith("local") else {})}.items():
         builder = builder.config(key, value)
@@ -50,9 +54,16 @@ def session(master: str = "local[2]"):  # -> pyspark.sql.SparkSession
     return spark
 
 
+@contextlib.contextmanager
+def _quiet():
+    """PySpark 4.x warns about pandas 3 on every conversion; the frames exchanged here are plain columns."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+        yield
+
+
 def _collect(spark, query: str) -> pd.DataFrame:
-    with warnings.catch_warnings():  # PySpark 4.x warns about pandas 3 on every conversion; the frames are plain
-        warnings.simplefilter("ignore", FutureWarning)
+    with _quiet():
         return spark.sql(query).toPandas()
 
 
@@ -81,7 +92,8 @@ class SparkEngine:
             if missing:
                 raise InputError(f"{role}: column {', '.join(map(repr, missing))} not found; columns found: "
                                  f"{', '.join(map(str, src.columns))}")
-            frame = spark.createDataFrame(src[columns])
+            with _quiet():
+                frame = spark.createDataFrame(src[columns])
         else:
             kind, paths = _reader_paths(src, role, columns)
             if kind == "parquet":

@@ -85,13 +85,21 @@ class SqlAggregation:
               f"ELSE TRY_CAST(CAST({ref} AS {self.d.text}) AS TIMESTAMP) END")
         return self.d.month_fmt.format(ts=ts)
 
+    def user_groups(self) -> str:
+        """One row per user: its id as text, its group values, raw binned values and the group's number
+        (dense_rank over the sorted group values), computed once per user instead of once per interaction."""
+        u, s = self.d.q(self.spec.user_col), self.spec
+        raws = [f"{self.num(self.col('t', c))} AS _r{s.group_by.index(c)}" for c in s.group_by if c in s.bins]
+        inner = (f"SELECT CAST(t.{u} AS {self.d.text}) AS _uid, {', '.join([*self.group_exprs('t'), *raws])} "
+                 "FROM users t")
+        return (f"(SELECT *, dense_rank() OVER (ORDER BY {', '.join(self.gkeys)}) - 1 AS _gid FROM ({inner}) x)")
+
     def rows_from(self) -> str:
-        """The interaction rows with the group columns they belong to (joined to users for event-level data)."""
+        """The interaction rows with the group they belong to (joined to users for event-level data)."""
         if not self.event_level:
             return "inter t"
         u = self.d.q(self.spec.user_col)
-        return (f"inter i LEFT JOIN (SELECT *, CAST({u} AS {self.d.text}) AS _uid FROM users) t "
-                f"ON CAST(i.{u} AS {self.d.text}) = t._uid")
+        return f"inter i LEFT JOIN {self.user_groups()} t ON CAST(i.{u} AS {self.d.text}) = t._uid"
 
     @property
     def ia(self) -> str:  # the alias of the interaction columns
@@ -189,36 +197,40 @@ class SqlAggregation:
     # ------------------------------------------------------------------ the aggregation
 
     def run(self) -> Aggregate:
-        s, ia = self.spec, self.ia
+        s = self.spec
         notes: list[str] = []
         self._check_inter()
         self._check_groups(notes)
         keys, binned = self.gkeys, [c for c in s.group_by if c in s.bins]
-        gsrc = "users" if self.event_level else "inter"
-        medians = [f"median({self.num(self.col('t', c))}) AS _m{s.group_by.index(c)}" for c in binned]
-        groups = self._run(f"SELECT {', '.join([*self.group_exprs('t'), *medians])} FROM {gsrc} t "
-                           f"GROUP BY {', '.join(keys)}")
-        groups = groups.sort_values(keys, kind="stable").reset_index(drop=True)
-        groups["_code"] = np.arange(len(groups), dtype=np.int64)
-
-        extras = [f"sum({self.num(self.col(ia, c))}) AS _x{k}" for k, c in enumerate(s.extra_count_cols)]
-        lost = "t._uid IS NULL" if self.event_level else "FALSE"
-        content = f"CAST({self.col(ia, s.content_col)} AS {self.d.text})"
-        pairs = self._run(
-            f"SELECT {', '.join(self.group_exprs('t'))}, {content} AS _content, {lost} AS _lost, count(*) AS _rows, "
-            f"sum({self.primary(ia)}) AS _v{''.join(', ' + e for e in extras)} FROM {self.rows_from()} "
-            f"GROUP BY {', '.join([*keys, '_content', '_lost'])}"
-        )
+        gsrc = self.user_groups() + " t" if self.event_level else "inter t"
+        if self.event_level:
+            medians = [f"median(t._r{s.group_by.index(c)}) AS _m{s.group_by.index(c)}" for c in binned]
+            groups = self._run(f"SELECT t._gid, {', '.join([*(f't.{k}' for k in keys), *medians])} FROM {gsrc} "
+                               f"GROUP BY t._gid, {', '.join(f't.{k}' for k in keys)}")
+            groups = groups.sort_values("_gid").reset_index(drop=True)
+            groups["_code"] = groups["_gid"].to_numpy(np.int64)
+            on = ["_gid"]
+        else:
+            medians = [f"median({self.num(self.col('t', c))}) AS _m{s.group_by.index(c)}" for c in binned]
+            groups = self._run(f"SELECT {', '.join([*self.group_exprs('t'), *medians])} FROM inter t "
+                               f"GROUP BY {', '.join(keys)}")
+            groups = groups.sort_values(keys, kind="stable").reset_index(drop=True)
+            groups["_code"] = np.arange(len(groups), dtype=np.int64)
+            on = keys
+        sets = self._one_scan(on)
+        pairs, per_user, per_month = (sets[sets["_set"] == k] for k in (0, 1, 2))
         content_ids = np.array(sorted(set(pairs["_content"].astype(str))), dtype=object)
-        kept = pairs[~pairs["_lost"].astype(bool)]
-        lost_rows = int(pairs.loc[pairs["_lost"].astype(bool), "_rows"].sum())
+        lost_mask = pairs["_lost"].astype(bool).to_numpy()
+        kept = pairs[~lost_mask]
+        lost_rows = int(pairs.loc[lost_mask, "_rows"].sum())
         if lost_rows:
             notes.append(f"{lost_rows} interactions by users missing from the users table were left out")
         if float(kept["_v"].sum()) <= 0:
             raise InputError("all interaction counts are zero; nothing to build personas from")
         if not self.event_level and int(kept["_rows"].sum()) > len(kept):
             notes.append(f"{int(kept['_rows'].sum()) - len(kept)} duplicate (group, content) rows were summed")
-        kept = kept.merge(groups[[*keys, "_code"]], on=keys, how="left")
+        kept = kept.merge(groups[[*on, "_code"]], on=on, how="left") if on != ["_gid"] else \
+            kept.assign(_code=kept["_gid"].to_numpy(np.int64))
         ccode = pd.Index(content_ids).get_indexer(kept["_content"].astype(str))
         n_groups = len(groups)
         matrix = sp.csr_matrix((kept["_v"].to_numpy(np.float64), (kept["_code"].to_numpy(), ccode)),
@@ -232,14 +244,17 @@ class SqlAggregation:
             return out
 
         extra_totals = {c: per_group(kept, f"_x{k}") for k, c in enumerate(s.extra_count_cols)}
-        group_users = self._group_users(groups) if self.event_level else None
-        trend = self._trend(groups) if s.event_date_col else None
+        group_users = None
+        if self.event_level:
+            found = per_user[per_user["_gid"].notna()]
+            group_users = np.bincount(found["_gid"].to_numpy(np.int64), minlength=n_groups).astype(np.int64)
+        trend = self._trend(per_month, groups, on) if s.event_date_col else None
         frame = pd.DataFrame({c: self._labels(c, groups[k]) for c, k in zip(s.group_by, keys)})
         return Aggregate(
             matrix=matrix, groups=frame.astype(str), content_ids=content_ids, extra_totals=extra_totals,
             group_users=group_users,
             value_median={c: groups[f"_m{s.group_by.index(c)}"].to_numpy(np.float64) for c in binned},
-            bin_ranges=self._bin_ranges(binned, gsrc), trend=trend, notes=notes, engine=self.engine,
+            bin_ranges=self._bin_ranges(binned, "users" if self.event_level else "inter"), trend=trend, notes=notes, engine=self.engine,
         )
 
     def _labels(self, col: str, values: pd.Series) -> np.ndarray:
@@ -258,26 +273,40 @@ class SqlAggregation:
             out[c] = {str(lab): (float(lo), float(hi)) for lab, lo, hi in sorted(zip(labels, frame["lo"], frame["hi"]))}
         return out
 
-    def _group_users(self, groups: pd.DataFrame) -> np.ndarray:
-        u, keys = self.d.q(self.spec.user_col), self.gkeys
-        frame = self._run(
-            f"SELECT {', '.join(self.group_exprs('t'))}, count(*) AS _n FROM (SELECT DISTINCT CAST({u} AS "
-            f"{self.d.text}) AS _uid FROM inter) d JOIN (SELECT *, CAST({u} AS {self.d.text}) AS _uid FROM users) t "
-            f"ON d._uid = t._uid GROUP BY {', '.join(keys)}"
-        ).merge(groups[[*keys, "_code"]], on=keys)
-        out = np.zeros(len(groups), dtype=np.int64)
-        out[frame["_code"].to_numpy()] = frame["_n"].to_numpy(np.int64)
-        return out
+    def _one_scan(self, on: list[str]) -> pd.DataFrame:
+        """One pass over the interactions, three aggregates (grouping sets): the (group, content) sums
+        (_set 0), the (group, user) pairs for distinct users (_set 1), the (group, month) sums (_set 2)."""
+        s, ia = self.spec, self.ia
+        group_cols = ["t._gid AS _gid"] if on == ["_gid"] else [f"{g.rsplit(' AS ', 1)[0]} AS {k}"
+                                                                for g, k in zip(self.group_exprs("t"), on)]
+        cols = [*group_cols, f"CAST({self.col(ia, s.content_col)} AS {self.d.text}) AS _content",
+                ("t._uid IS NULL" if self.event_level else "FALSE") + " AS _lost",
+                f"{self.primary(ia)} AS _p", *(f"{self.num(self.col(ia, c))} AS _x{k}"
+                                               for k, c in enumerate(s.extra_count_cols))]
+        sets = [f"({', '.join([*on, '_content', '_lost'])})"]
+        if self.event_level:
+            cols.append(f"CAST(i.{self.d.q(s.user_col)} AS {self.d.text}) AS _u")
+            sets.append(f"({', '.join([*on, '_u'])})")
+        if s.event_date_col:
+            cols.append(f"{self.month(ia)} AS _month")
+            sets.append(f"({', '.join([*on, '_month'])})")
+        which = "CASE WHEN GROUPING(_content) = 0 THEN 0 " + \
+            ("WHEN GROUPING(_u) = 0 THEN 1 " if self.event_level else "") + "ELSE 2 END AS _set"
+        extras = "".join(f", sum(_x{k}) AS _x{k}" for k in range(len(s.extra_count_cols)))
+        picked = [*on, "_content", "_lost", *(["_u"] if self.event_level else []),
+                  *(["_month"] if s.event_date_col else [])]
+        return self._run(f"SELECT {', '.join(picked)}, {which}, count(*) AS _rows, sum(_p) AS _v{extras} "
+                         f"FROM (SELECT {', '.join(cols)} FROM {self.rows_from()}) r "
+                         f"GROUP BY GROUPING SETS ({', '.join(sets)})")
 
-    def _trend(self, groups: pd.DataFrame) -> tuple[list[str], np.ndarray]:
-        keys, ia = self.gkeys, self.ia
-        where = "WHERE t._uid IS NOT NULL" if self.event_level else ""
-        frame = self._run(
-            f"SELECT {', '.join(self.group_exprs('t'))}, {self.month(ia)} AS _month, sum({self.primary(ia)}) AS _v "
-            f"FROM {self.rows_from()} {where} GROUP BY {', '.join([*keys, '_month'])}"
-        ).merge(groups[[*keys, "_code"]], on=keys)
+    def _trend(self, per_month: pd.DataFrame, groups: pd.DataFrame, on: list[str]) -> tuple[list[str], np.ndarray]:
+        if on == ["_gid"]:  # rows of users missing from the users table have no group
+            frame = per_month[per_month["_gid"].notna()]
+            frame = frame.assign(_code=frame["_gid"].to_numpy(np.int64))
+        else:
+            frame = per_month.merge(groups[[*on, "_code"]], on=on)
         months = sorted(set(frame["_month"].astype(str)))
         out = np.zeros((len(groups), len(months)))
-        np.add.at(out, (frame["_code"].to_numpy(), pd.Index(months).get_indexer(frame["_month"].astype(str))),
+        np.add.at(out, (frame["_code"].to_numpy(np.int64), pd.Index(months).get_indexer(frame["_month"].astype(str))),
                   frame["_v"].to_numpy(np.float64))
         return months, out
