@@ -262,3 +262,21 @@ def test_a_missing_package_names_the_extra(files, monkeypatch):
     monkeypatch.setitem(sys.modules, "duckdb", None)  # import duckdb now raises ImportError
     with pytest.raises(InputError, match=r"pip install 'data-personas\[duckdb\]'"):
         load(spec_of(files), EngineOptions(engine="duckdb"))
+
+
+def test_a_bad_memory_limit_is_one_line(files):
+    with pytest.raises(InputError, match="--memory-limit 'lots': expected a size such as 2GB or 500MB"):
+        load(spec_of(files), EngineOptions(engine="duckdb", memory_limit="lots"))
+
+
+def test_cli_says_which_engine_it_used(files, tmp_path, capsys, monkeypatch):
+    from cli.main import main
+    from conftest import HASH_EMBEDDINGS
+
+    monkeypatch.setenv("PERSONAS_EMBEDDING_MODEL", HASH_EMBEDDINGS)
+    code = main(["--home", str(tmp_path / "home"), "generate", "--interactions", str(files / "parts"),
+                 "--users", str(files / "users.parquet"), "--group-by", "age,gender,country", "--bins",
+                 "age=18,25,35,45,55", "--content-col", "item_id", "--count-col", "views", "-k", "3",
+                 "--engine", "duckdb", "--memory-limit", "500MB", "--no-progress"])
+    assert code == 0
+    assert "note: aggregated by the duckdb engine (chosen)" in capsys.readouterr().out
