@@ -323,7 +323,8 @@ def finish(spec: InputSpec, agg: Aggregate, engine_note: str) -> AudienceData:
     c_keep = np.flatnonzero(np.bincount(matrix.indices, minlength=n_content) > 0)
     if len(g_keep) < n_groups or len(c_keep) < n_content:
         dropped = (n_groups - len(g_keep), n_content - len(c_keep))
-        notes.insert(len(agg.notes), f"left out {dropped[0]} groups and {dropped[1]} content items with zero interactions")
+        dropped_note = f"left out {dropped[0]} groups and {dropped[1]} content items with zero interactions"
+        notes.insert(len(agg.notes), dropped_note)
         matrix = matrix[g_keep][:, c_keep].tocsr()
     if matrix.shape[0] < 2:
         raise InputError(

@@ -69,7 +69,8 @@ def _import(module: str, extra: str | None, package: str | None):
         try:
             importlib.import_module(package)
         except ImportError:
-            raise InputError(f"the {package} engine needs the {package!r} package: pip install 'data-personas[{extra}]' "
+            raise InputError(f"the {package} engine needs the {package!r} package: "
+                             f"pip install 'data-personas[{extra}]' "
                              "(or choose --engine pandas)") from None
     return importlib.import_module(module)
 

@@ -108,10 +108,12 @@ class DuckDBEngine:
             try:
                 return SqlAggregation(spec, DUCKDB, lambda q: _frame(con, q), self.name).run()
             except duckdb.OutOfMemoryException as exc:
-                raise InputError(f"the duckdb engine ran out of memory under --memory-limit "
-                                 f"{self.options.memory_limit or default_memory_limit()} ({str(exc).splitlines()[0][:120]});"
-                                 " raise the limit or free disk space for spilling") from None
+                limit = self.options.memory_limit or default_memory_limit()
+                raise InputError(f"the duckdb engine ran out of memory under --memory-limit {limit} "
+                                 f"({str(exc).splitlines()[0][:120]}); raise the limit or free disk space for "
+                                 "spilling") from None
             except duckdb.Error as exc:
-                raise InputError(f"the duckdb engine could not read the input ({str(exc).splitlines()[0][:160]})") from None
+                first = str(exc).splitlines()[0][:160]
+                raise InputError(f"the duckdb engine could not read the input ({first})") from None
         finally:
             con.close()

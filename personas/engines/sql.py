@@ -254,7 +254,8 @@ class SqlAggregation:
             matrix=matrix, groups=frame.astype(str), content_ids=content_ids, extra_totals=extra_totals,
             group_users=group_users,
             value_median={c: groups[f"_m{s.group_by.index(c)}"].to_numpy(np.float64) for c in binned},
-            bin_ranges=self._bin_ranges(binned, "users" if self.event_level else "inter"), trend=trend, notes=notes, engine=self.engine,
+            bin_ranges=self._bin_ranges(binned, "users" if self.event_level else "inter"), trend=trend, notes=notes,
+            engine=self.engine,
         )
 
     def _labels(self, col: str, values: pd.Series) -> np.ndarray:
