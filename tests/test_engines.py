@@ -280,3 +280,12 @@ def test_cli_says_which_engine_it_used(files, tmp_path, capsys, monkeypatch):
                  "--engine", "duckdb", "--memory-limit", "500MB", "--no-progress"])
     assert code == 0
     assert "note: aggregated by the duckdb engine (chosen)" in capsys.readouterr().out
+
+
+def test_auto_falls_back_to_memory_without_duckdb(files, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(engine_base, "AUTO_IN_MEMORY_BYTES", 1000)
+    monkeypatch.setitem(sys.modules, "duckdb", None)
+    name, why = choose_engine(spec_of(files, "parquet"), EngineOptions())
+    assert name == "pandas" and "pip install 'data-personas[duckdb]'" in why

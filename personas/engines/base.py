@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import importlib
+import importlib.util
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,7 +131,8 @@ def choose_engine(spec: InputSpec, options: EngineOptions) -> tuple[str, str]:
     """The engine to use and why (a few words for the run's note).
 
     The auto rule: a remote URI (hdfs://, s3a://, ...) -> spark; a frame -> pandas; files (one, a folder or a
-    glob) of at most AUTO_IN_MEMORY_BYTES -> pandas; larger -> duckdb."""
+    glob) of at most AUTO_IN_MEMORY_BYTES -> pandas; larger -> duckdb (pandas, saying so, when duckdb is not
+    installed)."""
     if options.engine != "auto":
         return options.engine, "chosen"
     src = spec.interactions
@@ -142,7 +144,16 @@ def choose_engine(spec: InputSpec, options: EngineOptions) -> tuple[str, str]:
     mb = size / 1e6
     if size <= AUTO_IN_MEMORY_BYTES:
         return "pandas", f"auto: {mb:,.0f} MB of input"
+    if not _installed("duckdb"):  # auto never fails for a missing extra: it says so instead
+        return "pandas", f"auto: {mb:,.0f} MB of input; pip install 'data-personas[duckdb]' to aggregate it out of core"
     return "duckdb", f"auto: {mb:,.0f} MB of input, above {AUTO_IN_MEMORY_BYTES // 2**20} MB"
+
+
+def _installed(package: str) -> bool:
+    try:
+        return importlib.util.find_spec(package) is not None
+    except (ImportError, ValueError, AttributeError):  # a module set to None in sys.modules, a broken install
+        return False
 
 
 def machine_memory() -> int:
