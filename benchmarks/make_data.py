@@ -14,12 +14,14 @@ probabilities that depend on the user's age bracket, gender, occupation and coun
 to one taste. An interaction picks a user by heavy-tailed activity (log-normal weights), then an item
 of the user's taste with probability 0.7 (else any item), in both cases by Zipf-like popularity.
 
-Usage: ``python benchmarks/make_data.py [--sizes 100k,1m,10m,wide] [--force]``. Same seed, same files.
+Usage: ``python benchmarks/make_data.py [--sizes 100k,1m,10m,wide,100m] [--data DIR] [--force]``; ``interactions_100m``
+(100M rows, Parquet only, about 3 GB) is for benchmarks/scale_engines.py and never made by default. Same seed, same files.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 
@@ -33,7 +35,8 @@ SEED = 20240601
 N_USERS = 500_000
 N_ITEMS = 20_000
 N_ITEMS_WIDE = 200_000
-SIZES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000, "wide": 10_000_000}
+SIZES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000, "wide": 10_000_000, "100m": 100_000_000}
+PARQUET_ONLY = {"100m"}  # about 3 GB of Parquet; its CSV (another 2.4 GB) is not written
 CHUNK = 1_000_000
 OWN_TASTE = 0.7
 
@@ -140,8 +143,9 @@ def _interactions(
     user_cum = np.cumsum(user_p)
     user_cum /= user_cum[-1]
     opts = pacsv.WriteOptions(quoting_style="none")
+    csv_path = os.devnull if stem.removeprefix("interactions_") in PARQUET_ONLY else DATA / f"{stem}.csv"
     with pq.ParquetWriter(DATA / f"{stem}.parquet", schema) as pw, \
-            pacsv.CSVWriter(DATA / f"{stem}.csv", schema, write_options=opts) as cw:
+            pacsv.CSVWriter(csv_path, schema, write_options=opts) as cw:
         for start in range(0, n_rows, CHUNK):
             size = min(CHUNK, n_rows - start)
             rng = np.random.default_rng([seed, start // CHUNK])
@@ -157,10 +161,14 @@ def _interactions(
 
 
 def main(argv: list[str] | None = None) -> None:
+    global DATA
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default=",".join(SIZES), help="comma-separated subset of 100k,1m,10m,wide")
+    parser.add_argument("--sizes", default=",".join(s for s in SIZES if s not in PARQUET_ONLY), help="comma-separated subset of 100k,1m,10m,wide,100m (default: all but 100m)")
     parser.add_argument("--force", action="store_true", help="rewrite files that exist")
+    parser.add_argument("--data", type=Path, default=DATA, help="folder to write into (100m: about 3 GB; keep it "
+                        "outside the repository, e.g. under /tmp)")
     args = parser.parse_args(argv)
+    DATA = args.data
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     DATA.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
@@ -173,7 +181,8 @@ def main(argv: list[str] | None = None) -> None:
         _write(content, "content")
     for size in sizes:
         stem = f"interactions_{size}"
-        if not args.force and (DATA / f"{stem}.parquet").exists() and (DATA / f"{stem}.csv").exists():
+        csv_done = size in PARQUET_ONLY or (DATA / f"{stem}.csv").exists()
+        if not args.force and (DATA / f"{stem}.parquet").exists() and csv_done:
             print(f"{stem}: exists (use --force to rewrite)")
             continue
         t1 = time.perf_counter()
@@ -185,7 +194,7 @@ def main(argv: list[str] | None = None) -> None:
             item_ids, sampler = content.column("item_id").combine_chunks(), _ItemSampler(item_taste, item_pop)
         _interactions(stem, SIZES[size], SEED + 7 + list(SIZES).index(size),
                       users.column("user_id").combine_chunks(), user_taste, user_p, item_ids, sampler)
-        mb = sum((DATA / f"{stem}.{ext}").stat().st_size for ext in ("parquet", "csv")) / 1e6
+        mb = sum(p.stat().st_size for p in (DATA / f"{stem}.parquet", DATA / f"{stem}.csv") if p.exists()) / 1e6
         print(f"{stem}: {SIZES[size]:,} rows, {mb:.0f} MB (Parquet + CSV) in {time.perf_counter() - t1:.1f} s")
     print(f"done in {time.perf_counter() - t0:.1f} s -> {DATA}")
 

@@ -31,6 +31,12 @@ def store_of(settings: Settings) -> ChromaSetStore:
     return store
 
 
+def input_path(text: str) -> Path | str:
+    """``--interactions``: a local path (file, folder, glob) or, for the spark engine, a URI such as
+    s3a://bucket/events/ (kept as text: a Path would fold its '//')."""
+    return text if "://" in text else Path(text)
+
+
 def roles_of(args: argparse.Namespace) -> dict[str, str | None]:
     return {"gender": args.gender_col, "age": args.age_col, "country": args.country_col}
 

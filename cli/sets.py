@@ -13,7 +13,7 @@ from personas.sets import parse_set_ref
 from usecases.inputs import name_list, parse_k, set_name_for
 from usecases.progress import stderr_progress
 
-from .common import check_out_file, check_out_folder, file_spec, roles_of, store_of
+from .common import check_out_file, check_out_folder, file_spec, input_path, roles_of, store_of
 from .dynamic import add_window_args, generate_windows
 from .surveys import SURVEY_DATASETS, add_survey_args, generate_survey
 from .dynamic import cmd_demo_drift_data as _demo_drift_data
@@ -31,7 +31,8 @@ def add_parsers(sub: Any) -> None:
     src.add_argument("--dataset", help="a built-in real dataset: movielens-100k, or the surveys gss-2018, ess9-gb")
     src.add_argument("--survey", type=Path, help="survey responses (CSV/Parquet): one row per respondent; "
                      "with --items, --demographics, optional --codebook (docs/surveys.md)")
-    src.add_argument("--interactions", type=Path, help="CSV/Parquet of interactions (aggregated or event-level)")
+    src.add_argument("--interactions", type=input_path, help="CSV/Parquet of interactions (aggregated or event-level): "
+                     "a file, a folder or a glob of files ('events/*.parquet'); with --engine spark also a URI")
     gen.add_argument("--users", type=Path, help="users table (event-level data): user id + group columns")
     gen.add_argument("--content", type=Path, help="content metadata: id, title, topics, date")
     gen.add_argument("--comments", type=Path, help="comments: content id, text, optional group columns")
@@ -58,6 +59,10 @@ def add_parsers(sub: Any) -> None:
     gen.add_argument("--name", help="persona set name (default: from the data)")
     gen.add_argument("--no-progress", action="store_true", help="no progress bars")
     add_survey_args(gen)  # --codebook, --items, --demographics, --method, --weight-col, --text-col
+    gen.add_argument("--engine", choices=("auto", "pandas", "duckdb", "spark"), help="what aggregates the data: "
+                     "pandas (in memory), duckdb (out of core), spark (a cluster); default auto, by input size")
+    gen.add_argument("--memory-limit", help="the duckdb engine's memory limit, such as 4GB (default: half the RAM)")
+    gen.add_argument("--spark-master", help="the spark engine's master: local[2] (default), spark://host:7077, yarn")
     add_window_args(gen)  # --window, --since, --until, --half-life (cli/dynamic.py)
 
     lst = sub.add_parser("list", help="personas of the active set (or --set), or all sets with --sets")
@@ -92,13 +97,17 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
     if args.survey or args.dataset in SURVEY_DATASETS:
         return generate_survey(args, settings)
     builtin = bool(args.demo or args.dataset)
+    chosen = {k: v for k, v in (("engine", args.engine), ("memory_limit", args.memory_limit),
+                                ("spark_master", args.spark_master)) if v}
+    if chosen:  # the flags override the settings' generation section for this run
+        settings = settings.model_copy(update={"generation": settings.generation.model_copy(update=chosen)})
     if builtin:
         spec, default_name = source_spec(args.demo, args.dataset)
     else:
         missing = [o for o, v in (("--group-by", args.group_by), ("--content-col", args.content_col)) if not v]
         if missing:
             raise InputError(f"--interactions needs {' and '.join(missing)}; see `personas generate --help`")
-        spec = file_spec(args, args.interactions, name_list(args.group_by), f"files: {args.interactions.name}")
+        spec = file_spec(args, args.interactions, name_list(args.group_by), f"files: {Path(str(args.interactions)).name}")
         default_name = set_name_for(args.interactions, fallback="set")
     name = check_set_name(args.name or default_name)
     request = SetRequest(

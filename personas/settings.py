@@ -50,3 +50,23 @@ class GenerationSettings(SettingsSection):
         description="The k of the sets whose persona groups the consistency metric compares (one more NMF fit "
         "for each k other than the set's own; docs/reports.md). Empty: consistency is not measured.",
     )
+    engine: Literal["auto", "pandas", "duckdb", "spark"] = Field(
+        "auto",
+        description="Which engine aggregates the input into the groups x content matrix: pandas (in memory), "
+        "duckdb (out of core, under memory_limit), spark (a local session or a cluster, spark_master); auto: "
+        "pandas for data in memory and files up to 256 MB, duckdb above, spark for hdfs:// or s3a:// URIs. "
+        "See docs/generation.md, 'Engines'.",
+    )
+    memory_limit: str | None = Field(
+        None, description="DuckDB's memory limit ('4GB', '500MB'); beyond it DuckDB spills to a temporary folder. "
+        "Empty: half of the machine's memory.",
+    )
+    spark_master: str = Field(
+        "local[2]", description="The Spark master of the spark engine: local[N], spark://host:7077, yarn, k8s://... "
+        "(a session spark-submit started is used as it is).",
+    )
+
+    def engine_options(self):  # -> personas.engines.EngineOptions (imported here: settings import nothing heavy)
+        from .engines import EngineOptions
+
+        return EngineOptions(engine=self.engine, memory_limit=self.memory_limit, spark_master=self.spark_master)

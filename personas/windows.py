@@ -29,6 +29,7 @@ import pyarrow as pa
 import scipy.sparse as sp
 
 from .data import AudienceData, InputSpec, count_values, load
+from .engines import EngineOptions
 from .errors import InputError
 from .tables import column_names, read_columns
 
@@ -196,13 +197,14 @@ def _weighted_spec(spec: InputSpec, frame: pd.DataFrame, label: str, half_life: 
                    source=f"{source}, recency-weighted (half-life {half_life})")
 
 
-def load_window(w: Window) -> tuple[AudienceData, sp.csr_matrix | None]:
+def load_window(w: Window, engine: EngineOptions | None = None) -> tuple[AudienceData, sp.csr_matrix | None]:
     """The window's data (counts as in the data) and, with a half-life, the recency-weighted matrix aligned
-    with its rows and columns: pass it to generation as ``GenerateOptions.nmf_matrix``."""
-    data = load(w.spec)
+    with its rows and columns: pass it to generation as ``GenerateOptions.nmf_matrix``. ``engine``: which
+    engine aggregates the window's rows (personas/engines; default auto)."""
+    data = load(w.spec, engine)
     if w.weighted is None:
         return data, None
-    return data, align_matrix(load(w.weighted), data)
+    return data, align_matrix(load(w.weighted, engine), data)
 
 
 def align_matrix(weighted: AudienceData, data: AudienceData) -> sp.csr_matrix:

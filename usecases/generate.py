@@ -64,7 +64,7 @@ def generate_set(
 
     name = check_set_name(request.name)
     tick = progress("reading data", None)
-    data = load(spec)
+    data = load(spec, generation.engine_options())
     tick(1)
     store = open_store()
     with (claims or VersionClaims()).claim(store, name) as version:

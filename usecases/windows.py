@@ -93,7 +93,7 @@ def generate_windows(
             short.append(f"{label} ({w.rows} rows, fewer than {MIN_ROWS_PER_PERSONA} per persona)")
             continue
         try:
-            data, weighted = load_window(w)
+            data, weighted = load_window(w, generation.engine_options())
             if k is not None:
                 check_k(k, data)
         except InputError as exc:
