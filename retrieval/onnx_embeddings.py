@@ -83,6 +83,7 @@ def _export_fp32(model_path: Path, target: Path) -> None:
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
     model = AutoModel.from_pretrained(str(model_path), local_files_only=True).eval()
 
     class Hidden(torch.nn.Module):  # the transformer's last hidden state; pooling stays outside the graph
