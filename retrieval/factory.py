@@ -16,8 +16,9 @@ from .store import ChromaSetStore, StoreConfig, connect
 
 # MODULE:FACTORY, e.g. retrieval.embeddings:HashEmbeddings (a folder path holds a separator or no colon)
 _FACTORY = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
-# What `auto` picks: the fastest backend whose recall@5 stays within a point of torch's (docs/store.md)
-AUTO_BACKEND = "onnx-int8"
+# What `auto` picks: ONNX fp32 gives torch's vectors; int8 kept hybrid recall@5 but cost vector-only recall@5 up
+# to 3.2 points (docs/store.md), and the chat's nearest-neighbour readers learn from these vectors
+AUTO_BACKEND = "onnx"
 
 
 @lru_cache(maxsize=8)

@@ -45,8 +45,8 @@ class EmbeddingSettings(SettingsSection):
         "auto",
         alias="embedding_backend",
         description="What runs a sentence-transformers model: torch, ONNX Runtime (onnx: the same vectors; "
-        "onnx-int8: weights quantised to int8, faster) or auto: onnx-int8 when the onnx extra is installed, torch "
-        "otherwise or when the export fails. The ONNX file is exported from the local weights once and cached "
+        "onnx-int8: weights quantised to int8, faster, vectors a little apart) or auto: onnx when the onnx extra "
+        "is installed, torch otherwise or when the export fails. The ONNX file is exported from the local weights once and cached "
         "(docs/store.md).",
     )
     batch_size: int = Field(64, ge=1, alias="embedding_batch_size", description="Texts embedded per batch.")
