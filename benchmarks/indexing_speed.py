@@ -90,11 +90,11 @@ def base_env(export_dir: Path) -> dict[str, str]:
     return env
 
 
-def first_start(export_dir: Path) -> list[Timing]:
+def first_start(export_dir: Path, app: bool) -> list[Timing]:
     env = base_env(export_dir)
     in_process(STEPS["open the ONNX int8 model (export cached)"], env)  # make sure the export exists
     rows = [Timing(label, in_process(code, env), load_avg()) for label, code in STEPS.items()]
-    for label, cached in (("first app start, empty home, export cached", True),
+    for label, cached in () if not app else (("first app start, empty home, export cached", True),
                           ("first app start, empty home, nothing cached (export included)", False)):
         with tempfile.TemporaryDirectory() as home:
             run_env = {**env, "PERSONAS_HOME": home}
@@ -201,11 +201,14 @@ def main() -> None:
     ap.add_argument("--large", type=int, default=10_000, help="facts in the large run")
     ap.add_argument("--backends", default=",".join(BACKENDS))
     ap.add_argument("--skip-start", action="store_true", help="skip (a), the first-start steps")
+    ap.add_argument("--no-app-start", action="store_true", help="in (a), only the steps, not whole app starts")
+    ap.add_argument("--no-end-to-end", action="store_true", help="skip (c)")
+    ap.add_argument("--export-dir", type=Path, help="reuse the exports in this folder (default: a new one)")
     ap.add_argument("--out", type=Path, default=RESULTS / "indexing_speed.md")
     args = ap.parse_args()
-    export_dir = Path(tempfile.mkdtemp(prefix="indexing-speed-export-"))
-    lines = ["# Indexing speed", "", f"`python benchmarks/indexing_speed.py --large {args.large} --backends "
-             f"{args.backends}`; {os.cpu_count()} cores, load average at the start {load_avg()}.", ""]
+    export_dir = args.export_dir or Path(tempfile.mkdtemp(prefix="indexing-speed-export-"))
+    lines = ["# Indexing speed", "", f"`python benchmarks/indexing_speed.py {' '.join(sys.argv[1:])}`; "
+             f"{os.cpu_count()} cores, load average at the start {load_avg()}.", ""]
     t0 = time.perf_counter()
     from retrieval.onnx_embeddings import OnnxEmbeddings
 
@@ -215,12 +218,13 @@ def main() -> None:
         lines.append(f"- export to ONNX{' int8' if int8 else ''} (once, cached): {e.export.seconds:.1f} s")
     print(f"exports {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     if not args.skip_start:
-        lines += ["", "## (a) First start, each step in a new process", ""] + table(first_start(export_dir))
+        lines += ["", "## (a) First start, each step in a new process", ""] + table(first_start(export_dir, not args.no_app_start))
     demo, ml = fact_texts()
     large = (ml * (args.large // len(ml) + 1))[:args.large]
     lines += ["", "## (b) The model alone, per backend", ""] + table(model_rates(demo, large,
                                                                               args.backends.split(","), export_dir))
-    lines += ["", "## (c) End to end", ""] + table([end_to_end(export_dir)])
+    if not args.no_end_to_end:
+        lines += ["", "## (c) End to end", ""] + table([end_to_end(export_dir)])
     est, _ = physical(demo)
     lines += ["", "## (d) Physical estimate (2 cores)", ""] + est
     text = "\n".join(lines) + "\n"

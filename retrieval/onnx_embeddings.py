@@ -108,7 +108,11 @@ def _export_fp32(model_path: Path, target: Path) -> None:
 def _quantise(source: Path, target: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8)
+    logging.disable(logging.WARNING)  # its advice to pre-process is for static quantisation, not this
+    try:
+        quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8)
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 def export_model(model_path: Path, cache_dir: Path, int8: bool = False) -> ExportResult:
@@ -139,7 +143,8 @@ def export_model(model_path: Path, cache_dir: Path, int8: bool = False) -> Expor
     finally:
         tmp.unlink(missing_ok=True)
     seconds = time.perf_counter() - t0
-    log.info("exported the embedding model to %s in %.1f s (once; reused from now on)", target, seconds)
+    # Said (the default handler shows warnings on stderr): a one-time wait of seconds deserves a line.
+    log.warning("exported the embedding model to ONNX in %.1f s, once: %s is reused from now on", seconds, target)
     return ExportResult(target, True, seconds)
 
 
