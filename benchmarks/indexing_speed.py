@@ -218,7 +218,8 @@ def main() -> None:
         lines.append(f"- export to ONNX{' int8' if int8 else ''} (once, cached): {e.export.seconds:.1f} s")
     print(f"exports {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     if not args.skip_start:
-        lines += ["", "## (a) First start, each step in a new process", ""] + table(first_start(export_dir, not args.no_app_start))
+        steps = first_start(export_dir, not args.no_app_start)
+        lines += ["", "## (a) First start, each step in a new process", ""] + table(steps)
     demo, ml = fact_texts()
     large = (ml * (args.large // len(ml) + 1))[:args.large]
     lines += ["", "## (b) The model alone, per backend", ""] + table(model_rates(demo, large,

@@ -40,7 +40,8 @@ def torch_vectors() -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def export_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def export_dir() -> Path:
+    # the session's shared export folder (conftest), so this module exports once like the rest of the run
     return Path(os.environ["PERSONAS_EMBEDDING_EXPORT_DIR"])
 
 
