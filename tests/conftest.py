@@ -24,6 +24,14 @@ class CliResult:
     err: str
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _shared_model_export(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Every test home shares one ONNX export of the embedding model (exporting takes seconds; once a run)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PERSONAS_EMBEDDING_EXPORT_DIR", str(tmp_path_factory.mktemp("embedding-models")))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _plumbing_embeddings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Persona generation tests are about generation, not meaning: a hashing embedding keeps them fast.
