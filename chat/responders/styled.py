@@ -34,6 +34,8 @@ _QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”")
 _CAPITAL = re.compile(r"\b[A-Z][\w'&-]*(?:\s+[A-Z][\w'&-]*)*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\]\s+)$")
 
+# Small models go on to write another "Rewritten answer:" or a second version after a blank line.
+STOP = ("Rewritten answer", "\n\n")
 REWRITE_SYSTEM = """You rewrite a persona's answer so that it sounds natural and warm, in the first person.
 Rules: keep every number exactly as written, keep every name and every quoted title, keep each citation \
 like [1] right after the sentence it belongs to, add no new facts, and keep it about as long."""
@@ -149,7 +151,7 @@ def llm_rewriter(chat_model: Any, explain: Callable[[BaseException], str]) -> Re
 
     def rewrite(grounded: str, request: ResponderRequest) -> str:
         try:
-            return str(chat_model.invoke(rewrite_messages(grounded, request)).text)
+            return str(chat_model.invoke(rewrite_messages(grounded, request), stop=list(STOP)).text)
         except Exception as exc:  # every client failure becomes one clear line
             raise ResponderError(explain(exc)) from exc
 
