@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import platform
 import sys
 import tempfile
@@ -52,6 +53,10 @@ def fmt(x: float | None, digits: int = 2) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=30)
+    ap.add_argument("--max-tokens", type=int, default=160, help="llm_max_tokens of the raw and the rewriting model")
+    ap.add_argument("--responders", default=",".join(RESPONDERS),
+                    help="which to run now (comma-separated); the others' rows are kept from earlier runs with "
+                         "the same --limit, so two processes can run two responders side by side")
     args = ap.parse_args()
 
     from eval.runner import run_evaluation
@@ -63,44 +68,62 @@ def main() -> int:
     from usecases.store import open_store
 
     home = Path(tempfile.mkdtemp(prefix="styled-"))
-    settings = Settings(home=home)
+    settings = Settings(home=home, llm_max_tokens=args.max_tokens)
     pset = generate(load(demo_spec()), settings.generation, GenerateOptions(name="demo", version=1, k=10, seed=0))
     store = open_store(settings)
     store.save(pset)
     service = Recording(open_chat(settings, store))
-    rows, kept, reasons = [], 0, collections.Counter()
-    for name in RESPONDERS:
+    store_file = RESULTS / "styled_comparison.json"
+    saved = json.loads(store_file.read_text()) if store_file.exists() else {}
+    if saved.get("limit") != args.limit or saved.get("max_tokens") != args.max_tokens:
+        saved = {"limit": args.limit, "max_tokens": args.max_tokens, "rows": {}}
+    for name in [r.strip() for r in args.responders.split(",") if r.strip()]:
         before = len(service.answers)
         run = run_evaluation(service, store, set_name="demo", responder=name, limit=args.limit)
         s = run.summary.to_json()
-        rows.append((name, len(run.results), s))
+        row: dict[str, Any] = {"n": len(run.results), "summary": s}
         print(name, {k: s.get(k) for k in ("faithfulness", "faithful_share", "correctness", "relevance",
                                             "latency_p50_ms", "latency_p95_ms")}, flush=True)
         if name == "styled":
             styled = [a.style for a in service.answers[before + 1:] if a.style is not None]  # +1: the warm-up
-            kept = sum(1 for st in styled if st.shown == "rewrite")
+            kept, reasons = sum(1 for st in styled if st.shown == "rewrite"), collections.Counter[str]()
             for st in styled:
                 if st.shown == "grounded":
                     reasons[st.reason.split(" (")[0].split(" lost ")[0]] += 1
-            n_styled = len(styled)
+            row.update(kept=kept, styled=len(styled), reasons=dict(reasons.most_common()))
+        saved = json.loads(store_file.read_text()) if store_file.exists() else saved  # the other process's rows
+        saved.setdefault("rows", {})[name] = row
+        saved.update(limit=args.limit, max_tokens=args.max_tokens)
+        RESULTS.mkdir(exist_ok=True)
+        store_file.write_text(json.dumps(saved, indent=1))
+    write_markdown(saved)
+    return 0
+
+
+def write_markdown(saved: dict[str, Any]) -> None:
+    rows = [(name, saved["rows"][name]) for name in RESPONDERS if name in saved["rows"]]
+    limit, max_tokens = saved["limit"], saved["max_tokens"]
     lines = [
         "# Styled mode against raw LLM answers (SmolLM2-135M-Instruct through llama.cpp)", "",
-        f"`python benchmarks/styled_comparison.py --limit {args.limit}`: the demo set's generated questions (the "
-        f"first {args.limit}, as `personas eval run --limit` takes them), gate `annotate`, real embedding model, "
+        f"`python benchmarks/styled_comparison.py --limit {limit} --max-tokens {max_tokens}`: the demo set's "
+        f"generated questions (the first {limit}, as `personas eval run --limit` takes them), gate `annotate`, real "
+        f"embedding model, at most {max_tokens} tokens per answer or rewrite, "
         f"{platform.machine()}, on a loaded machine (2 cores shared with other jobs): latencies are upper bounds.", "",
         "| responder | questions | faithfulness mean / share faithful | correct | relevance | latency p50 / p95 |",
         "|---|---|---|---|---|---|",
     ]
-    for name, n, s in rows:
-        lines.append(f"| {name} | {n} | {fmt(s.get('faithfulness'))} / {fmt(s.get('faithful_share'))} | "
+    for name, row in rows:
+        s = row["summary"]
+        lines.append(f"| {name} | {row['n']} | {fmt(s.get('faithfulness'))} / {fmt(s.get('faithful_share'))} | "
                      f"{fmt(s.get('correctness'))} | {fmt(s.get('relevance'))} | "
                      f"{fmt((s.get('latency_p50_ms') or 0) / 1000, 1)} / {fmt((s.get('latency_p95_ms') or 0) / 1000, 1)} s |")
-    lines += ["", f"Styled turns where the rewrite was kept: {kept} of {n_styled}. Why the others showed the grounded "
-              "answer: " + "; ".join(f"{r} ({c})" for r, c in reasons.most_common()) + ".", ""]
-    RESULTS.mkdir(exist_ok=True)
+    styled = saved["rows"].get("styled")
+    if styled:
+        lines += ["", f"Styled turns where the rewrite was kept: {styled['kept']} of {styled['styled']}. Why the "
+                  "others showed the grounded answer: " + "; ".join(f"{r} ({c})" for r, c in styled["reasons"].items())
+                  + ".", ""]
     (RESULTS / "styled_comparison.md").write_text("\n".join(lines))
     print("\n".join(lines))
-    return 0
 
 
 if __name__ == "__main__":

@@ -60,6 +60,9 @@ def test_claim_tokens_are_the_numbers_titles_and_names_of_an_answer() -> None:
     assert lost(text, text) == ()
     changed = text.replace("6.9%", "7%").replace(" [3]", "").replace("Tech Reviews", "tech") + " [9]"
     assert lost(text, changed) == ("6.9%", "Tech Reviews", "[3]", "[9] (not in the grounded answer)")
+    real = text.replace("I'm Ada Lovelace,", "I'm a real person, Ada Lovelace,")
+    assert lost(text, real) == ("a claim to be a real person (added)",)
+    assert lost(text, text + " I'm a real fan of it [2].") == ()
 
 
 def test_a_rewrite_that_changes_a_number_falls_back_to_the_grounded_answer(demo) -> None:  # type: ignore[no-untyped-def]

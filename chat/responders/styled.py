@@ -33,6 +33,12 @@ _NUMBER = re.compile(r"\$?\d(?:[\d,.:\-]*\d)?(?:%|x\b)?")
 _QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”")
 _CAPITAL = re.compile(r"\b[A-Z][\w'&-]*(?:\s+[A-Z][\w'&-]*)*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\]\s+)$")
+# What a rewrite may not add, whatever the checker reads: the persona claiming to be a real individual.
+_ADDED_CLAIMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("a claim to be a real person (added)",
+     re.compile(r"\bI(?:'m| am)\s+(?:a\s+|an\s+)?(?:real|actual)\s+(?:person|individual|human)|\bI(?:'m| am) real\b(?!\s+\w)",
+                re.IGNORECASE)),
+)
 
 # Small models go on to write another "Rewritten answer:" or a second version after a blank line.
 STOP = ("Rewritten answer", "\n\n")
@@ -81,11 +87,13 @@ def markers(text: str) -> set[int]:
 
 
 def lost(grounded: str, rewrite: str) -> tuple[str, ...]:
-    """What of the grounded answer the rewrite does not carry: claim tokens, missing or extra citations."""
+    """What of the grounded answer the rewrite does not carry (claim tokens, citations), or adds (citations,
+    a claim to be a real person)."""
     out = [t for t in claim_tokens(grounded) if t not in rewrite]
     want, got = markers(grounded), markers(rewrite)
     out += [f"[{n}]" for n in sorted(want - got)]
     out += [f"[{n}] (not in the grounded answer)" for n in sorted(got - want)]
+    out += [what for what, pattern in _ADDED_CLAIMS if pattern.search(rewrite) and not pattern.search(grounded)]
     return tuple(out)
 
 
@@ -137,7 +145,7 @@ class StyledResponder:
             return "the rewrite was empty", ()
         missing = lost(grounded, rewrite)
         if missing:
-            return f"the rewrite lost {', '.join(missing[:4])}{' ...' if len(missing) > 4 else ''}", missing
+            return f"the rewrite lost or added {', '.join(missing[:4])}{' ...' if len(missing) > 4 else ''}", missing
         result = self.check(rewrite, [f.text for f in request.facts], self.stats(request.persona))
         if not result.faithful:
             bad = [c for c in result.claims if c.label != "supported"]
