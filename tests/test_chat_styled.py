@@ -84,6 +84,9 @@ def test_a_rewrite_that_changes_a_number_falls_back_to_the_grounded_answer(demo)
     assert seen["number"] in answer.style.missing and seen["number"] in answer.style.reason
     assert answer.faithfulness is not None and answer.faithfulness.faithful
     assert answer.to_json()["style"]["shown"] == "grounded"
+    from webapp.views import answer_markdown
+
+    assert "Styled: showing the grounded answer" in answer_markdown(answer)  # the app says so too
 
 
 def test_a_rewrite_that_keeps_every_claim_is_shown(demo) -> None:  # type: ignore[no-untyped-def]
