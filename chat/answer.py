@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from checker import FaithfulnessResult
 
+    from .responders.styled import Styled
+
 GateAction = Literal["passed", "annotated", "fallback", "refused", "unchecked"]
 
 
@@ -48,6 +50,7 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)  # milliseconds: retrieve, respond, first_token, check, total
     error: str | None = None  # what went wrong with the configured responder, if anything
     kind: str = ""  # the kind of question it was read as (chat/kinds.py)
+    style: Styled | None = None  # the styled responder only: rewrite or grounded answer shown, and why
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -68,4 +71,5 @@ class Answer:
             "timings": {k: round(v, 2) for k, v in self.timings.items()},
             "error": self.error,
             "kind": self.kind,
+            "style": None if self.style is None else self.style.to_json(),
         }

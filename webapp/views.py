@@ -202,6 +202,9 @@ def answer_markdown(answer: Any) -> str:
     if answer.gate is not None and answer.gate.note and answer.gate.action != "passed":
         parts.append(f"\n*Gate ({md_text(answer.gate.policy)}): {md_text(answer.gate.action)} — "
                      f"{md_text(answer.gate.note)}*")
+    style = getattr(answer, "style", None)  # the styled responder: which answer is shown, and why
+    if style is not None:
+        parts.append(f"\n*Styled: showing the {md_text(style.shown)} answer — {md_text(style.reason)}*")
     if answer.error:
         parts.append(f"\n*The {md_text(answer.responder or 'configured')} responder failed: {md_text(answer.error)}*")
     bad = [c for c in _claims(answer.faithfulness) if getattr(c, "label", "supported") != "supported"]

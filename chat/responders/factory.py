@@ -130,12 +130,28 @@ def _llamacpp(llm: LLMSettings, streaming: bool) -> Responder:
     return LLMResponder(chat_model, "llamacpp", llm, where=f"the local model {path.name}", streaming=streaming)
 
 
+def _styled(llm: LLMSettings, streaming: bool) -> Responder:
+    """The grounded answer rewritten by the LLM responder ``llm.style_backend`` (chat/responders/styled.py)."""
+    from chat import gate
+    from chat.responders.styled import StyledResponder, llm_rewriter
+
+    backend = make_responder(llm.style_backend, llm, streaming=False)
+    chat_model, explain = getattr(backend, "chat_model", None), getattr(backend, "explain", None)
+    if chat_model is None or explain is None:
+        raise InputError(f"the 'styled' responder needs an LLM backend, not {llm.style_backend!r}: set "
+                         f"PERSONAS_STYLE_BACKEND to llamacpp, openai or ollama")
+    return StyledResponder(llm_rewriter(chat_model, explain), gate.check, gate.persona_stats)
+
+
 REGISTRY: dict[str, Registration] = {
     "grounded": Registration(_grounded, "composed from the facts, no model"),
     "openai": Registration(_openai, "any OpenAI-compatible endpoint", "langchain_openai", "llm"),
     "ollama": Registration(_ollama, "an Ollama server", "langchain_ollama", "llm"),
     "llamacpp": Registration(_llamacpp, "a local GGUF model (llama.cpp)", "llama_cpp", "llamacpp"),
+    # The backend's own registration names its package and extra (llamacpp by default: [llamacpp]).
+    "styled": Registration(_styled, "the grounded answer in an LLM's voice, kept only if every claim survives"),
 }
+STYLE_BACKENDS: tuple[str, ...] = ("llamacpp", "openai", "ollama")
 RESPONDERS: tuple[str, ...] = tuple(REGISTRY)
 
 
