@@ -65,7 +65,7 @@ TABLE: tuple[KindSpec, ...] = (
     _k("content_most", "k_content_most", "the single title with the most views or ratings",
        (("content", 10),), ("content",)),
     _k("would_watch", "k_would_watch", "whether the persona would watch or click something, or want more of a topic",
-       (("topic", 20), ("content", 10)), ("topic", "content")),
+       (("topic", 20), ("content", 10)), ("prediction", "topic", "content")),
     _k("advice", "k_advice", "what to make next for the persona", (("topic", 20),), ("topic",)),
     _k("compare", "k_compare", "how the persona differs from another persona", (("topic", 3), ("audience", 1)),
        ("topic", "audience", "demographics", "profile", "content")),
