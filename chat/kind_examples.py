@@ -209,6 +209,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "has your activity increased?", "are you watching less than you used to?",
         "how does this month compare with earlier ones?", "is the segment on the rise?",
         "show me your history over time", "what's the direction of your activity?", "are your numbers falling?",
+        # "evolve", "develop", "change" wordings, about the persona or one of its topics
+        "how have your tastes evolved since the beginning?", "in what ways did your watching develop as time went on?",
+        "how has your interest in this topic changed over the months?", "tell me how your habits progressed",
+        "what changed in your viewing from start to finish?",
     ),
     "peak": (
         "when were you most active?", "what was your busiest month?",

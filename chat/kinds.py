@@ -123,7 +123,7 @@ RULE_KINDS: tuple[KindSpec, ...] = (
     _k("topic", "k_topic", "one topic the question names", (), ("topic",)),
     _k("topic_pair", "k_topic_pair", "two topics the question names, against each other", (), ("topic",)),
     _k("topic_missing", "k_topic_missing", "a topic the persona's data does not list", (("topic", 3),)),
-    _k("topic_rank", "k_topic_rank", "the n-th topic", (("topic", 10),), ("topic",)),
+    _k("topic_rank", "k_topic_rank", "the n-th topic", (("topic", 20),), ("topic",)),
     _k("content_rank", "k_content_rank", "the n-th title of the top content", (("content", 10), ("topic", 8)),
        ("content",)),
     _k("content_title", "k_content_title", "one title the question names", (("content", 10),), ("content",)),

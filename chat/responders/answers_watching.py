@@ -76,8 +76,8 @@ class WatchingAnswers(Sentences):
     def k_topic_rank(self) -> None:
         wanted = self.intent.rank
         tops = self.ranked("topic")
-        if wanted is not None and wanted < 0 and tops:
-            wanted = max(int(f.v["rank"]) for f in tops)
+        if wanted is not None and wanted < 0 and tops:  # counted from the bottom: -1 the last, -2 above it
+            wanted = max(int(f.v["rank"]) for f in tops) + 1 + wanted
         hit = [f for f in tops if int(f.v.get("rank", 0)) == wanted]
         if hit:
             self.topic(hit[0])
@@ -160,8 +160,8 @@ class WatchingAnswers(Sentences):
     def k_content_rank(self) -> None:
         wanted = self.intent.rank
         items = self.ranked("content")
-        if wanted is not None and wanted < 0 and items:
-            wanted = max(int(f.v["rank"]) for f in items)
+        if wanted is not None and wanted < 0 and items:  # counted from the bottom: -1 the last, -2 above it
+            wanted = max(int(f.v["rank"]) for f in items) + 1 + wanted
         hit = [f for f in items if int(f.v.get("rank", 0)) == wanted]
         if hit:
             self.content(hit[0], self.first_lead if wanted == 1 else None)
