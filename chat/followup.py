@@ -32,6 +32,9 @@ _BOTTOM_WORDS = {-1: "the last", -2: "the second to last", -3: "the third from t
                  -4: "the fourth from the bottom", -5: "the fifth from the bottom"}
 _TOPIC_KINDS = TOPIC_KINDS
 _CONTENT_KINDS = CONTENT_KINDS
+# what the question itself says it asks about ("which title sits at the very end?"), before what the last asked
+_ASKS_CONTENT = re.compile(r"\b(videos?|movies?|films?|titles?|clips?|episodes?|uploads?)\b", re.IGNORECASE)
+_ASKS_TOPIC = re.compile(r"\b(topics?|genres?|categor\w+|subjects?|themes?|interests)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(it|that video|that one|this one|that title|that topic|them)\b", re.IGNORECASE)
 
 
@@ -42,9 +45,11 @@ def resolve(question: str, history: Sequence[Turn]) -> str:
         return _with_subject(q, history)
     last = history[-1]
     rank = ordinal(q) if ref else None
+    if rank is not None and _named_kind(q):
+        return _with_subject(q, history)  # "which title sits at the very end of your list?" stands on its own
     if rank is not None and ref is not None and _asks_more(q, ref):
         # "how many views did the first one get?": the question stays, the reference is made explicit
-        asked = last.kind  # the kind the last turn was read as, so a chain of follow-ups keeps it
+        asked = _named_kind(q) or last.kind  # the last turn's kind, so a chain of follow-ups keeps it
         if asked in _CONTENT_KINDS or (asked not in _TOPIC_KINDS and "content" in last.fact_types):
             what = f"number {rank} of your top content" if rank > 0 else f"{_bottom(rank)} of your top content"
         else:
@@ -53,7 +58,7 @@ def resolve(question: str, history: Sequence[Turn]) -> str:
     if rank is not None:
         # What the last question asked about decides ("What are your top topics?" -> the second topic), even
         # when its answer also cited other kinds of facts; then what the last answer cited.
-        asked = last.kind  # the kind the last turn was read as, so a chain of follow-ups keeps it
+        asked = _named_kind(q) or last.kind  # the last turn's kind, so a chain of follow-ups keeps it
         refers = "topic" if asked in _TOPIC_KINDS else "content" if asked in _CONTENT_KINDS else \
             "content" if "content" in last.fact_types else "topic" if "topic" in last.fact_types else None
         if refers == "content":
@@ -69,6 +74,12 @@ def resolve(question: str, history: Sequence[Turn]) -> str:
                     last.question).strip().rstrip(" ?.!")
         return f"{base} {rest}?"
     return _with_subject(q, history)
+
+
+def _named_kind(question: str) -> str:
+    """'content_top' or 'topics' when the question itself names titles or topics (not both), else ''."""
+    content, topic = bool(_ASKS_CONTENT.search(question)), bool(_ASKS_TOPIC.search(question))
+    return "content_top" if content and not topic else "topics" if topic and not content else ""
 
 
 def _bottom(rank: int) -> str:

@@ -161,6 +161,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "would_watch": (
         "would you watch a video about cooking?", "would a travel vlog catch your eye?",
+        "would you press play on a brand-new clip about woodworking?", "would you open a just-published episode on baking?",
         "are you likely to watch a new comedy special?", "would a gaming stream interest you?",
         "is more science content worth it for your group?", "do you want more drama from us?",
         "would you enjoy a video called 'Ten tips for beginners'?", "would a car review get your attention?",

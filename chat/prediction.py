@@ -22,7 +22,8 @@ from .intents import Intent, plain, title_named, topic_named
 
 FACT_TYPE = "prediction"
 # What a question calls the new item: "a (new) video about X", "a film called X", "a show on X"
-_ABOUT = re.compile(r"\b(?:about|on|called|titled|named|covering|featuring|like)\s+(.+?)\s*[?.!]*$", re.IGNORECASE)
+_ABOUT = re.compile(r"\b(?:about|called|titled|named|covering|featuring)\s+(.+?)\s*[?.!]*$", re.IGNORECASE)
+_ON = re.compile(r"\b(?:on|like)\s+(.+?)\s*[?.!]*$", re.IGNORECASE)  # weaker: "click on" is no subject
 _LEAD = re.compile(r"^(?:a|an|the|some|new|more)\s+", re.IGNORECASE)
 
 
@@ -31,8 +32,10 @@ def item_title(question: str, intent: Intent) -> str:
     else the question itself (its words still carry the topic and the similarity)."""
     if intent.quoted:
         return intent.quoted
-    m = _ABOUT.search(question)
+    m = _ABOUT.search(question) or _ON.search(question)
     text = m.group(1) if m else question
+    # "... about space documentaries, would it appeal to you?": the item ends where the question goes on
+    text = re.split(r",|\s+-\s+|\s+(?:would|will|could|do|does|is|are)\s+(?:it|you|that|they)\b", text, maxsplit=1)[0]
     while _LEAD.match(text):
         text = _LEAD.sub("", text, count=1)
     return text.strip(" ?.!\"'") or question.strip()

@@ -35,7 +35,7 @@ _GUARD = re.compile(
     r"invent(ed)? (a|an|some) \w+|fabricate\w*|fake (number|stat|quote)\w*)\b")
 _GREETING = re.compile(r"^\s*(hi|hello|hey|hiya|good (morning|afternoon|evening)|thanks|thank you|cheers)\b"
                        r"[\s!.,]*(there|a lot|so much|again)?[\s!.,]*$")
-_TOPIC_WORD = re.compile(r"\b(topics?|genres?|categor\w+|subjects?|themes?)\b")
+_TOPIC_WORD = re.compile(r"\b(topics?|genres?|categor\w+|subjects?|themes?|interests)\b")
 # A measure of the data named with a quantity ("likes per view", "how many watch minutes"): its counts
 _QUANTITY = re.compile(r"\b(how many|how much|per|rate|count|number of|total|average|figure)\b")
 _CONTENT_WORD = re.compile(r"\b(videos?|movies?|films?|titles?|items?|uploads?|clips?|episodes?|list|content)\b")
