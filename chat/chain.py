@@ -25,6 +25,7 @@ from .answer import Answer, Citation, ContextFact, GateVerdict
 from .followup import resolve
 from .intents import Intent, plain, topic_named
 from .kinds import route_types, spec
+from .prediction import prediction_fact
 from .responders.base import Responder, ResponderError, ResponderRequest, Turn
 from .understanding import Understanding
 
@@ -99,6 +100,10 @@ class PersonaChain:
                                     routes=route_types(intent.kind)).invoke(resolved)
         facts = [_from_doc(d) for d in docs]
         facts += self._pinned(persona, resolved, intent, mentioned, everyone, {f.id for f in facts})
+        if intent.kind == "would_watch":  # a new title: its predicted interest, computed for this question
+            predicted = prediction_fact(self.hybrid.store, persona, resolved, intent,
+                                        "video" if persona.count_name == "views" else "item")
+            facts += [predicted] if predicted is not None else []
         t1 = time.perf_counter()
         request = ResponderRequest(persona, resolved, facts, tuple(history), tuple(mentioned), everyone, intent)
         timings = {"retrieve": (t1 - t0) * 1000}

@@ -18,12 +18,23 @@ from .responders.base import Turn
 _SHORT = 7  # words: longer questions stand on their own
 _LONGER = 12  # words: ... unless they refer to an earlier item ("how many views did the first one get?")
 _BARE = frozenset(["and", "what", "about", "how", "but", "also", "same", "for", "of", "the", "one", "is", "was",
-                   "which", "who", "tell", "me", "then"])
+                   "which", "who", "tell", "me", "then",
+                   # words that place the item on the list: "what's at the very bottom of your list?"
+                   "what's", "whats", "at", "near", "very", "bottom", "end", "lowest", "your", "list", "ranking",
+                   "sits", "comes", "place", "spot", "position", "item", "entry", "pick", "on"])
 _CONTINUATION = re.compile(r"^\s*(and|what about|how about|and what about|but|also|same for|what of)\b[\s,]*(.*)$", re.IGNORECASE)
-_REFERENCE = re.compile(r"\b(the (first|second|third|fourth|fifth|last|next) one|that one|number \d+|"
-                        r"the (first|second|third|fourth|fifth|last))\b", re.IGNORECASE)
+# places from the bottom first, so "the second-lowest" is not read as "the second"
+_REFERENCE = re.compile(r"\b((the )?(second|third|fourth|fifth)[\s-]*(to[\s-]+last|from[\s-]+the[\s-]+(bottom|end)|"
+                        r"lowest|last)( one)?|(the )?penultimate( one)?|(at|near) the (very )?(bottom|end)|"
+                        r"the (first|second|third|fourth|fifth|last|next|bottom|lowest) one|that one|number \d+|"
+                        r"the (first|second|third|fourth|fifth|last|bottom|lowest))\b", re.IGNORECASE)
+_BOTTOM_WORDS = {-1: "the last", -2: "the second to last", -3: "the third from the bottom",
+                 -4: "the fourth from the bottom", -5: "the fifth from the bottom"}
 _TOPIC_KINDS = TOPIC_KINDS
 _CONTENT_KINDS = CONTENT_KINDS
+# what the question itself says it asks about ("which title sits at the very end?"), before what the last asked
+_ASKS_CONTENT = re.compile(r"\b(videos?|movies?|films?|titles?|clips?|episodes?|uploads?)\b", re.IGNORECASE)
+_ASKS_TOPIC = re.compile(r"\b(topics?|genres?|categor\w+|subjects?|themes?|interests)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(it|that video|that one|this one|that title|that topic|them)\b", re.IGNORECASE)
 
 
@@ -34,25 +45,27 @@ def resolve(question: str, history: Sequence[Turn]) -> str:
         return _with_subject(q, history)
     last = history[-1]
     rank = ordinal(q) if ref else None
+    if rank is not None and _named_kind(q):
+        return _with_subject(q, history)  # "which title sits at the very end of your list?" stands on its own
     if rank is not None and ref is not None and _asks_more(q, ref):
         # "how many views did the first one get?": the question stays, the reference is made explicit
-        asked = last.kind  # the kind the last turn was read as, so a chain of follow-ups keeps it
+        asked = _named_kind(q) or last.kind  # the last turn's kind, so a chain of follow-ups keeps it
         if asked in _CONTENT_KINDS or (asked not in _TOPIC_KINDS and "content" in last.fact_types):
-            what = f"number {rank} of your top content" if rank > 0 else "the last of your top content"
+            what = f"number {rank} of your top content" if rank > 0 else f"{_bottom(rank)} of your top content"
         else:
-            what = f"your topic number {rank}" if rank > 0 else "the last of your topics"
+            what = f"your topic number {rank}" if rank > 0 else f"{_bottom(rank)} of your topics"
         return q[:ref.start()] + what + q[ref.end():]
     if rank is not None:
         # What the last question asked about decides ("What are your top topics?" -> the second topic), even
         # when its answer also cited other kinds of facts; then what the last answer cited.
-        asked = last.kind  # the kind the last turn was read as, so a chain of follow-ups keeps it
+        asked = _named_kind(q) or last.kind  # the last turn's kind, so a chain of follow-ups keeps it
         refers = "topic" if asked in _TOPIC_KINDS else "content" if asked in _CONTENT_KINDS else \
             "content" if "content" in last.fact_types else "topic" if "topic" in last.fact_types else None
         if refers == "content":
             return f"Which video is number {rank} of your top content?" if rank > 0 else \
-                "Which video is the last of your top content?"
+                f"Which video is {_bottom(rank)} of your top content?"
         if refers == "topic":
-            return f"What is your topic number {rank}?" if rank > 0 else "What is the last of your topics?"
+            return f"What is your topic number {rank}?" if rank > 0 else f"What is {_bottom(rank)} of your topics?"
     m = _CONTINUATION.match(q)
     if m and m.group(2):
         rest = m.group(2).rstrip(" ?.!")
@@ -61,6 +74,17 @@ def resolve(question: str, history: Sequence[Turn]) -> str:
                     last.question).strip().rstrip(" ?.!")
         return f"{base} {rest}?"
     return _with_subject(q, history)
+
+
+def _named_kind(question: str) -> str:
+    """'content_top' or 'topics' when the question itself names titles or topics (not both), else ''."""
+    content, topic = bool(_ASKS_CONTENT.search(question)), bool(_ASKS_TOPIC.search(question))
+    return "content_top" if content and not topic else "topics" if topic and not content else ""
+
+
+def _bottom(rank: int) -> str:
+    """A place counted from the bottom (-1 the last, -2 the one above it) in words ordinal() reads back."""
+    return _BOTTOM_WORDS.get(rank, "the last")
 
 
 def _asks_more(question: str, ref: re.Match[str]) -> bool:

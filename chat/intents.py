@@ -42,8 +42,25 @@ _NOT_A_RANK = re.compile(r"\s+(period|month|year|week|day|night|time|season|quar
                          r"fall|weekend|visit|upload|release)s?\b")
 
 
+_COUNT_WORDS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5, "5th": 5}
+_N = "|".join(_COUNT_WORDS)
+# Places counted from the bottom of a list, as negative ranks (-1 the last, -2 the one above it): "second to
+# last", "third from the bottom", "second-lowest", "penultimate", "the bottom one", "at the very bottom"
+_FROM_BOTTOM = re.compile(
+    rf"\b(?P<n>{_N})[\s-]*(?:(?:to|from)[\s-]+(?:the[\s-]+)?(?:very[\s-]+)?(?:last|bottom|end)|lowest|least|"
+    rf"last|bottom)\b|\b(?P<pen>penultimate|next[\s-]to[\s-]last|one[\s-]before[\s-]last)\b|"
+    r"\b(?P<one>(?:the|your|my)\s+(?:very\s+)?(?:bottom|lowest|last)[\s-]+(?:one|item|entry|place|spot|pick|topic|"
+    r"genre|video|movie|film|title)s?|(?:at|near)\s+the\s+(?:very\s+)?(?:bottom|end|foot)\b|bottom\s+of\s+"
+    r"(?:your|the|my)\s+(?:list|ranking|chart|pile|table))")
+
+
 def ordinal(question: str) -> int | None:
+    """A place on a list the question names: 1 the first ... and from the bottom -1 the last, -2 the one above
+    it; None when it names none ("last month" is a period, not a place)."""
     q = question.lower()
+    b = _FROM_BOTTOM.search(q)
+    if b:
+        return -_COUNT_WORDS[b.group("n")] if b.group("n") else -2 if b.group("pen") else -1
     m = next((m for m in _ORDINAL.finditer(q)
               if not (m.group(1) in ("last", "first") and _NOT_A_RANK.match(q, m.end()))), None)
     if not m:

@@ -161,6 +161,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "would_watch": (
         "would you watch a video about cooking?", "would a travel vlog catch your eye?",
+        "would you press play on a brand-new clip about woodworking?", "would you open a just-published episode on baking?",
         "are you likely to watch a new comedy special?", "would a gaming stream interest you?",
         "is more science content worth it for your group?", "do you want more drama from us?",
         "would you enjoy a video called 'Ten tips for beginners'?", "would a car review get your attention?",
@@ -209,6 +210,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "has your activity increased?", "are you watching less than you used to?",
         "how does this month compare with earlier ones?", "is the segment on the rise?",
         "show me your history over time", "what's the direction of your activity?", "are your numbers falling?",
+        # "evolve", "develop", "change" wordings, about the persona or one of its topics
+        "how have your tastes evolved since the beginning?", "in what ways did your watching develop as time went on?",
+        "how has your interest in this topic changed over the months?", "tell me how your habits progressed",
+        "what changed in your viewing from start to finish?",
     ),
     "peak": (
         "when were you most active?", "what was your busiest month?",

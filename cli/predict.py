@@ -27,7 +27,8 @@ def add_parsers(sub: Any) -> None:
     rank.add_argument("--interactions", type=Path, required=True, help="CSV/Parquet: the person's interactions")
     rank.add_argument("--candidates", type=Path, required=True,
                       help="CSV/Parquet of candidate items in baseline order (best first)")
-    rank.add_argument("--content-col", default="content_id", help="content id column of both files")
+    rank.add_argument("--content-col", help="content id column of both files (default: content_id when both "
+                      "have it, else the one column both share)")
     rank.add_argument("--count-col", help="count column of the interactions (omit: each row counts once)")
     rank.add_argument("--id-col", help="person id column (the file must then hold one person)")
     rank.add_argument("--blend", type=float, default=None, help="weight of the persona's order, 0..1 (default 0.5)")

@@ -76,3 +76,57 @@ def test_predict_section_handler(server: Running) -> None:
 
     note, table = ui_predict(server.services, "Budget travel in Japan", "Travel", "demo@v1")
     assert "Budget travel in Japan" in note and len(table) == 10 and table["share of interest %"].iloc[0] > 10
+
+
+def test_rank_endpoint_finds_the_content_column_or_names_the_columns(client: Client, server: Running,
+                                                                     tmp_path: Path) -> None:
+    persona = server.services.store.find_persona("demo-v1-04")
+    person = tmp_path / "person.csv"
+    pd.DataFrame([(c.content_id, c.count) for c in persona.stats.top_content],
+                 columns=["video_id", "views"]).to_csv(person, index=False)
+    items = tmp_path / "items.csv"
+    others = [f"v{i:04d}" for i in range(1, 21)]
+    pd.DataFrame({"video_id": others}).to_csv(items, index=False)
+    # no content column given: the one column both files share (besides the count column)
+    res = client.predict(handle_file(str(person)), handle_file(str(items)), "", "views", "", "", api_name="/rank")
+    assert res["conditioned"] and sorted(i["content_id"] for i in res["items"]) == others
+    # two shared columns: no guess, an error that names what each file has
+    pd.DataFrame({"video_id": others, "views": 1}).to_csv(items, index=False)
+    with pytest.raises(AppError, match=r"name the content id column .*both files have video_id, views; the "
+                                       r"interactions have video_id, views; the candidates have video_id, views"):
+        client.predict(handle_file(str(person)), handle_file(str(items)), "", "", "", "", api_name="/rank")
+
+
+def test_taxonomy_endpoints_learn_override_and_detect(client: Client, server: Running, tmp_path: Path) -> None:
+    from test_taxonomy import customers
+
+    inter, labels = customers(8, 15, 0)
+    inter.to_csv(tmp_path / "purchases.csv", index=False)
+    labels.to_csv(tmp_path / "labels.csv", index=False)
+    files = (handle_file(str(tmp_path / "labels.csv")), handle_file(str(tmp_path / "purchases.csv")))
+    report = client.predict(*files, "video_id", "customer", "", "", "shop", "", api_name="/taxonomy_learn")
+    ev = report["evaluation"]
+    assert report["taxonomy"] == "shop" and report["customers"] == 80 and report["set"] == "demo@v1"
+    assert ev["accuracy"] > ev["majority_accuracy"] and sum(map(sum, ev["confusion"])) == 80
+    assert cached((tmp_path / "labels.csv").read_bytes()) == []  # the uploads are not kept
+    new, _ = customers(1, 20, 7, prefix="new")
+    new.to_csv(tmp_path / "new.csv", index=False)
+    found = client.predict(handle_file(str(tmp_path / "new.csv")), "video_id", "", "customer", "shop",
+                           api_name="/taxonomy_detect")
+    by_id = {p["id"]: p for p in found["individuals"]}
+    assert len(by_id) == 10 and all(p["why"] and p["personas"] for p in by_id.values())
+    right = sum(by_id[f"new{j}-0"]["personas"][0]["persona"] == label
+                for j, label in enumerate(["gamer", "gamer", "maker", "maker", "family", "family", "traveller",
+                                           "traveller", "stylist", "stylist"]))
+    assert right >= 8
+    fixed = client.predict("c0-0", "maker", "shop", api_name="/taxonomy_override")
+    assert fixed == {"taxonomy": "shop", "customer": "c0-0", "persona": "maker", "overrides": 1}
+    again = client.predict(*files, "video_id", "customer", "", "", "shop", "", api_name="/taxonomy_learn")
+    assert again["overrides"] == 1
+    with pytest.raises(AppError, match="no taxonomy named 'nope'"):
+        client.predict(handle_file(str(tmp_path / "new.csv")), "video_id", "", "customer", "nope",
+                       api_name="/taxonomy_detect")
+    with pytest.raises(AppError, match="give content_col"):
+        client.predict(*files, "", "customer", "", "", "shop", "", api_name="/taxonomy_learn")
+    with pytest.raises(AppError, match="upload the assignments"):
+        client.predict(None, files[1], "video_id", "customer", "", "", "shop", "", api_name="/taxonomy_learn")

@@ -213,3 +213,16 @@ def test_interest_of_one_persona_for_the_chat(pset) -> None:
     assert interest_of(pset, other, "a new video about Travel in Japan").relative < mine.relative
     with pytest.raises(InputError, match="no persona with id"):
         interest_of(pset, "nope", "a video about travel")
+
+
+def test_rank_without_a_content_column_takes_the_one_both_files_share(demo_home: Path, tmp_path: Path,
+                                                                       capsys) -> None:
+    person_rows(3, 10).to_csv(tmp_path / "person.csv", index=False)
+    (tmp_path / "items.csv").write_text("video_id\nv0001\nv0002\nv0003\n")
+    args = ["rank", "--interactions", str(tmp_path / "person.csv"), "--candidates", str(tmp_path / "items.csv")]
+    code, out, _ = run(demo_home, capsys, *args, "--json")
+    assert code == 0 and sorted(i["content_id"] for i in json.loads(out)["items"]) == ["v0001", "v0002", "v0003"]
+    (tmp_path / "items.csv").write_text("title\nA\n")
+    code, out, err = run(demo_home, capsys, *args)
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert "no column is in both files" in err and "the candidates have title" in err

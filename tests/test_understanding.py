@@ -94,9 +94,29 @@ def test_classifier_follows_sklearn_conventions():
     ("and the second one?", 2), ("what's your 3rd topic?", 3), ("number 4 please", 4), ("the last one", -1),
     ("how many views last month?", None), ("when did you first visit?", None), ("what is your first topic?", 1),
     ("the first time you watched", None),
+    # from the bottom: -1 the last, -2 the one above it
+    ("what's at the very bottom of your list?", -1), ("and the bottom one?", -1), ("the second-lowest?", -2),
+    ("which is second to last?", -2), ("the penultimate genre?", -2), ("third from the bottom?", -3),
+    ("what do you watch least?", None), ("the last time you watched", None),
 ])
 def test_ordinals_are_places_on_a_list_not_periods(question, rank):
     assert ordinal(question) == rank
+
+
+@pytest.mark.parametrize(("last_kind", "question", "resolved"), [
+    ("topics", "and the bottom one?", "What is the last of your topics?"),
+    ("topics", "what's at the bottom of your list?", "What is the last of your topics?"),
+    ("topics", "what about the second-lowest?", "What is the second to last of your topics?"),
+    ("content_top", "and the penultimate one?", "Which video is the second to last of your top content?"),
+    ("content_top", "how many views did the second to last one get?",
+     "how many views did the second to last of your top content get?"),
+])
+def test_follow_ups_from_the_bottom_of_a_list(last_kind, question, resolved):
+    from chat.followup import resolve
+    from chat.responders.base import Turn
+
+    last = Turn("What do you watch most?", "...", "p", (), (), "", last_kind)
+    assert resolve(question, [last]) == resolved
 
 
 @pytest.mark.parametrize(("question", "title"), [

@@ -43,7 +43,8 @@ def api_rank(services: Services, interactions: str | None, candidates: str | Non
         inter = uploads.check(interactions, services.uploads)
         cands = uploads.check(candidates, services.uploads)
         parse_ref(set_name)
-        found = rank(services.store, inter, cands, content_col or "content_id", count_col or None,
+        # no content column given: content_id, or the one column both files share; else a clear error
+        found = rank(services.store, inter, cands, content_col or None, count_col or None,
                      id_col or None, set_name or None)
     finally:
         uploads.forget_upload(interactions)

@@ -14,7 +14,7 @@ import gradio as gr
 from chat.gate import POLICIES
 from chat.responders.factory import REGISTRY, RESPONDERS
 
-from . import dashboard, evaluate, handlers, predict, views
+from . import dashboard, evaluate, handlers, predict, taxonomy, views
 from .handlers import friendly
 from .services import Services
 
@@ -267,3 +267,4 @@ def _api(services: Services, limit: int) -> None:
     det_btn.click(partial(handlers.api_detect, services), [files[0], content_col, count_col, id_col, set_name],
                   result, api_name="detect")
     predict.register_api(services)
+    taxonomy.register_api(services)

@@ -76,8 +76,8 @@ class WatchingAnswers(Sentences):
     def k_topic_rank(self) -> None:
         wanted = self.intent.rank
         tops = self.ranked("topic")
-        if wanted is not None and wanted < 0 and tops:
-            wanted = max(int(f.v["rank"]) for f in tops)
+        if wanted is not None and wanted < 0 and tops:  # counted from the bottom: -1 the last, -2 above it
+            wanted = max(int(f.v["rank"]) for f in tops) + 1 + wanted
         hit = [f for f in tops if int(f.v.get("rank", 0)) == wanted]
         if hit:
             self.topic(hit[0])
@@ -160,8 +160,8 @@ class WatchingAnswers(Sentences):
     def k_content_rank(self) -> None:
         wanted = self.intent.rank
         items = self.ranked("content")
-        if wanted is not None and wanted < 0 and items:
-            wanted = max(int(f.v["rank"]) for f in items)
+        if wanted is not None and wanted < 0 and items:  # counted from the bottom: -1 the last, -2 above it
+            wanted = max(int(f.v["rank"]) for f in items) + 1 + wanted
         hit = [f for f in items if int(f.v.get("rank", 0)) == wanted]
         if hit:
             self.content(hit[0], self.first_lead if wanted == 1 else None)
@@ -197,14 +197,23 @@ class WatchingAnswers(Sentences):
             return
         title = self.intent.quoted or self.request.question
         tw = {w for w in re.findall(r"[a-z]+", title.lower()) if len(w) > 2}
+        predicted = self.one("prediction")
+        if predicted is not None:  # a new title: the prediction's verdict, then the topic evidence behind it
+            v = predicted.v
+            self.out.say(f"For a new {self.item} like \"{v['title']}\", the prediction puts my interest at "
+                         f"{v['relative_words']}", predicted)  # its share of the set's interest stays in the fact:
+            # "1.6%" in a first-person answer reads to the checker as one of the persona's own shares
+            self.out.say("Going by that, I'd probably watch it" if v["relative"] >= 1 else
+                         "Going by that, I'd probably skip it")
         matches = [t for t in self.ranked("topic") if topic_named(str(t.v["topic"]), self.q)
                    or _sounds_like(str(t.v["topic"]), tw)]
         if matches:
             best = matches[0]
             self.topic(best, f"{best.v['topic']}, the topic that title sounds like, is "
                              f"{self.topic_place(int(best.v['rank']))}")
-            self.out.say("Going by that, I'd probably watch it" if best.v["lift"] >= 1 else
-                         "Going by that, I'd probably skip it")
+            if predicted is None:
+                self.out.say("Going by that, I'd probably watch it" if best.v["lift"] >= 1 else
+                             "Going by that, I'd probably skip it")
             self.out.say(f"That {self.item} itself isn't in my data, so I can't tell you how my group would react to it")
             return
         mine = {str(t.v["topic"]) for t in self.of("topic")} | set(self.p.topic_names)
@@ -213,9 +222,14 @@ class WatchingAnswers(Sentences):
         if other is not None:  # 'Budget travel in Japan' asked of a persona whose topics list no Travel
             self.out.say(f"My data doesn't show {other}, the topic that title sounds like, among the topics it lists "
                          f"for my group")
-            self.out.say("Going by that, I'd probably skip it")
+            if predicted is None:
+                self.out.say("Going by that, I'd probably skip it")
             for top in self.ranked("topic")[:1]:
                 self.topic(top, f"What my group watches most is {top.v['topic']}, my top topic")
+            return
+        if predicted is not None:
+            self.out.say(f"That {self.item} itself isn't in my data, and I can't match it to one of my topics, so the "
+                         f"prediction rests on how close the title is to what my group watches")
             return
         self.out.say("I can't tell: that title isn't in my data, and I can't match it to one of my topics")
         tops = self.ranked("topic")[:1]
