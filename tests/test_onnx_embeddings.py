@@ -97,7 +97,8 @@ def test_missing_runtime_names_the_extra_or_falls_back_to_torch(monkeypatch, tmp
     with pytest.raises(EmbeddingModelError, match=r"data-personas\[onnx\]") as err:
         make_embeddings(chosen, tmp_path)
     assert EXTRA in str(err.value) and "PERSONAS_EMBEDDING_BACKEND=torch" in str(err.value)
-    auto = make_embeddings(Settings(home=tmp_path, embedding_batch_size=7).embeddings, tmp_path)
+    auto = make_embeddings(Settings(home=tmp_path, embedding_backend="auto", embedding_batch_size=7).embeddings,
+                           tmp_path)
     assert auto.name == LocalEmbeddings().name  # settled: torch, under torch's cache name
     assert isinstance(auto.replaced_by, LocalEmbeddings)
 
