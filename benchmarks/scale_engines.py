@@ -5,12 +5,12 @@ Spark that is the Python driver only: the JVM's heap is set apart by ``spark.dri
 ``personas.data.load`` with the engine (reading, validation, the group x content matrix) and then
 ``personas.pipeline.generate`` (NMF k = 10 and everything after it), the same for every engine.
 
-Data: ``python benchmarks/make_data.py --sizes 10m,100m --data /tmp/scale_data`` (event-level interactions x
+Data: ``python benchmarks/make_data.py --sizes 10m,100m --data DATA_DIR`` (event-level interactions x
 500,000 users, grouped by age bracket x gender x occupation: 280 groups x 20,000 items; 100m is Parquet only).
 The pandas engine runs at 100M under an address-space cap (``--pandas-cap-gb``, default 4: the target) so that
 it cannot take the machine's memory from others; it is reported as failed when it hits it.
 
-Usage: ``python benchmarks/scale_engines.py --data /tmp/scale_data [--sizes 10m,100m] [--engines pandas,duckdb,spark]
+Usage: ``python benchmarks/scale_engines.py --data DATA_DIR [--sizes 10m,100m] [--engines pandas,duckdb,spark]
 [--memory-limit 3GB] [--timeout 600]``. Writes ``benchmarks/results/scale_engines.md`` and ``.json``.
 """
 
@@ -122,7 +122,7 @@ def table(runs: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--data", type=Path, default=Path("/tmp/scale_data"))
+    p.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "scale_data")
     p.add_argument("--sizes", default="10m,100m")
     p.add_argument("--engines", default="pandas,duckdb,spark")
     p.add_argument("--memory-limit", default="3GB", help="the duckdb engine's limit (default 3GB)")
