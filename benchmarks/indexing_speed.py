@@ -167,6 +167,7 @@ def physical(texts: list[str]) -> tuple[list[str], float]:
     cfg = json.loads((path / "config.json").read_text())
     d, ff, layers = cfg["hidden_size"], cfg["intermediate_size"], cfg["num_hidden_layers"]
     tok = Tokenizer.from_file(str(path / "tokenizer.json"))
+    tok.no_padding()  # the packaged tokenizer pads to 128; the backends pad a batch to its longest text only
     tokens = float(np.mean([len(e.ids) for e in tok.encode_batch(texts)]))
     weights = layers * (4 * d * d + 2 * d * ff)
     flops_token = 2 * weights + layers * 4 * tokens * d  # matmuls with the weights + QK^T and AV

@@ -11,7 +11,7 @@ from langchain_core.embeddings import Embeddings
 
 from .embeddings import EmbeddingModelError, LocalEmbeddings
 from .onnx_embeddings import OnnxEmbeddings, require_runtime
-from .settings import EmbeddingSettings, StoreSettings, default_home
+from .settings import EmbeddingSettings, StoreSettings, default_export_dir
 from .store import ChromaSetStore, StoreConfig, connect
 
 # MODULE:FACTORY, e.g. retrieval.embeddings:HashEmbeddings (a folder path holds a separator or no colon)
@@ -54,13 +54,13 @@ def _from_factory(spec: str) -> Embeddings:
     return embeddings
 
 
-def make_embeddings(settings: EmbeddingSettings, home: Path | None = None) -> Embeddings:
+def make_embeddings(settings: EmbeddingSettings) -> Embeddings:
     """The configured embedding model: a sentence-transformers folder (default: the packaged MiniLM) run by
     the configured backend, or what a MODULE:FACTORY setting builds (any LangChain ``Embeddings`` with a
-    ``name``). ONNX exports are cached in the export folder (default: HOME/embedding-models)."""
+    ``name``). ONNX exports are cached in the export folder (default: the user's cache, shared by every home)."""
     if settings.model and _FACTORY.match(settings.model):
         return _from_factory(settings.model)
-    export_dir = settings.export_dir or (home or default_home()) / "embedding-models"
+    export_dir = settings.export_dir or default_export_dir()
     return _local_embeddings(settings.backend, settings.model, settings.batch_size, settings.threads,
                              settings.batch_threads, export_dir)
 
@@ -69,7 +69,7 @@ def open_store(settings: StoreSettings, embeddings: EmbeddingSettings | Embeddin
     """The persona-set store: embedded under HOME/chroma, or the Chroma server the settings name. ``embeddings``
     is the embedding section (default: its defaults) or an ``Embeddings`` object to use as it is."""
     if not isinstance(embeddings, Embeddings):
-        embeddings = make_embeddings(embeddings if embeddings is not None else EmbeddingSettings(), settings.home)
+        embeddings = make_embeddings(embeddings if embeddings is not None else EmbeddingSettings())
     config = StoreConfig(path=settings.home / "chroma", host=settings.chroma_host, port=settings.chroma_port)
     lock = None if config.host else config.path / ".write.lock"
     server = f"{config.host}:{config.port}" if config.host else None

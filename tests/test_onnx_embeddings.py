@@ -95,10 +95,10 @@ def test_missing_runtime_names_the_extra_or_falls_back_to_torch(monkeypatch, tmp
     monkeypatch.delenv("PERSONAS_EMBEDDING_MODEL")
     chosen = Settings(home=tmp_path, embedding_backend="onnx-int8").embeddings
     with pytest.raises(EmbeddingModelError, match=r"data-personas\[onnx\]") as err:
-        make_embeddings(chosen, tmp_path)
+        make_embeddings(chosen)
     assert EXTRA in str(err.value) and "PERSONAS_EMBEDDING_BACKEND=torch" in str(err.value)
-    auto = make_embeddings(Settings(home=tmp_path, embedding_backend="auto", embedding_batch_size=7).embeddings,
-                           tmp_path)
+    auto = make_embeddings(Settings(home=tmp_path, embedding_backend="auto", embedding_batch_size=7,
+                                    embedding_export_dir=tmp_path / "exports").embeddings)
     assert auto.name == LocalEmbeddings().name  # settled: torch, under torch's cache name
     assert isinstance(auto.replaced_by, LocalEmbeddings)
 
@@ -106,3 +106,19 @@ def test_missing_runtime_names_the_extra_or_falls_back_to_torch(monkeypatch, tmp
 def test_unknown_backend_is_refused():
     with pytest.raises(ValueError, match="backend"):
         Settings(embedding_backend="tensorrt")
+
+
+def test_the_export_is_cached_per_user_not_per_data_home(monkeypatch, tmp_path):
+    # a new data home must not pay the export again: the default folder is the user's cache, not HOME/...
+    monkeypatch.delenv("PERSONAS_EMBEDDING_EXPORT_DIR", raising=False)
+    monkeypatch.delenv("PERSONAS_EMBEDDING_MODEL")
+    monkeypatch.setenv("HOME", str(tmp_path / "user"))
+    folders = set()
+    for home in ("one", "two"):
+        settings = Settings(home=tmp_path / home)
+        assert settings.embeddings.backend == "auto"  # the default: ONNX where the runtime is installed
+        embeddings = make_embeddings(settings.embeddings)
+        assert isinstance(embeddings, OnnxEmbeddings)
+        folders.add(embeddings.cache_dir)
+    assert folders == {tmp_path / "user" / ".cache" / "personas" / "embedding-models"}
+    assert not (tmp_path / "one").exists() and not (tmp_path / "two").exists()  # nothing exported yet, nothing under the homes
