@@ -29,6 +29,13 @@ sys.path.insert(0, str(HERE.parent))
 RESPONDERS = ("grounded", "llamacpp", "styled")
 
 
+def reason_kind(reason: str) -> str:
+    """A styled answer's reason without what it lists: "the rewrite lost or added 6.9%, [2]" -> its kind."""
+    if " lost or added " in reason:
+        return "the rewrite lost or added a number, title, name or citation"
+    return reason.split(" (")[0]
+
+
 class Recording:
     """The chat service, with every answer it gives kept (for the styled answers' ``style``)."""
 
@@ -89,7 +96,7 @@ def main() -> int:
             kept, reasons = sum(1 for st in styled if st.shown == "rewrite"), collections.Counter[str]()
             for st in styled:
                 if st.shown == "grounded":
-                    reasons[st.reason.split(" (")[0].split(" lost ")[0]] += 1
+                    reasons[reason_kind(st.reason)] += 1
             row.update(kept=kept, styled=len(styled), reasons=dict(reasons.most_common()))
         saved = json.loads(store_file.read_text()) if store_file.exists() else saved  # the other process's rows
         saved.setdefault("rows", {})[name] = row
