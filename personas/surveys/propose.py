@@ -29,6 +29,8 @@ DEMOGRAPHIC_WORDS = frozenset({
     "occupation", "job", "occ", "marital", "married", "partyid", "party", "polviews", "wrkstat", "employment",
     "religion", "relig", "urban", "rural", "household", "children", "kids",
 })
+# Word beginnings that say the same (eduyrs, agegrp, income_band, marital_status, occupation_code).
+DEMOGRAPHIC_PREFIXES = ("edu", "age", "income", "gender", "marit", "occup", "ethni", "relig", "employ")
 WEIGHT_WORDS = frozenset({"weight", "weights", "wt", "wgt", "wtssall", "wtss", "pspwght", "pweight", "anweight",
                           "dweight"})
 ID_WORDS = frozenset({"id", "rownames", "respondent", "respid", "responseid", "idno", "uuid", "year", "wave",
@@ -76,6 +78,17 @@ def _is_text(series: pd.Series) -> bool:
     return text.str.len().mean() >= TEXT_MIN_CHARS and text.nunique() >= 0.5 * len(text)
 
 
+def _is_date(series: pd.Series) -> bool:
+    present = series.dropna()
+    if present.empty or pd.api.types.is_numeric_dtype(present):
+        return pd.api.types.is_datetime64_any_dtype(present)
+    sample = present.astype(str).head(200)
+    if pd.to_numeric(sample, errors="coerce").notna().mean() > 0.5:
+        return False
+    parsed = pd.to_datetime(sample, errors="coerce", format="mixed")
+    return bool(parsed.notna().mean() >= 0.9)
+
+
 def _is_identifier(series: pd.Series) -> bool:
     present = series.dropna()
     return (len(present) > 10 and pd.api.types.is_integer_dtype(present.convert_dtypes())
@@ -90,7 +103,9 @@ def _use(column: str, series: pd.Series, book: Codebook) -> tuple[str, str]:
         return "weight", "named like a survey weight"
     if words & ID_WORDS or _is_identifier(series):
         return "ignore", "an identifier (a different value per respondent) or a date"
-    if words & DEMOGRAPHIC_WORDS:
+    if _is_date(series):
+        return "ignore", "dates or times"
+    if words & DEMOGRAPHIC_WORDS or any(w.startswith(DEMOGRAPHIC_PREFIXES) for w in words):
         return "demographic", "named like a demographic"
     if _is_text(series):
         return "text", "free text (long, mostly distinct answers): open-ended answers for quotes"
