@@ -56,7 +56,8 @@ def paired_hbar(labels: Sequence[str], values: Sequence[float], others: Sequence
              f'<text x="{label_width + 124}" y="11" font-size="10">{escape(names[1])}</text>']
     for i, (label, a, b) in enumerate(zip(labels, values, others)):
         y = i * row + 18
-        parts.append(f'<g><title>{escape(label)}{": " + escape(sublabels[i]) if sublabels else ""}: {escape(names[0])} {escape(text(a))}, {escape(names[1])} '
+        sub = f": {sublabels[i]}" if sublabels is not None else ""
+        parts.append(f'<g><title>{escape(label + sub)}: {escape(names[0])} {escape(text(a))}, {escape(names[1])} '
                      f'{escape(text(b))}</title><text x="{label_width - 6}" y="{y + row * 0.5 - 1:.1f}" '
                      f'text-anchor="end" font-size="11">{escape(_clip(label, int(label_width // 6.3)))}</text>')
         if sublabels is not None:

@@ -60,14 +60,19 @@ def _cover(pset: PersonaSet) -> str:
 def _figures(pset: PersonaSet) -> str:
     ps = pset.personas
     names = [f"{p.name} ({p.group_label})" for p in ps]
-    rows = "".join(
-        f"<tr><td>{escape(p.name)}</td><td>{escape(p.group_label)}</td>"
-        f"<td class='n'>{fmt.count(_profile(p).respondents)}</td><td class='n'>{fmt.share(_profile(p).weighted_share)}</td>"
-        f"<td>{escape(position_phrase(_profile(p).items[0])) if _profile(p).items else ''}</td></tr>" for p in ps)
+    rows = "".join(_glance_row(p) for p in ps)
     return ("<section><h2>The set at a glance</h2><h3>Weighted share of the sample in each segment</h3>"
             + hbar(names, [_profile(p).weighted_share for p in ps], fmt.share, title="weighted share")
-            + "<table class='wide'><tr><th>Persona</th><th>Segment's most common demographics</th><th>Respondents</th>"
-              "<th>Weighted share</th><th>Where it differs most from the sample</th></tr>" + rows + "</table></section>")
+            + "<table class='wide'><tr><th>Persona</th><th>Segment's most common demographics</th>"
+              "<th>Respondents</th><th>Weighted share</th><th>Where it differs most from the sample</th></tr>"
+            + rows + "</table></section>")
+
+
+def _glance_row(p: Persona) -> str:
+    s = _profile(p)
+    where = escape(position_phrase(s.items[0])) if s.items else ""
+    return (f"<tr><td>{escape(p.name)}</td><td>{escape(p.group_label)}</td><td class='n'>{fmt.count(s.respondents)}"
+            f"</td><td class='n'>{fmt.share(s.weighted_share)}</td><td>{where}</td></tr>")
 
 
 def _leanings(items: list[ItemPosition], above: bool) -> list[tuple[ItemPosition, AnswerShare]]:
@@ -88,9 +93,9 @@ def _leanings(items: list[ItemPosition], above: bool) -> list[tuple[ItemPosition
 def _answer_table(title: str, pairs: list[tuple[ItemPosition, AnswerShare]]) -> str:
     if not pairs:
         return ""
-    rows = "".join(f"<tr><td>{escape(pos.statement)}</td><td>{escape(a.label)}</td><td class='n'>{fmt.share(a.share)}</td>"
-                   f"<td class='n'>{fmt.share(a.sample_share)}</td><td class='n'>{fmt.points(a.share - a.sample_share)}</td></tr>"
-                   for pos, a in pairs)
+    rows = "".join(f"<tr><td>{escape(pos.statement)}</td><td>{escape(a.label)}</td>"
+                   f"<td class='n'>{fmt.share(a.share)}</td><td class='n'>{fmt.share(a.sample_share)}</td>"
+                   f"<td class='n'>{fmt.points(a.share - a.sample_share)}</td></tr>" for pos, a in pairs)
     return (f"<h3>{escape(title)}</h3><table class='wide'><tr><th>Item</th><th>Answer</th><th>Segment</th>"
             f"<th>All respondents</th><th>Difference</th></tr>{rows}</table>")
 
@@ -101,7 +106,8 @@ def _chart(s: SurveyProfile) -> str:
         return ""
     return ("<h3>Its most distinctive items: the segment's share next to all respondents'</h3>"
             + paired_hbar([pos.statement for pos, _ in chosen], [a.share for _, a in chosen],
-                          [a.sample_share for _, a in chosen], fmt.share, sublabels=[f"answer: {a.label}" for _, a in chosen],
+                          [a.sample_share for _, a in chosen], fmt.share,
+                          sublabels=[f"answer: {a.label}" for _, a in chosen],
                           names=("segment", "all respondents"),
                           title="segment vs sample", width=700, label_width=300))
 
@@ -109,10 +115,12 @@ def _chart(s: SurveyProfile) -> str:
 def _all_positions(s: SurveyProfile) -> str:
     rows = []
     for pos in s.items:
-        answers = "; ".join(f"{escape(a.label)} {fmt.share(a.share)} (all {fmt.share(a.sample_share)})" for a in pos.answers)
+        answers = "; ".join(f"{escape(a.label)} {fmt.share(a.share)} (all {fmt.share(a.sample_share)})"
+                            for a in pos.answers)
         if pos.mean is not None and pos.sample_mean is not None:
             answers = (answers + "; " if answers else "") + f"mean {pos.mean:.2f} (all {pos.sample_mean:.2f})"
-        rows.append(f"<tr><td>{escape(pos.statement)}</td><td>{answers}</td><td class='n'>{fmt.count(pos.answered)}</td></tr>")
+        rows.append(f"<tr><td>{escape(pos.statement)}</td><td>{answers}</td>"
+                    f"<td class='n'>{fmt.count(pos.answered)}</td></tr>")
     return ("<h3>Every position, most distinctive first</h3><table class='wide'><tr><th>Item</th><th>Segment "
             "(all respondents)</th><th>Answered</th></tr>" + "".join(rows) + "</table>")
 
@@ -120,7 +128,8 @@ def _all_positions(s: SurveyProfile) -> str:
 def _persona(p: Persona) -> str:
     s = _profile(p)
     demo = [("Age", p.age), ("Gender", p.gender), ("Country", p.country), *s.demographics.items()]
-    demo_rows = "".join(f"<tr><th>{escape(str(k))}</th><td>{escape(str(v))}</td></tr>" for k, v in demo if v is not None)
+    demo_rows = "".join(f"<tr><th>{escape(str(k))}</th><td>{escape(str(v))}</td></tr>"
+                        for k, v in demo if v is not None)
     img = f'<img src="{escape(p.avatar)}" alt="{escape(p.name)}">' if p.avatar else ""
     quotes = "".join(f"<blockquote>“{escape(q)}”</blockquote>" for q in s.quotes)
     return (f'<section class="persona"><div class="head">{img}<div><h2>{escape(p.name)}</h2>'
@@ -159,9 +168,11 @@ def _method(pset: PersonaSet) -> str:
         f"<td class='n'>{'' if c['bic'] is None else fmt.count(round(c['bic']))}</td>"
         f"<td class='n'>{'' if c['stability'] is None else format(c['stability'], '.3f')}</td></tr>"
         for c in p.get("candidates", []))
-    cand_table = ("<h3>Every candidate segmentation</h3><table class='wide'><tr><th>Method</th><th>k</th><th>Sizes</th>"
-                  f"<th>Silhouette</th><th>BIC</th><th>Stability</th></tr>{cands}</table>" if cands else "")
+    cand_table = ("<h3>Every candidate segmentation</h3><table class='wide'><tr><th>Method</th><th>k</th>"
+                  f"<th>Sizes</th><th>Silhouette</th><th>BIC</th><th>Stability</th></tr>{cands}</table>"
+                  if cands else "")
     notes = "".join(f"<li>{escape(n)}</li>" for n in pset.notes)
     return (f"<section><h2>Method and quality</h2><p>{escape(plain_method(pset))}</p><table>{table}</table>{cand_table}"
             + (f"<h3>Notes</h3><ul>{notes}</ul>" if notes else "")
-            + "<p class='muted'>How each statistic is defined: docs/surveys.md of the data-personas project.</p></section>")
+            + "<p class='muted'>How each statistic is defined: docs/surveys.md of the data-personas project.</p>"
+              "</section>")

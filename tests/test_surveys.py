@@ -295,14 +295,15 @@ def test_gss_html_report_holds_every_segments_shares(gss_home, tmp_path):
     assert not re.search(r'(src|href)="(?!data:)', html) and "<script" not in html  # opens offline
     for p in pset.personas:
         s = p.survey
-        assert f"<b>{fmt.share(s.weighted_share)}</b> of the weighted sample: {s.respondents:,} of {s.sample_size:,}" in html
+        size = f"<b>{fmt.share(s.weighted_share)}</b> of the weighted sample: {s.respondents:,} of {s.sample_size:,}"
+        assert size in html
         for key, value in s.demographics.items():
             assert f"<th>{key}</th><td>{escape(value)}</td>" in html
-        top = s.items[0]  # the most distinctive item: its answer above the sample, the segment's share and the sample's
+        top = s.items[0]  # the most distinctive item: the answer it gives most above the sample, both shares
         a = top.most_over
-        assert (f"<td>{escape(top.statement)}</td><td>{escape(a.label)}</td><td class='n'>{fmt.share(a.share)}</td>"
-                f"<td class='n'>{fmt.share(a.sample_share)}</td><td class='n'>{fmt.points(a.share - a.sample_share)}</td>"
-                ) in html
+        assert (f"<td>{escape(top.statement)}</td><td>{escape(a.label)}</td><td class='n'>{fmt.share(a.share)}"
+                f"</td><td class='n'>{fmt.share(a.sample_share)}</td><td class='n'>"
+                f"{fmt.points(a.share - a.sample_share)}</td>") in html
         assert f"{escape(a.label)} {fmt.share(a.share)} (all {fmt.share(a.sample_share)})" in html
         chart = html.split(f"{escape(p.name)}</h2>", 1)[1].split('<svg class="chart"', 1)[1].split("</svg>", 1)[0]
         assert f"{fmt.share(a.share)} segment" in chart and f"{fmt.share(a.sample_share)} all respondents" in chart
