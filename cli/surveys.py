@@ -34,10 +34,8 @@ def add_survey_args(gen: Any) -> None:
 def generate_survey(args: argparse.Namespace, settings: Settings) -> int:
     from personas.report import print_generated
     from personas.sets import check_set_name
-    from personas.surveys.codebook import read_codebook
-    from personas.surveys.data import SurveySpec, read_responses
-    from personas.tables import column_names
     from usecases.generate import SetRequest, generate_survey_set, survey_source_spec
+    from usecases.survey_input import SurveyFile, survey_file_spec
 
     if args.survey is None:
         spec, default_name = survey_source_spec(args.dataset)
@@ -45,14 +43,9 @@ def generate_survey(args: argparse.Namespace, settings: Settings) -> int:
         items, demographics = name_list(args.items), name_list(args.demographics)
         if not items:
             raise InputError("--survey needs --items: the item columns to segment on, comma-separated")
-        book = read_codebook(args.codebook) if args.codebook else None
-        extra = [c for c in (args.weight_col, args.text_col) if c]
-        frame = read_responses(args.survey, [*items, *demographics, *extra])
-        header = column_names(args.survey, "survey")
         roles = {"gender": args.gender_col, "age": args.age_col, "country": args.country_col}
-        spec = SurveySpec(frame, items, demographics, book, args.weight_col, args.text_col,
-                          source=f"survey: {args.survey.name}", roles=roles,
-                          known_columns=tuple(header))
+        spec = survey_file_spec(SurveyFile(args.survey, items, demographics, args.codebook, args.weight_col,
+                                           args.text_col, roles))
         default_name = set_name_for(args.survey, fallback="survey")
     name = check_set_name(args.name or default_name)
     seed = settings.generation.seed if args.seed is None else args.seed

@@ -35,3 +35,8 @@ def join(items: Sequence[str], word: str = "and") -> str:
     """'a', 'a and b', 'a, b and c' (or another word: 'a, b or c')."""
     items = list(items)
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def points(value: float) -> str:
+    """A difference of two shares in percentage points: 0.318 -> '+31.8 points'; -0.05 -> '-5.0 points'."""
+    return f"{value * 100:+.1f} points"

@@ -27,8 +27,14 @@ table.wide { width: 100%; font-size: 11px; } h3 { break-after: avoid; }
 
 
 def report_html(pset: PersonaSet) -> str:
-    """The whole report: cover, the set's figures, one page per persona, then the method and quality."""
-    sections = [_cover(pset), _figures(pset), *(_persona(p) for p in pset.personas), _method(pset)]
+    """The whole report: cover, the set's figures, one page per persona, then the method and quality (a survey
+    set's sections: personas/report_survey.py)."""
+    if pset.params.get("survey"):
+        from .report_survey import survey_sections
+
+        sections = survey_sections(pset)
+    else:
+        sections = [_cover(pset), _figures(pset), *(_persona(p) for p in pset.personas), _method(pset)]
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Personas: {escape(pset.ref)}</title>'
             f"<style>{CSS}</style></head><body>{''.join(sections)}</body></html>\n")
 

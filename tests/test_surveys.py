@@ -274,6 +274,60 @@ def test_gss_exports_and_report(gss_home, capsys, tmp_path):
     row = positions[(positions["persona"] == people[0]["id"]) & (positions["item"] == first["item"])
                     & (positions["code"].astype(str) == first["answers"][2]["code"])].iloc[0]
     assert row["share"] == pytest.approx(first["answers"][2]["share"]) and row["label"] == "too little"
-    capsys.readouterr()
-    assert main(["--home", str(gss_home), "report", "--format", "html", "--out", str(tmp_path / "r.html")]) == 2
-    assert "is a survey set" in capsys.readouterr().err
+
+
+def _stored_gss(home):
+    from conftest import open_test_store
+
+    return open_test_store(home).load("gss-2018")
+
+
+def test_gss_html_report_holds_every_segments_shares(gss_home, tmp_path):
+    from html import escape
+
+    from cli.main import main
+
+    out = tmp_path / "r.html"
+    assert main(["--home", str(gss_home), "report", "--format", "html", "--out", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    pset = _stored_gss(gss_home)
+    assert html.count('<section class="persona">') == len(pset.personas) and "NMF" not in html
+    assert not re.search(r'(src|href)="(?!data:)', html) and "<script" not in html  # opens offline
+    for p in pset.personas:
+        s = p.survey
+        size = f"<b>{fmt.share(s.weighted_share)}</b> of the weighted sample: {s.respondents:,} of {s.sample_size:,}"
+        assert size in html
+        for key, value in s.demographics.items():
+            assert f"<th>{key}</th><td>{escape(value)}</td>" in html
+        top = s.items[0]  # the most distinctive item: the answer it gives most above the sample, both shares
+        a = top.most_over
+        assert (f"<td>{escape(top.statement)}</td><td>{escape(a.label)}</td><td class='n'>{fmt.share(a.share)}"
+                f"</td><td class='n'>{fmt.share(a.sample_share)}</td><td class='n'>"
+                f"{fmt.points(a.share - a.sample_share)}</td>") in html
+        assert f"{escape(a.label)} {fmt.share(a.share)} (all {fmt.share(a.sample_share)})" in html
+        chart = html.split(f"{escape(p.name)}</h2>", 1)[1].split('<svg class="chart"', 1)[1].split("</svg>", 1)[0]
+        assert f"{fmt.share(a.share)} segment" in chart and f"{fmt.share(a.sample_share)} all respondents" in chart
+    assert "Every candidate segmentation" in html and f"{pset.params['method']} (chosen)" in html
+    assert html.count("<tr><td>kmeans") == sum(c["method"] == "kmeans" for c in pset.params["candidates"])
+
+
+@pytest.mark.slow
+def test_gss_pdf_report_reads_back(gss_home, tmp_path):
+    import shutil
+    import subprocess
+
+    from cli.main import main
+
+    if not (shutil.which("chromium") and shutil.which("pdftotext")):
+        pytest.skip("needs chromium and poppler-utils (apt-get install chromium poppler-utils)")
+    out = tmp_path / "r.pdf"
+    assert main(["--home", str(gss_home), "report", "--format", "pdf", "--out", str(out)]) == 0
+    assert out.read_bytes()[:5] == b"%PDF-"
+    text = " ".join(subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True)
+                    .stdout.split())
+    for p in _stored_gss(gss_home).personas:
+        s = p.survey
+        assert p.name in text
+        assert f"{fmt.share(s.weighted_share)} of the weighted sample: {s.respondents:,} of {s.sample_size:,}" in text
+        a = s.items[0].most_over
+        assert f"{a.label} {fmt.share(a.share)} (all {fmt.share(a.sample_share)})" in text

@@ -44,9 +44,6 @@ def report_bytes(pset: PersonaSet, fmt: str) -> bytes:
 
     if fmt not in FORMATS:
         raise InputError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    if pset.params.get("survey"):
-        raise InputError(f"{pset.ref} is a survey set: its report is not written yet; use `personas export "
-                         "--format md` or `--format xlsx` for its personas and positions")
     html = report_html(pset)
     return html.encode("utf-8") if fmt == "html" else html_to_pdf(html)
 

@@ -14,7 +14,7 @@ import gradio as gr
 from chat.gate import POLICIES
 from chat.responders.factory import REGISTRY, RESPONDERS
 
-from . import dashboard, evaluate, handlers, predict, taxonomy, views
+from . import dashboard, evaluate, handlers, predict, survey_generate, taxonomy, views
 from .handlers import friendly
 from .services import Services
 
@@ -178,6 +178,17 @@ def _search_tab(services: Services, set_dd: gr.Dropdown, chat_dd: gr.Dropdown, t
 
 
 def _generate_tab(services: Services, set_dd: gr.Dropdown) -> None:
+    mode = gr.Radio(["analytics", "survey"], value="analytics", label="Build from", elem_id="generate-mode",
+                    info="analytics: audience data (NMF personas); survey: questionnaire responses (segments)")
+    with gr.Column(visible=True) as analytics_form:
+        _analytics_form(services, set_dd)
+    with gr.Column(visible=False) as survey_form:
+        survey_generate.survey_section(services, set_dd, FILE_TYPES)
+    mode.change(lambda m: (gr.update(visible=m != "survey"), gr.update(visible=m == "survey")), mode,
+                [analytics_form, survey_form], api_visibility="private")
+
+
+def _analytics_form(services: Services, set_dd: gr.Dropdown) -> None:
     s = services.settings
     gr.Markdown(
         "Upload your audience data (CSV or Parquet, up to "
@@ -267,4 +278,5 @@ def _api(services: Services, limit: int) -> None:
     det_btn.click(partial(handlers.api_detect, services), [files[0], content_col, count_col, id_col, set_name],
                   result, api_name="detect")
     predict.register_api(services)
+    survey_generate.register_api(services)
     taxonomy.register_api(services)
