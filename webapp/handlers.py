@@ -260,7 +260,7 @@ def gradio_progress(progress: gr.Progress) -> Progress:
     return factory
 
 
-def _rejected_forgotten(check: Callable[..., Any], src: str, *args: Any) -> Any:
+def rejected_forgotten(check: Callable[..., Any], src: str, *args: Any) -> Any:
     """``check(src, ...)``; an upload it rejects is deleted from Gradio's cache at once (a file that passed
     stays there, so that the form can be sent again with another mapping)."""
     try:
@@ -278,7 +278,7 @@ def generate_from_form(
     """Accept the uploads, build the set, and keep the files only when the set was built."""
     if not interactions:
         raise InputError("upload an interactions file (CSV or Parquet) first")
-    inter_cols = _rejected_forgotten(uploads.columns_of, interactions)
+    inter_cols = rejected_forgotten(uploads.columns_of, interactions)
     groups = name_list(group_by)
     if not groups:
         source = uploads.columns_of(users) if users else inter_cols
@@ -295,7 +295,7 @@ def generate_from_form(
         def take(src: str | None) -> Path | None:
             if not src:
                 return None
-            kept.append(_rejected_forgotten(uploads.accept, src, services.uploads))
+            kept.append(rejected_forgotten(uploads.accept, src, services.uploads))
             return kept[-1]
 
         req = GenerateRequest(

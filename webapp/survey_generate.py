@@ -21,7 +21,7 @@ from usecases.inputs import name_list, parse_k, set_name_for
 from usecases.progress import Progress, no_progress
 
 from . import uploads, views
-from .handlers import _rejected_forgotten, friendly, gradio_progress, set_dropdown
+from .handlers import rejected_forgotten, friendly, gradio_progress, set_dropdown
 from .services import Services
 
 if TYPE_CHECKING:
@@ -36,8 +36,8 @@ TABLE_COLUMNS = ["column", "use", "kind", "statement", "why"]
 def _proposal(services: Services, responses: str, codebook: str | None) -> SurveyProposal:
     from usecases.survey_input import propose
 
-    path = _rejected_forgotten(uploads.check, responses, services.uploads)
-    book = _rejected_forgotten(uploads.check, codebook, services.uploads) if codebook else None
+    path = rejected_forgotten(uploads.check, responses, services.uploads)
+    book = rejected_forgotten(uploads.check, codebook, services.uploads) if codebook else None
     return propose(path, book)
 
 
@@ -99,11 +99,11 @@ def generate_survey_from_form(
     kinds, statements = _edits(table)
     kept: list[Path] = []
     try:
-        data = _rejected_forgotten(uploads.accept, responses, services.uploads, Path(responses).name)
+        data = rejected_forgotten(uploads.accept, responses, services.uploads, Path(responses).name)
         kept.append(data)
         book = None
         if codebook:
-            book = _rejected_forgotten(uploads.accept, codebook, services.uploads, Path(codebook).name)
+            book = rejected_forgotten(uploads.accept, codebook, services.uploads, Path(codebook).name)
             kept.append(book)
         spec = survey_file_spec(SurveyFile(
             data, chosen_items, chosen_demo, book, weight_col or None, text_col or None,
