@@ -217,9 +217,9 @@ class SqlAggregation:
             groups = groups.sort_values(keys, kind="stable").reset_index(drop=True)
             groups["_code"] = np.arange(len(groups), dtype=np.int64)
             on = keys
+        content_ids = self._content_ids()
         sets = self._one_scan(on)
-        pairs, per_user, per_month = (sets[sets["_set"] == k] for k in (0, 1, 2))
-        content_ids = np.array(sorted(set(pairs["_content"].astype(str))), dtype=object)
+        pairs, per_month = sets[sets["_set"] == 0], sets[sets["_set"] == 2]
         lost_mask = pairs["_lost"].astype(bool).to_numpy()
         kept = pairs[~lost_mask]
         lost_rows = int(pairs.loc[lost_mask, "_rows"].sum())
@@ -231,7 +231,7 @@ class SqlAggregation:
             notes.append(f"{int(kept['_rows'].sum()) - len(kept)} duplicate (group, content) rows were summed")
         kept = kept.merge(groups[[*on, "_code"]], on=on, how="left") if on != ["_gid"] else \
             kept.assign(_code=kept["_gid"].to_numpy(np.int64))
-        ccode = pd.Index(content_ids).get_indexer(kept["_content"].astype(str))
+        ccode = kept["_cid"].to_numpy(np.int64)
         n_groups = len(groups)
         matrix = sp.csr_matrix((kept["_v"].to_numpy(np.float64), (kept["_code"].to_numpy(), ccode)),
                                shape=(n_groups, len(content_ids)))
@@ -246,8 +246,7 @@ class SqlAggregation:
         extra_totals = {c: per_group(kept, f"_x{k}") for k, c in enumerate(s.extra_count_cols)}
         group_users = None
         if self.event_level:
-            found = per_user[per_user["_gid"].notna()]
-            group_users = np.bincount(found["_gid"].to_numpy(np.int64), minlength=n_groups).astype(np.int64)
+            group_users = self._group_users(n_groups)
         trend = self._trend(per_month, groups, on) if s.event_date_col else None
         frame = pd.DataFrame({c: self._labels(c, groups[k]) for c, k in zip(s.group_by, keys)})
         return Aggregate(
@@ -274,9 +273,31 @@ class SqlAggregation:
             out[c] = {str(lab): (float(lo), float(hi)) for lab, lo, hi in sorted(zip(labels, frame["lo"], frame["hi"]))}
         return out
 
+    def _content_ids(self) -> np.ndarray:
+        """Every content id seen, as text, in sorted order: the column order of the matrix (``_cid``)."""
+        frame = self._run(f"SELECT _content FROM {self._content_codes()} c ORDER BY _cid")
+        return frame["_content"].astype(str).to_numpy(dtype=object)
+
+    def _content_codes(self) -> str:
+        """(content id as text, its number in sorted order), one row per distinct item (thousands, not millions)."""
+        content = f"CAST({self.col('t', self.spec.content_col)} AS {self.d.text})"
+        return (f"(SELECT _content, row_number() OVER (ORDER BY _content) - 1 AS _cid "
+                f"FROM (SELECT DISTINCT {content} AS _content FROM inter t) x)")
+
+    def _group_users(self, n_groups: int) -> np.ndarray:
+        """Distinct users with interactions per group: each user is in one group, so it is the users whose id
+        the interactions hold (a semi-join), counted by group; no (group, user) pair leaves the engine."""
+        u = self.d.q(self.spec.user_col)
+        frame = self._run(f"SELECT t._gid, count(*) AS _n FROM {self.user_groups()} t "
+                          f"WHERE t._uid IN (SELECT CAST(i.{u} AS {self.d.text}) FROM inter i) GROUP BY t._gid")
+        out = np.zeros(n_groups, dtype=np.int64)
+        out[frame["_gid"].to_numpy(np.int64)] = frame["_n"].to_numpy(np.int64)
+        return out
+
     def _one_scan(self, on: list[str]) -> pd.DataFrame:
-        """One pass over the interactions, three aggregates (grouping sets): the (group, content) sums
-        (_set 0), the (group, user) pairs for distinct users (_set 1), the (group, month) sums (_set 2)."""
+        """One pass over the interactions, two aggregates (grouping sets): the (group, content) sums (_set 0,
+        content numbered by ``_cid``, joined after the aggregation on the few distinct items) and the
+        (group, month) sums (_set 2). Only numbers leave the engine (plus group values for aggregated rows)."""
         s, ia = self.spec, self.ia
         group_cols = ["t._gid AS _gid"] if on == ["_gid"] else [f"{g.rsplit(' AS ', 1)[0]} AS {k}"
                                                                 for g, k in zip(self.group_exprs("t"), on)]
@@ -285,20 +306,19 @@ class SqlAggregation:
                 f"{self.primary(ia)} AS _p", *(f"{self.num(self.col(ia, c))} AS _x{k}"
                                                for k, c in enumerate(s.extra_count_cols))]
         sets = [f"({', '.join([*on, '_content', '_lost'])})"]
-        if self.event_level:
-            cols.append(f"CAST(i.{self.d.q(s.user_col)} AS {self.d.text}) AS _u")
-            sets.append(f"({', '.join([*on, '_u'])})")
         if s.event_date_col:
             cols.append(f"{self.month(ia)} AS _month")
             sets.append(f"({', '.join([*on, '_month'])})")
-        which = "CASE WHEN GROUPING(_content) = 0 THEN 0 " + \
-            ("WHEN GROUPING(_u) = 0 THEN 1 " if self.event_level else "") + "ELSE 2 END AS _set"
+        which = "CASE WHEN GROUPING(_content) = 0 THEN 0 ELSE 2 END AS _set"
         extras = "".join(f", sum(_x{k}) AS _x{k}" for k in range(len(s.extra_count_cols)))
-        picked = [*on, "_content", "_lost", *(["_u"] if self.event_level else []),
-                  *(["_month"] if s.event_date_col else [])]
-        return self._run(f"SELECT {', '.join(picked)}, {which}, count(*) AS _rows, sum(_p) AS _v{extras} "
-                         f"FROM (SELECT {', '.join(cols)} FROM {self.rows_from()}) r "
-                         f"GROUP BY GROUPING SETS ({', '.join(sets)})")
+        picked = [*on, "_content", "_lost", *(["_month"] if s.event_date_col else [])]
+        scan = (f"SELECT {', '.join(picked)}, {which}, count(*) AS _rows, sum(_p) AS _v{extras} "
+                f"FROM (SELECT {', '.join(cols)} FROM {self.rows_from()}) r "
+                f"GROUP BY GROUPING SETS ({', '.join(sets)})")
+        out = [*(f"a.{k}" for k in on), "a._lost", *(["a._month"] if s.event_date_col else []), "a._set",
+               "a._rows", "a._v", *(f"a._x{k}" for k in range(len(s.extra_count_cols))), "c._cid"]
+        return self._run(f"SELECT {', '.join(out)} FROM ({scan}) a LEFT JOIN {self._content_codes()} c "
+                         "ON a._content = c._content")
 
     def _trend(self, per_month: pd.DataFrame, groups: pd.DataFrame, on: list[str]) -> tuple[list[str], np.ndarray]:
         if on == ["_gid"]:  # rows of users missing from the users table have no group
