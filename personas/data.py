@@ -296,8 +296,9 @@ def fingerprint(spec: InputSpec) -> str:
     for src in (spec.interactions, spec.users, spec.content, spec.comments):
         _hash_source(h, src)
     opts = (spec.group_by, spec.content_col, spec.count_col, spec.extra_count_cols, spec.user_col,
-            spec.topic_sep, sorted(spec.bins.items()), spec.event_date_col, spec.event_range, spec.half_life_days,
-            spec.recency_reference)
+            spec.topic_sep, sorted(spec.bins.items()))
+    if spec.event_range or spec.half_life_days:  # a window of the files: its range is part of what was read
+        opts += (spec.event_date_col, spec.event_range, spec.half_life_days, spec.recency_reference)
     h.update(repr(opts).encode())
     return h.hexdigest()
 
