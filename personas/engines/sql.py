@@ -309,11 +309,12 @@ class SqlAggregation:
                 f"FROM (SELECT DISTINCT {content} AS _content FROM {self.inter} t) x)")
 
     def _group_users(self, n_groups: int) -> np.ndarray:
-        """Distinct users with interactions per group: each user is in one group, so it is the users whose id
-        the interactions hold (a semi-join), counted by group; no (group, user) pair leaves the engine."""
+        """Distinct users with interactions per group: each user is in one group, so it is the distinct user ids
+        of the interactions joined to their groups and counted; no (group, user) pair leaves the engine."""
         u = self.d.q(self.spec.user_col)
-        frame = self._run(f"SELECT t._gid, count(*) AS _n FROM {self.user_groups()} t "
-                          f"WHERE t._uid IN (SELECT CAST(i.{u} AS {self.d.text}) FROM {self.inter} i) GROUP BY t._gid")
+        seen = f"(SELECT DISTINCT CAST(i.{u} AS {self.d.text}) AS _u FROM {self.inter} i) d"
+        frame = self._run(f"SELECT t._gid, count(*) AS _n FROM {seen} JOIN {self.user_groups()} t ON d._u = t._uid "
+                          "GROUP BY t._gid")
         out = np.zeros(n_groups, dtype=np.int64)
         out[frame["_gid"].to_numpy(np.int64)] = frame["_n"].to_numpy(np.int64)
         return out
