@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -217,10 +218,27 @@ def machine() -> dict:
     }
 
 
-def run_child(worker: str, size: str, fmt: str, timeout: float, mem_gb: float) -> dict:
-    """One fresh subprocess; wall time, peak RSS (this child alone) and what the worker reported."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", worker, "--size", size, "--fmt", fmt,
-           "--mem-gb", str(mem_gb)]
+@dataclass
+class ChildRun:
+    """One subprocess, timed: its own peak memory and CPU (``os.wait4``), never its parent's."""
+
+    wall_s: float
+    peak_mb: float
+    cpu_s: float  # all threads, user + system; steadier than wall time on shared cores
+    exit: int
+    timed_out: bool
+    stdout: str
+    stderr: str
+    load_average_before: float
+
+    def result(self) -> dict | None:
+        """The JSON of the child's ``RESULT {...}`` line, if it printed one."""
+        return next((json.loads(line[7:]) for line in self.stdout.splitlines() if line.startswith("RESULT ")), None)
+
+
+def timed_run(cmd: list[str], timeout: float) -> ChildRun:
+    """Run ``cmd`` in a fresh session; past ``timeout`` seconds its whole process group is killed (a JVM a
+    Spark driver started goes with it)."""
     load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
@@ -237,25 +255,35 @@ def run_child(worker: str, size: str, fmt: str, timeout: float, mem_gb: float) -
                 break
             time.sleep(0.05)
         wall = time.perf_counter() - t0
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # anything the child left behind in its group
         proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped; keep Popen from waiting again
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
-    rec: dict = {"worker": worker, "size": size, "format": fmt, "wall_s": round(wall, 2),
-                 "peak_mb": round(usage.ru_maxrss / 1024, 1), "exit": proc.returncode,
-                 "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),  # all threads; steadier than wall when shared
-                 "load_average_before": round(load_before, 2)}
-    result = next((json.loads(line[7:]) for line in stdout.splitlines() if line.startswith("RESULT ")), None)
+    return ChildRun(round(wall, 2), round(usage.ru_maxrss / 1024, 1), round(usage.ru_utime + usage.ru_stime, 2),
+                    proc.returncode, timed_out, stdout, stderr, round(load_before, 2))
+
+
+def run_child(worker: str, size: str, fmt: str, timeout: float, mem_gb: float) -> dict:
+    """One fresh subprocess; wall time, peak RSS (this child alone) and what the worker reported."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", worker, "--size", size, "--fmt", fmt,
+           "--mem-gb", str(mem_gb)]
+    child = timed_run(cmd, timeout)
+    stderr, timed_out = child.stderr, child.timed_out
+    rec: dict = {"worker": worker, "size": size, "format": fmt, "wall_s": child.wall_s, "peak_mb": child.peak_mb,
+                 "exit": child.exit, "cpu_s": child.cpu_s, "load_average_before": child.load_average_before}
+    result = child.result()
     if timed_out:
         rec["failed"] = f"timeout ({timeout:.0f} s)"
     elif result is not None:
         rec.update(result)
     elif "MemoryError" in stderr or "Unable to allocate" in stderr or "bad_alloc" in stderr:
         rec["failed"] = "out of memory"
-    elif proc.returncode in (-9, 137):
+    elif child.exit in (-9, 137):
         rec["failed"] = "killed (out of memory?)"
     else:
-        rec["failed"] = f"exit {proc.returncode}: {stderr.strip().splitlines()[-1][:200] if stderr.strip() else ''}"
+        rec["failed"] = f"exit {child.exit}: {stderr.strip().splitlines()[-1][:200] if stderr.strip() else ''}"
     if "failed" in rec:
         rec["stderr_tail"] = stderr[-1500:]
     return rec

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
-import signal
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from scale import timed_run  # this folder is on the path of a script run from it: one way to time a child
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -70,37 +69,17 @@ def run_child(size: str, engine: str, args: argparse.Namespace) -> dict:
     cap = args.pandas_cap_gb if (engine == "pandas" and size == "100m") else 0.0
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "--size", size, "--engine", engine,
            "--data", str(args.data), "--memory-limit", args.memory_limit or "", "--cap-gb", str(cap)]
-    t0 = time.perf_counter()
-    load_before = os.getloadavg()[0]
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, start_new_session=True)
-        timed_out = False
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() - t0 > args.timeout:
-                os.killpg(proc.pid, signal.SIGKILL)
-                pid, status, usage = os.wait4(proc.pid, 0)
-                timed_out = True
-                break
-            time.sleep(0.05)
-        with __import__("contextlib").suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)  # a JVM left behind by a killed Spark driver
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read(), err.read()
-    rec = {"size": size, "engine": engine, "wall_s": round(time.perf_counter() - t0, 1),
-           "peak_mb": round(usage.ru_maxrss / 1024), "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
-           "load_average_before": round(load_before, 2), "cap_gb": cap or None}
-    result = next((json.loads(line[7:]) for line in stdout.splitlines() if line.startswith("RESULT ")), None)
-    if timed_out:
+    child = timed_run(cmd, args.timeout)
+    rec = {"size": size, "engine": engine, "wall_s": round(child.wall_s, 1), "peak_mb": round(child.peak_mb),
+           "cpu_s": round(child.cpu_s, 1), "load_average_before": child.load_average_before, "cap_gb": cap or None}
+    result = child.result()
+    if child.timed_out:
         rec["failed"] = f"timeout ({args.timeout:.0f} s)"
     elif result is not None:
         rec.update(result)
     else:
-        rec["failed"] = f"exit {proc.returncode}: {stderr.strip().splitlines()[-1][:200] if stderr.strip() else ''}"
+        stderr = child.stderr.strip()
+        rec["failed"] = f"exit {child.exit}: {stderr.splitlines()[-1][:200] if stderr else ''}"
     return rec
 
 

@@ -58,6 +58,12 @@ class InputSpec:
     count_name: str | None = None  # what the primary count counts, for people ('views'); default: count_col
     bins: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
     source: str = "files"
+    # Windows and recency weighting, applied by the engine to the rows it reads (personas/windows.py plans them):
+    # keep the rows whose event date, in unix seconds, is in [start, end) (None: unbounded on that side) ...
+    event_range: tuple[float | None, float | None] | None = None
+    # ... and multiply the primary count by 0.5 ** (max(reference - date, 0) in days / half_life_days).
+    half_life_days: float | None = None
+    recency_reference: float | None = None  # unix seconds; required with half_life_days
 
 
 @dataclass
@@ -291,6 +297,8 @@ def fingerprint(spec: InputSpec) -> str:
         _hash_source(h, src)
     opts = (spec.group_by, spec.content_col, spec.count_col, spec.extra_count_cols, spec.user_col,
             spec.topic_sep, sorted(spec.bins.items()))
+    if spec.event_range or spec.half_life_days:  # a window of the files: its range is part of what was read
+        opts += (spec.event_date_col, spec.event_range, spec.half_life_days, spec.recency_reference)
     h.update(repr(opts).encode())
     return h.hexdigest()
 
@@ -308,6 +316,10 @@ def load(spec: InputSpec, engine: EngineOptions | None = None) -> AudienceData:
     stray = [c for c in spec.bins if c not in spec.group_by]
     if stray:
         raise InputError(f"--bins names {', '.join(stray)}, which is not a group column; add it to --group-by")
+    if (spec.event_range or spec.half_life_days) and not spec.event_date_col:
+        raise InputError("a date window or a half-life needs dates per interaction: pass --event-date-col")
+    if spec.half_life_days and spec.recency_reference is None:
+        raise InputError("a half-life needs the date its ages are measured back from (recency_reference)")
     options = engine or EngineOptions()
     name, why = choose_engine(spec, options)
     agg = get_engine(name, options).aggregate(spec)

@@ -12,28 +12,30 @@ content file's ``--date-col`` is a different thing: when an item was published) 
   matrix: every number shown (group interactions, shares, top content counts, topics, rates, trend) is the
   data's own count, so a persona never states decayed values under the count's name.
 
-Each window becomes an ordinary :class:`InputSpec` over a frame of its rows, so loading, validation and
-generation are exactly those of a whole data set; with a half-life a second spec over the same rows carries
-the weighted primary count, and :func:`load_window` aligns its matrix with the raw one.
+Only the date column is read here, to plan the windows and count their rows. Each window is the same
+:class:`InputSpec` over the same files with a date range (``event_range``, unix seconds), and with a half-life a
+second one that also carries ``half_life_days`` and its reference date: the engine that aggregates (pandas,
+DuckDB, Spark; personas/engines) keeps the window's rows and weighs the primary count itself, so a window of a
+file larger than memory is aggregated out of core like the whole file, and every engine gives the same matrix.
+:func:`load_window` aligns the weighted matrix with the raw one.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import scipy.sparse as sp
 
-from .data import AudienceData, InputSpec, count_values, load
+from .data import AudienceData, InputSpec, load
 from .engines import EngineOptions
+from .engines.base import input_files, is_remote
 from .errors import InputError
 from .tables import column_names, read_columns
 
-WEIGHT_COL = "_recency_weighted"  # the weighted primary count, in the spec that only NMF sees
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([dw])\s*$", re.IGNORECASE)
 
 
@@ -94,34 +96,39 @@ def _day(text: str, option: str) -> pd.Timestamp:
         raise InputError(f"{option} {text!r} is not a date; use an ISO date such as 2025-01-31") from None
 
 
-def _frame(spec: InputSpec) -> pd.DataFrame:
-    """The interaction rows with every column the spec uses (text; load() validates and converts them)."""
+def _date_column(spec: InputSpec, date_col: str) -> pd.Series:
+    """The interactions' date column alone, as text (the windows are planned from it; the engine reads the rows)."""
     if isinstance(spec.interactions, pd.DataFrame):
-        return spec.interactions.reset_index(drop=True)
-    path = Path(spec.interactions)
-    first = [spec.user_col] if spec.users is not None else list(spec.group_by)
-    cols = [*first, spec.content_col, *(c for c in (spec.count_col, *spec.extra_count_cols) if c),
-            *([spec.event_date_col] if spec.event_date_col else [])]
-    cols = list(dict.fromkeys(cols))
-    column_names(path, "interactions")  # missing file, empty file: the readers' own clear lines
-    table = read_columns(path, "interactions", cols, {c: pa.string() for c in cols})
-    return table.to_pandas()
+        if date_col not in spec.interactions.columns:
+            raise InputError(f"interactions: column {date_col!r} not found; columns found: "
+                             f"{', '.join(map(str, spec.interactions.columns))}")
+        return spec.interactions[date_col].reset_index(drop=True)
+    if is_remote(spec.interactions):
+        raise InputError("--window, --since, --until and --half-life read local files; for a cluster's URIs, "
+                         "filter the rows there and pass the window's files")
+    parts = []
+    for path in input_files(spec.interactions):
+        column_names(path, "interactions")  # missing file, empty file: the readers' own clear lines
+        parts.append(read_columns(path, "interactions", [date_col], {date_col: pa.string()}).column(date_col))
+    return pd.Series(pa.chunked_array([c for p in parts for c in p.chunks], type=pa.string()).to_pandas())
+
+
+def _seconds(stamp: pd.Timestamp) -> float:
+    return pd.Timestamp(stamp).value / 1e9
 
 
 def window_specs(spec: InputSpec, date_col: str, plan: WindowPlan) -> list[Window]:
     """One spec per window (or one for the whole range), rows filtered; with a half-life each window also
     carries the recency-weighted spec that NMF factorises (:func:`load_window`)."""
-    frame = _frame(spec)
-    if frame.empty:
+    text = _date_column(spec, date_col)
+    if text.empty:
         raise InputError("the interactions file has no data rows; nothing to build personas from")
-    if date_col not in frame.columns:
-        raise InputError(f"interactions: column {date_col!r} not found; columns found: {', '.join(frame.columns)}")
-    dates = parse_dates(frame[date_col], date_col)
+    dates = parse_dates(text, date_col)
     lo = _day(plan.since, "--since") if plan.since else None
     hi = _day(plan.until, "--until") if plan.until else None
     if lo is not None and hi is not None and hi < lo:
         raise InputError(f"--until {plan.until} is before --since {plan.since}")
-    keep = np.ones(len(frame), dtype=bool)
+    keep = np.ones(len(dates), dtype=bool)
     if lo is not None:
         keep &= (dates >= lo).to_numpy()
     if hi is not None:
@@ -131,22 +138,34 @@ def window_specs(spec: InputSpec, date_col: str, plan: WindowPlan) -> list[Windo
             f"no interactions between {plan.since or 'the start'} and {plan.until or 'the end'}; the dates in "
             f"{date_col!r} run from {dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}"
         )
-    frame, dates = frame[keep].reset_index(drop=True), dates[keep].reset_index(drop=True)
-    weighted: pd.DataFrame | None = None
+    dates = dates[keep].reset_index(drop=True)
+    first_s = _seconds(lo) if lo is not None else None
+    end_s = _seconds(hi + pd.Timedelta(days=1)) if hi is not None else None
+    base = replace(spec, event_date_col=date_col)
+    weighted: InputSpec | None = None
     if plan.half_life:
-        weighted = _weighted(frame, dates, spec, parse_duration(plan.half_life, "--half-life"),
-                             hi + pd.Timedelta(days=1) if hi is not None else dates.max())
+        reference = hi + pd.Timedelta(days=1) if hi is not None else dates.max()
+        weighted = replace(base, extra_count_cols=(), content=None, comments=None,
+                           count_name="recency-weighted count", half_life_days=parse_duration(plan.half_life, "--half-life"),
+                           recency_reference=_seconds(reference))
 
-    def window(label: str, start: str, end: str, rows: np.ndarray | None) -> Window:
-        part = frame if rows is None else frame[rows]
+    def window(label: str, start: str, end: str, rows: np.ndarray | None,
+               bounds: tuple[float | None, float | None]) -> Window:
+        lo_s, hi_s = bounds
+        lo_s = first_s if lo_s is None else lo_s if first_s is None else max(lo_s, first_s)
+        hi_s = end_s if hi_s is None else hi_s if end_s is None else min(hi_s, end_s)
+        rng = None if lo_s is None and hi_s is None else (lo_s, hi_s)
+        source = f"{spec.source}, window {label}" if label else spec.source
         heavy = None
         if weighted is not None:
-            heavy = _weighted_spec(spec, weighted if rows is None else weighted[rows], label, plan.half_life)
-        return Window(label, start, end, len(part), _sub(spec, part, label), heavy)
+            heavy = replace(weighted, event_range=rng,
+                            source=f"{source}, recency-weighted (half-life {plan.half_life})")
+        n = len(dates) if rows is None else int(rows.sum())
+        return Window(label, start, end, n, replace(base, event_range=rng, source=source), heavy)
 
     if not plan.window:
         start, end = (lo or dates.min().normalize()), (hi or dates.max().normalize())
-        return [window("", f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}", None)]
+        return [window("", f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}", None, (None, None))]
     if plan.window.strip().lower() in ("month", "monthly", "1m"):
         periods = dates.dt.to_period("M")
         first, last = (lo or dates.min()).to_period("M"), (hi or dates.max()).to_period("M")
@@ -155,7 +174,8 @@ def window_specs(spec: InputSpec, date_col: str, plan: WindowPlan) -> list[Windo
             rows = (periods == period).to_numpy()
             start = max(period.start_time.normalize(), lo) if lo is not None else period.start_time.normalize()
             end = min(period.end_time.normalize(), hi) if hi is not None else period.end_time.normalize()
-            out.append(window(str(period), f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}", rows))
+            bounds = (_seconds(period.start_time), _seconds((period + 1).start_time))
+            out.append(window(str(period), f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}", rows, bounds))
         return out
     days = parse_duration(plan.window, "--window")
     origin = lo if lo is not None else dates.min().normalize()
@@ -169,32 +189,8 @@ def window_specs(spec: InputSpec, date_col: str, plan: WindowPlan) -> list[Windo
         end = min(start + step - pd.Timedelta(days=1), last_day)
         rows = codes == i
         label = f"{start:%Y-%m-%d}"
-        out.append(window(label, label, f"{end:%Y-%m-%d}", rows))
+        out.append(window(label, label, f"{end:%Y-%m-%d}", rows, (_seconds(start), _seconds(start + step))))
     return out
-
-
-def _weighted(frame: pd.DataFrame, dates: pd.Series, spec: InputSpec, half_life: float,
-              reference: pd.Timestamp) -> pd.DataFrame:
-    """The rows' group/user and content columns with WEIGHT_COL = primary count x 0.5 ** (age in days / half-life)
-    (event rows that count once: the weight itself). The raw counts stay untouched in ``frame``."""
-    age = ((reference - dates) / pd.Timedelta(days=1)).clip(lower=0).to_numpy()
-    weight = np.power(0.5, age / half_life)
-    first = [spec.user_col] if spec.users is not None else list(spec.group_by)
-    out = frame[list(dict.fromkeys([*first, spec.content_col]))].copy()
-    if spec.count_col is None:
-        out[WEIGHT_COL] = weight
-        return out
-    values = pd.Series(count_values(frame[spec.count_col], f"interactions column {spec.count_col!r}"))
-    out[WEIGHT_COL] = values.to_numpy(dtype=np.float64) * weight
-    return out
-
-
-def _weighted_spec(spec: InputSpec, frame: pd.DataFrame, label: str, half_life: str | None) -> InputSpec:
-    """What NMF factorises: the weighted primary count only (no extras, content, comments or dates)."""
-    source = f"{spec.source}, window {label}" if label else spec.source
-    return replace(spec, interactions=frame.reset_index(drop=True), count_col=WEIGHT_COL, extra_count_cols=(),
-                   content=None, comments=None, event_date_col=None, count_name="recency-weighted count",
-                   source=f"{source}, recency-weighted (half-life {half_life})")
 
 
 def load_window(w: Window, engine: EngineOptions | None = None) -> tuple[AudienceData, sp.csr_matrix | None]:
@@ -223,8 +219,3 @@ def align_matrix(weighted: AudienceData, data: AudienceData) -> sp.csr_matrix:
     out = sp.csr_matrix((coo.data[ok], (r[ok], c[ok])), shape=data.matrix.shape, dtype=np.float64)
     out.sum_duplicates()
     return out
-
-
-def _sub(spec: InputSpec, frame: pd.DataFrame, label: str) -> InputSpec:
-    source = f"{spec.source}, window {label}" if label else spec.source
-    return replace(spec, interactions=frame.reset_index(drop=True), source=source)

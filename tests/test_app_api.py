@@ -369,6 +369,35 @@ def test_forget_upload_deletes_only_inside_gradios_cache(tmp_path: Path) -> None
     assert uploads.forget_upload(inside) and not inside.exists() and not folder.exists()
 
 
+def test_read_once_deletes_every_upload_whether_the_request_succeeds_or_fails(tmp_path: Path) -> None:
+    """The one helper /detect, /rank and the taxonomy endpoints read their uploads through."""
+    policy = uploads.UploadPolicy.from_mb(tmp_path / "uploads", 1)
+
+    def cached(name: str, text: str) -> Path:
+        folder = uploads.gradio_cache() / f"test-{uuid.uuid4().hex}"
+        folder.mkdir(parents=True)
+        (folder / name).write_text(text)
+        return folder / name
+
+    a, b = cached("people.csv", "user,item\nu1,v1\n"), cached("items.csv", "item\nv1\n")
+    with uploads.read_once(policy, (str(a), "upload a"), (str(b), "upload b")) as (pa_, pb_):
+        assert (pa_, pb_) == (a, b) and pd.read_csv(pa_).shape == (1, 2)  # read where they are, not copied
+    assert not a.exists() and not b.exists() and not (tmp_path / "uploads").exists()
+    a, b = cached("people.csv", "user,item\nu1,v1\n"), cached("items.txt", "item\nv1\n")
+    with pytest.raises(InputError, match="only CSV"), uploads.read_once(policy, (str(a), "a"), (str(b), "b")):
+        pass  # b is refused: both are deleted all the same
+    assert not a.exists() and not b.exists()
+    a = cached("people.csv", "user,item\nu1,v1\n")
+    with pytest.raises(InputError, match="^upload the candidate items$"):
+        with uploads.read_once(policy, (str(a), "upload a"), (None, "upload the candidate items")):
+            pass
+    assert not a.exists()
+    a = cached("people.csv", "user,item\nu1,v1\n")
+    with pytest.raises(RuntimeError), uploads.read_once(policy, (str(a), "upload a")):
+        raise RuntimeError("the use case failed")
+    assert not a.exists()
+
+
 # ---------------------------------------------------------------------------- binding
 
 

@@ -60,3 +60,22 @@ def test_search_finds_the_group_among_a_hundred(app) -> None:
     # the occupation is read as a filter: only retired groups come back, however many personas there are
     assert cards and {c["persona_id"] for c in cards} <= retired, [c["name"] for c in cards]
     assert f"{len(cards)} persona" in note
+
+
+def test_a_broad_query_ranks_many_of_the_hundred_by_score(app) -> None:
+    """A query that names no group (no filter): hits come from across the set, best first, through the /search
+    handler and the use case alike."""
+    from usecases.search import search
+
+    services, pset, ref = app
+    ids = {p.id for p in pset.personas}
+    for query, k in (("people who enjoy comedy and romance films", 10), ("fans of action movies", K)):
+        found = handlers.api_search(services, query, k, ref)
+        hits = found["hits"]
+        assert found["set"] == ref and len(hits) >= min(k, 10), (query, found["message"])
+        scores = [h["score"] for h in hits]
+        assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1]  # ordered, and not all equal
+        assert len({h["persona_id"] for h in hits}) == len(hits) and {h["persona_id"] for h in hits} <= ids
+        assert all(h["why"] for h in hits[:3])  # the best hits say what matched
+        direct = search(services.store, query, k, ref)
+        assert [h.persona_id for h in direct.hits] == [h["persona_id"] for h in hits]

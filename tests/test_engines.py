@@ -19,6 +19,7 @@ from personas.data import AudienceData, InputSpec, load
 from personas.engines import EngineOptions, choose_engine
 from personas.engines import base as engine_base
 from personas.errors import InputError
+from personas.windows import WindowPlan, load_window, window_specs
 
 SQL_ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.spark)]
 
@@ -289,3 +290,44 @@ def test_auto_falls_back_to_memory_without_duckdb(files, monkeypatch):
     monkeypatch.setitem(sys.modules, "duckdb", None)
     name, why = choose_engine(spec_of(files, "parquet"), EngineOptions())
     assert name == "pandas" and "pip install 'data-personas[duckdb]'" in why
+
+
+WINDOW_PLANS = [WindowPlan(window="month", since="2024-02-10", until="2024-05-20"),
+                WindowPlan(window="45d", since="2024-01-01", until="2024-06-30", half_life="30d")]
+
+
+@pytest.mark.parametrize("engine", ["pandas", *SQL_ENGINES])
+@pytest.mark.parametrize("plan", WINDOW_PLANS, ids=["months", "45d-half-life"])
+def test_windows_are_aggregated_in_the_engine(files, engine, plan):
+    """Each window is the same files with a date range: the engine keeps the rows and weighs them. Its data must
+    be that of the window's rows filtered by hand (pandas, then loaded as a frame), and the same in every engine."""
+    spec = spec_of(files, "parquet")
+    windows = window_specs(spec, "day", plan)
+    assert len(windows) >= 3 and all(w.spec.interactions == spec.interactions for w in windows)  # no rows read
+    inter = pd.read_parquet(files / "inter.parquet")
+    days = pd.to_datetime(inter["day"])
+    for w in windows[:3]:
+        rows = inter[(days >= pd.Timestamp(w.start)) & (days <= pd.Timestamp(w.end))]
+        assert w.rows == len(rows) > 0
+        data, weighted = load_window(w, EngineOptions(engine=engine))
+        assert_same(data, load(replace(spec, interactions=rows), EngineOptions(engine="pandas")))
+        if plan.half_life is None:
+            assert weighted is None
+            continue
+        reference = pd.Timestamp(plan.until) + pd.Timedelta(days=1)
+        age = ((reference - pd.to_datetime(rows["day"])) / pd.Timedelta(days=1)).clip(lower=0)
+        by_hand = rows.assign(views=rows["views"] * 0.5 ** (age / 30.0))  # the weighted count, loaded as data
+        expected = load(replace(spec, interactions=by_hand, extra_count_cols=(), event_date_col=None),
+                        EngineOptions(engine="pandas"))
+        from personas.windows import align_matrix
+
+        np.testing.assert_allclose(weighted.toarray(), align_matrix(expected, data).toarray(), rtol=1e-12)
+        assert weighted.sum() < data.matrix.sum()
+
+
+@pytest.mark.parametrize("engine", ["pandas", *SQL_ENGINES])
+def test_a_frame_missing_a_column_gives_one_line_in_every_engine(files, engine):
+    frame = pd.read_parquet(files / "inter.parquet").drop(columns="views")
+    with pytest.raises(InputError, match=r"^interactions: column 'views' not found; columns found: "
+                                         r"user_id, item_id, likes, day$"):
+        load(spec_of(files, interactions=frame), EngineOptions(engine=engine))

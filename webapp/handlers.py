@@ -357,14 +357,11 @@ def api_detect(services: Services, interactions: str | None, content_col: str = 
     names are guessed as /generate guesses them."""
     from usecases.detect import detect
 
-    if not interactions:
-        raise InputError("upload the interactions of the people to detect (CSV or Parquet)")
-    try:  # detection keeps nothing about the individuals: read in place, Gradio's cached upload deleted after
-        path = uploads.check(interactions, services.uploads)
+    wanted = (interactions, "upload the interactions of the people to detect (CSV or Parquet)")
+    # detection keeps nothing about the individuals: read in place, Gradio's cached upload deleted after
+    with uploads.read_once(services.uploads, wanted) as (path,):
         parse_ref(set_name)  # a bad reference fails before the file is read
         columns = uploads.columns_of(str(path))
         content_col = content_col or _guess(columns, _CONTENT_GUESS) or "content_id"
         found = detect(services.store, path, content_col, count_col or None, id_col or None, set_name)
-    finally:
-        uploads.forget_upload(interactions)
     return [d.to_json() for d in found]

@@ -9,7 +9,6 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from personas.errors import InputError
 from usecases.inputs import name_list
 
 from . import uploads
@@ -35,20 +34,13 @@ def api_rank(services: Services, interactions: str | None, candidates: str | Non
     the person is kept: both uploads are deleted once read."""
     from usecases.rank import rank
 
-    try:
-        if not interactions:
-            raise InputError("upload the person's interactions (CSV or Parquet)")
-        if not candidates:
-            raise InputError("upload the candidate items (CSV or Parquet, baseline order, best first)")
-        inter = uploads.check(interactions, services.uploads)
-        cands = uploads.check(candidates, services.uploads)
+    wanted = ((interactions, "upload the person's interactions (CSV or Parquet)"),
+              (candidates, "upload the candidate items (CSV or Parquet, baseline order, best first)"))
+    with uploads.read_once(services.uploads, *wanted) as (inter, cands):
         parse_ref(set_name)
         # no content column given: content_id, or the one column both files share; else a clear error
         found = rank(services.store, inter, cands, content_col or None, count_col or None,
                      id_col or None, set_name or None)
-    finally:
-        uploads.forget_upload(interactions)
-        uploads.forget_upload(candidates)
     return found.to_json()
 
 

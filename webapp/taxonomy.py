@@ -30,21 +30,14 @@ def api_taxonomy_learn(services: Services, assignments: str | None, interactions
     persona) and the customers' interactions; returns the cross-validated report with its confusion table."""
     from usecases.taxonomy import learn
 
-    try:
-        if not assignments:
-            raise InputError("upload the assignments (CSV or Parquet: customer id, persona)")
-        if not interactions:
-            raise InputError("upload the customers' interactions (CSV or Parquet)")
-        labels = uploads.check(assignments, services.uploads)
-        inter = uploads.check(interactions, services.uploads)
+    wanted = ((assignments, "upload the assignments (CSV or Parquet: customer id, persona)"),
+              (interactions, "upload the customers' interactions (CSV or Parquet)"))
+    with uploads.read_once(services.uploads, *wanted) as (labels, inter):
         parse_ref(set_name)
         report = learn(services.store, services.settings.home, (name or "team").strip(), labels, inter,
                        _required(content_col, "content_col, the content id column of the interactions"),
                        _required(id_col, "id_col, the customer id column of both files"),
                        (label_col or "persona").strip(), count_col.strip() or None, set_name or None)
-    finally:
-        uploads.forget_upload(assignments)
-        uploads.forget_upload(interactions)
     return report.to_json()
 
 
@@ -66,15 +59,11 @@ def api_taxonomy_detect(services: Services, interactions: str | None, content_co
     from usecases.taxonomy import detect_team
 
     taxonomy = (name or "team").strip()
-    try:
-        if not interactions:
-            raise InputError("upload the interactions (CSV or Parquet)")
-        inter = uploads.check(interactions, services.uploads)
+    wanted = (interactions, "upload the interactions (CSV or Parquet)")
+    with uploads.read_once(services.uploads, wanted) as (inter,):
         found = detect_team(services.store, services.settings.home, taxonomy, inter,
                             _required(content_col, "content_col, the content id column of the interactions"),
                             count_col.strip() or None, id_col.strip() or None)
-    finally:
-        uploads.forget_upload(interactions)
     return {"taxonomy": taxonomy, "individuals": [p.to_json() for p in found]}
 
 

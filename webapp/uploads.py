@@ -7,6 +7,8 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,6 +137,23 @@ def forget_upload(src: str | Path | None) -> bool:
         except OSError:
             pass
     return True
+
+
+@contextmanager
+def read_once(policy: UploadPolicy, *files: tuple[str | None, str]) -> Iterator[list[Path]]:
+    """The uploads ``files`` (each ``(path or None, what to upload when it is missing)``) checked where they
+    are, for one request that reads them and keeps nothing: every one is deleted from Gradio's cache when the
+    block ends, whether it succeeded or raised. A missing upload is an InputError with its own line."""
+    try:
+        paths = []
+        for src, missing in files:
+            if not src:
+                raise InputError(missing)
+            paths.append(check(src, policy))
+        yield paths
+    finally:
+        for src, _ in files:
+            forget_upload(src)
 
 
 def keep(paths: list[Path]) -> list[Path]:

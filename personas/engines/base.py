@@ -76,6 +76,16 @@ def _import(module: str, extra: str | None, package: str | None):
     return importlib.import_module(module)
 
 
+def frame_columns(src: pd.DataFrame, columns: list[str], role: str) -> pd.DataFrame:
+    """The ``columns`` of a frame handed to an engine, or one InputError line naming the missing ones (the
+    message the file readers give)."""
+    missing = [c for c in columns if c not in src.columns]
+    if missing:
+        raise InputError(f"{role}: column {', '.join(map(repr, missing))} not found; columns found: "
+                         f"{', '.join(map(str, src.columns))}")
+    return src[columns]
+
+
 def get_engine(name: str, options: EngineOptions | None = None) -> Engine:
     """The engine called ``name`` (not 'auto': see choose_engine)."""
     if name not in ENGINES:

@@ -15,7 +15,7 @@ import pandas as pd
 from ..data import InputSpec
 from ..errors import InputError
 from ..tables import PARQUET_SUFFIXES, column_names, require_columns
-from .base import Aggregate, EngineOptions, input_files, is_remote, machine_memory
+from .base import Aggregate, EngineOptions, frame_columns, input_files, is_remote, machine_memory
 from .sql import DUCKDB, SqlAggregation
 
 
@@ -88,11 +88,7 @@ class DuckDBEngine:
     def _register(self, con, name: str, src: Path | str | pd.DataFrame, spec: InputSpec, role: str) -> None:
         columns = _needed(spec, role)
         if isinstance(src, pd.DataFrame):
-            missing = [c for c in columns if c not in src.columns]
-            if missing:
-                raise InputError(f"{role}: column {', '.join(map(repr, missing))} not found; columns found: "
-                                 f"{', '.join(map(str, src.columns))}")
-            con.register(f"{name}_frame", src[columns])
+            con.register(f"{name}_frame", frame_columns(src, columns, role))
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM {name}_frame")
             return
         con.execute(f"CREATE VIEW {name} AS SELECT * FROM {relation_sql(src, role, columns)}")

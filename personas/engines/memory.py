@@ -136,6 +136,47 @@ def _months(col: pa.ChunkedArray, name: str) -> tuple[np.ndarray, list[str]]:
     return codes.astype(np.int64), [str(m) for m in months]
 
 
+def event_seconds(col: pa.ChunkedArray, name: str) -> np.ndarray:
+    """Unix seconds per row (float64) from unix seconds or ISO dates, read as the window planner reads them
+    (personas/windows.py parse_dates)."""
+    if pa.types.is_dictionary(col.type):
+        col = col.cast(pa.string())
+    if pa.types.is_integer(col.type) or pa.types.is_floating(col.type):
+        return col.to_numpy().astype(np.float64)
+    text = pd.Series(col.to_numpy(zero_copy_only=False)).astype(str).str.strip()
+    numeric = pd.to_numeric(text, errors="coerce")
+    if numeric.notna().all():
+        return numeric.to_numpy(np.float64)
+    stamps = pd.to_datetime(text, errors="coerce", format="mixed", utc=True).dt.tz_localize(None)
+    if stamps.isna().any():
+        bad = text[stamps.isna()].iloc[0]
+        raise InputError(f"interactions column {name!r} holds {bad!r}, which is not a date; use ISO dates or unix seconds")
+    return stamps.to_numpy("datetime64[us]").astype(np.int64) / 1e6
+
+
+def recency_weights(seconds: np.ndarray, spec: InputSpec) -> np.ndarray:
+    """0.5 ** (age in days / half-life), age measured back from the spec's reference (0 at or after it)."""
+    age = np.maximum((float(spec.recency_reference) - seconds) / 86400.0, 0.0)
+    return np.power(0.5, age / float(spec.half_life_days))
+
+
+def _in_window(inter: pa.Table, spec: InputSpec) -> tuple[pa.Table, np.ndarray | None]:
+    """The rows inside the spec's date window and their event dates in seconds (None: no window, no weights)."""
+    if not (spec.event_range or spec.half_life_days):
+        return inter, None
+    seconds = event_seconds(inter.column(spec.event_date_col), spec.event_date_col)
+    if spec.event_range:
+        lo, hi = spec.event_range
+        keep = np.ones(len(seconds), dtype=bool)
+        if lo is not None:
+            keep &= seconds >= lo
+        if hi is not None:
+            keep &= seconds < hi
+        if not keep.all():
+            inter, seconds = inter.filter(pa.array(keep)), seconds[keep]
+    return inter, seconds
+
+
 # ---------------------------------------------------------------------------- groups
 
 
@@ -205,12 +246,15 @@ class MemoryEngine:
                 types[spec.user_col] = pa.string()
         elif not isinstance(spec.interactions, pd.DataFrame):  # Parquet: content ids stored as text are read
             types = {spec.content_col: _DICT}  # straight from its dictionary pages (no string per row)
-        inter = _read(spec.interactions, "interactions", inter_cols, types)
+        inter, seconds = _in_window(_read(spec.interactions, "interactions", inter_cols, types), spec)
         if inter.num_rows == 0:
             raise InputError("the interactions file has no data rows; nothing to build personas from")
 
         count_what = f"interactions column {spec.count_col!r}"
         primary = count_values(inter.column(spec.count_col), count_what) if spec.count_col else np.ones(inter.num_rows)
+        if spec.half_life_days:
+            primary = primary * recency_weights(seconds, spec)
+        del seconds
         extras = {c: count_values(inter.column(c), f"interactions column {c!r}") for c in spec.extra_count_cols}
         content_codes, content_ids = _encode(
             inter.column(spec.content_col), f"interactions column {spec.content_col!r}",

@@ -17,7 +17,7 @@ import pandas as pd
 from ..data import InputSpec
 from ..errors import InputError
 from ..tables import PARQUET_SUFFIXES, column_names, require_columns
-from .base import Aggregate, EngineOptions, input_files, is_remote
+from .base import Aggregate, EngineOptions, frame_columns, input_files, is_remote
 from .duckdb_engine import _needed
 from .sql import SPARK, SqlAggregation
 
@@ -88,12 +88,8 @@ class SparkEngine:
     def _register(self, spark, name: str, src: Path | str | pd.DataFrame, spec: InputSpec, role: str) -> None:
         columns = _needed(spec, role)
         if isinstance(src, pd.DataFrame):
-            missing = [c for c in columns if c not in src.columns]
-            if missing:
-                raise InputError(f"{role}: column {', '.join(map(repr, missing))} not found; columns found: "
-                                 f"{', '.join(map(str, src.columns))}")
             with _quiet():
-                frame = spark.createDataFrame(src[columns])
+                frame = spark.createDataFrame(frame_columns(src, columns, role))
         else:
             kind, paths = _reader_paths(src, role, columns)
             if kind == "parquet":

@@ -32,13 +32,16 @@ class Dialect:
     text: str  # the text type: VARCHAR or STRING
     month_fmt: str  # an expression with {ts} giving 'YYYY-MM'
     from_seconds: str  # an expression with {x} (double seconds) giving a timestamp
+    to_seconds: str  # an expression with {ts} (a timestamp) giving double unix seconds
 
     def q(self, name: str) -> str:
         return f"{self.quote_char}{name.replace(self.quote_char, self.quote_char * 2)}{self.quote_char}"
 
 
-DUCKDB = Dialect("duckdb", '"', "VARCHAR", "strftime({ts}, '%Y-%m')", "to_timestamp({x})")
-SPARK = Dialect("spark", "`", "STRING", "date_format({ts}, 'yyyy-MM')", "timestamp_seconds({x})")
+DUCKDB = Dialect("duckdb", '"', "VARCHAR", "strftime({ts}, '%Y-%m')", "to_timestamp({x})",
+                 "epoch_us({ts}) / 1000000.0")
+SPARK = Dialect("spark", "`", "STRING", "date_format({ts}, 'yyyy-MM')", "timestamp_seconds({x})",
+                "unix_micros({ts}) / 1000000.0")
 
 
 def _lit(text: str) -> str:
@@ -51,6 +54,7 @@ class SqlAggregation:
     def __init__(self, spec: InputSpec, dialect: Dialect, run: Run, engine: str) -> None:
         self.spec, self.d, self._run, self.engine = spec, dialect, run, engine
         self.event_level = spec.users is not None
+        self.inter = self._window_rows()
 
     # ------------------------------------------------------------------ expressions
 
@@ -77,7 +81,27 @@ class SqlAggregation:
         return [f"_g{i}" for i in range(len(self.spec.group_by))]
 
     def primary(self, alias: str) -> str:
-        return self.num(self.col(alias, self.spec.count_col)) if self.spec.count_col else "CAST(1 AS DOUBLE)"
+        count = self.num(self.col(alias, self.spec.count_col)) if self.spec.count_col else "CAST(1 AS DOUBLE)"
+        s = self.spec
+        if not s.half_life_days:
+            return count
+        age = f"greatest(({float(s.recency_reference)!r} - {self.seconds(alias)}) / 86400.0, 0.0)"
+        return f"({count}) * power(0.5, {age} / {float(s.half_life_days)!r})"
+
+    def seconds(self, alias: str) -> str:
+        """The event date as unix seconds (a number as it is; text as a timestamp, as ``month`` reads it)."""
+        ref = self.col(alias, self.spec.event_date_col)
+        ts = f"TRY_CAST(CAST({ref} AS {self.d.text}) AS TIMESTAMP)"
+        return f"(CASE WHEN {self.num(ref)} IS NOT NULL THEN {self.num(ref)} ELSE {self.d.to_seconds.format(ts=ts)} END)"
+
+    def _window_rows(self) -> str:
+        """The interaction relation the queries read: ``inter``, or its rows inside the spec's date window."""
+        if not self.spec.event_range:
+            return "inter"
+        lo, hi = self.spec.event_range
+        conds = [*([f"{self.seconds('w')} >= {float(lo)!r}"] if lo is not None else []),
+                 *([f"{self.seconds('w')} < {float(hi)!r}"] if hi is not None else [])]
+        return f"(SELECT * FROM inter w WHERE {' AND '.join(conds) or 'TRUE'})"
 
     def month(self, alias: str) -> str:
         ref = self.col(alias, self.spec.event_date_col)
@@ -97,9 +121,9 @@ class SqlAggregation:
     def rows_from(self) -> str:
         """The interaction rows with the group they belong to (joined to users for event-level data)."""
         if not self.event_level:
-            return "inter t"
+            return f"{self.inter} t"
         u = self.d.q(self.spec.user_col)
-        return f"inter i LEFT JOIN {self.user_groups()} t ON CAST(i.{u} AS {self.d.text}) = t._uid"
+        return f"{self.inter} i LEFT JOIN {self.user_groups()} t ON CAST(i.{u} AS {self.d.text}) = t._uid"
 
     @property
     def ia(self) -> str:  # the alias of the interaction columns
@@ -149,7 +173,7 @@ class SqlAggregation:
             parts += [f"count(*) FILTER (WHERE {ref} IS NULL) AS date_null",
                       f"min(CAST({ref} AS {self.d.text})) FILTER (WHERE {ref} IS NOT NULL AND {self.month(a)} IS NULL)"
                       " AS date_bad"]
-        row = self._run(f"SELECT {', '.join(parts)} FROM inter {a}").iloc[0]
+        row = self._run(f"SELECT {', '.join(parts)} FROM {self.inter} {a}").iloc[0]
         if int(row["n_rows"]) == 0:
             raise InputError("the interactions file has no data rows; nothing to build personas from")
         for k, c in enumerate(counts):
@@ -171,7 +195,7 @@ class SqlAggregation:
     def _check_groups(self, notes: list[str]) -> None:
         """The table the groups come from: binned columns numeric, user ids present and unique."""
         s, a = self.spec, "t"
-        table, role = ("users", "users") if self.event_level else ("inter", "interactions")
+        table, role = ("users", "users") if self.event_level else (self.inter, "interactions")
         parts = ["count(*) AS n_rows"]
         for k, c in enumerate(s.group_by):
             if c in s.bins:
@@ -202,7 +226,7 @@ class SqlAggregation:
         self._check_inter()
         self._check_groups(notes)
         keys, binned = self.gkeys, [c for c in s.group_by if c in s.bins]
-        gsrc = self.user_groups() + " t" if self.event_level else "inter t"
+        gsrc = self.user_groups() + " t" if self.event_level else f"{self.inter} t"
         if self.event_level:
             medians = [f"median(t._r{s.group_by.index(c)}) AS _m{s.group_by.index(c)}" for c in binned]
             groups = self._run(f"SELECT t._gid, {', '.join([*(f't.{k}' for k in keys), *medians])} FROM {gsrc} "
@@ -212,14 +236,14 @@ class SqlAggregation:
             on = ["_gid"]
         else:
             medians = [f"median({self.num(self.col('t', c))}) AS _m{s.group_by.index(c)}" for c in binned]
-            groups = self._run(f"SELECT {', '.join([*self.group_exprs('t'), *medians])} FROM inter t "
+            groups = self._run(f"SELECT {', '.join([*self.group_exprs('t'), *medians])} FROM {self.inter} t "
                                f"GROUP BY {', '.join(keys)}")
             groups = groups.sort_values(keys, kind="stable").reset_index(drop=True)
             groups["_code"] = np.arange(len(groups), dtype=np.int64)
             on = keys
+        content_ids = self._content_ids()
         sets = self._one_scan(on)
-        pairs, per_user, per_month = (sets[sets["_set"] == k] for k in (0, 1, 2))
-        content_ids = np.array(sorted(set(pairs["_content"].astype(str))), dtype=object)
+        pairs, per_month = sets[sets["_set"] == 0], sets[sets["_set"] == 2]
         lost_mask = pairs["_lost"].astype(bool).to_numpy()
         kept = pairs[~lost_mask]
         lost_rows = int(pairs.loc[lost_mask, "_rows"].sum())
@@ -231,7 +255,7 @@ class SqlAggregation:
             notes.append(f"{int(kept['_rows'].sum()) - len(kept)} duplicate (group, content) rows were summed")
         kept = kept.merge(groups[[*on, "_code"]], on=on, how="left") if on != ["_gid"] else \
             kept.assign(_code=kept["_gid"].to_numpy(np.int64))
-        ccode = pd.Index(content_ids).get_indexer(kept["_content"].astype(str))
+        ccode = kept["_cid"].to_numpy(np.int64)
         n_groups = len(groups)
         matrix = sp.csr_matrix((kept["_v"].to_numpy(np.float64), (kept["_code"].to_numpy(), ccode)),
                                shape=(n_groups, len(content_ids)))
@@ -246,15 +270,14 @@ class SqlAggregation:
         extra_totals = {c: per_group(kept, f"_x{k}") for k, c in enumerate(s.extra_count_cols)}
         group_users = None
         if self.event_level:
-            found = per_user[per_user["_gid"].notna()]
-            group_users = np.bincount(found["_gid"].to_numpy(np.int64), minlength=n_groups).astype(np.int64)
+            group_users = self._group_users(n_groups)
         trend = self._trend(per_month, groups, on) if s.event_date_col else None
         frame = pd.DataFrame({c: self._labels(c, groups[k]) for c, k in zip(s.group_by, keys)})
         return Aggregate(
             matrix=matrix, groups=frame.astype(str), content_ids=content_ids, extra_totals=extra_totals,
             group_users=group_users,
             value_median={c: groups[f"_m{s.group_by.index(c)}"].to_numpy(np.float64) for c in binned},
-            bin_ranges=self._bin_ranges(binned, "users" if self.event_level else "inter"), trend=trend, notes=notes,
+            bin_ranges=self._bin_ranges(binned, "users" if self.event_level else self.inter), trend=trend, notes=notes,
             engine=self.engine,
         )
 
@@ -274,9 +297,32 @@ class SqlAggregation:
             out[c] = {str(lab): (float(lo), float(hi)) for lab, lo, hi in sorted(zip(labels, frame["lo"], frame["hi"]))}
         return out
 
+    def _content_ids(self) -> np.ndarray:
+        """Every content id seen, as text, in sorted order: the column order of the matrix (``_cid``)."""
+        frame = self._run(f"SELECT _content FROM {self._content_codes()} c ORDER BY _cid")
+        return frame["_content"].astype(str).to_numpy(dtype=object)
+
+    def _content_codes(self) -> str:
+        """(content id as text, its number in sorted order), one row per distinct item (thousands, not millions)."""
+        content = f"CAST({self.col('t', self.spec.content_col)} AS {self.d.text})"
+        return (f"(SELECT _content, row_number() OVER (ORDER BY _content) - 1 AS _cid "
+                f"FROM (SELECT DISTINCT {content} AS _content FROM {self.inter} t) x)")
+
+    def _group_users(self, n_groups: int) -> np.ndarray:
+        """Distinct users with interactions per group: each user is in one group, so it is the distinct user ids
+        of the interactions joined to their groups and counted; no (group, user) pair leaves the engine."""
+        u = self.d.q(self.spec.user_col)
+        seen = f"(SELECT DISTINCT CAST(i.{u} AS {self.d.text}) AS _u FROM {self.inter} i) d"
+        frame = self._run(f"SELECT t._gid, count(*) AS _n FROM {seen} JOIN {self.user_groups()} t ON d._u = t._uid "
+                          "GROUP BY t._gid")
+        out = np.zeros(n_groups, dtype=np.int64)
+        out[frame["_gid"].to_numpy(np.int64)] = frame["_n"].to_numpy(np.int64)
+        return out
+
     def _one_scan(self, on: list[str]) -> pd.DataFrame:
-        """One pass over the interactions, three aggregates (grouping sets): the (group, content) sums
-        (_set 0), the (group, user) pairs for distinct users (_set 1), the (group, month) sums (_set 2)."""
+        """One pass over the interactions, two aggregates (grouping sets): the (group, content) sums (_set 0,
+        content numbered by ``_cid``, joined after the aggregation on the few distinct items) and the
+        (group, month) sums (_set 2). Only numbers leave the engine (plus group values for aggregated rows)."""
         s, ia = self.spec, self.ia
         group_cols = ["t._gid AS _gid"] if on == ["_gid"] else [f"{g.rsplit(' AS ', 1)[0]} AS {k}"
                                                                 for g, k in zip(self.group_exprs("t"), on)]
@@ -285,20 +331,19 @@ class SqlAggregation:
                 f"{self.primary(ia)} AS _p", *(f"{self.num(self.col(ia, c))} AS _x{k}"
                                                for k, c in enumerate(s.extra_count_cols))]
         sets = [f"({', '.join([*on, '_content', '_lost'])})"]
-        if self.event_level:
-            cols.append(f"CAST(i.{self.d.q(s.user_col)} AS {self.d.text}) AS _u")
-            sets.append(f"({', '.join([*on, '_u'])})")
         if s.event_date_col:
             cols.append(f"{self.month(ia)} AS _month")
             sets.append(f"({', '.join([*on, '_month'])})")
-        which = "CASE WHEN GROUPING(_content) = 0 THEN 0 " + \
-            ("WHEN GROUPING(_u) = 0 THEN 1 " if self.event_level else "") + "ELSE 2 END AS _set"
+        which = "CASE WHEN GROUPING(_content) = 0 THEN 0 ELSE 2 END AS _set"
         extras = "".join(f", sum(_x{k}) AS _x{k}" for k in range(len(s.extra_count_cols)))
-        picked = [*on, "_content", "_lost", *(["_u"] if self.event_level else []),
-                  *(["_month"] if s.event_date_col else [])]
-        return self._run(f"SELECT {', '.join(picked)}, {which}, count(*) AS _rows, sum(_p) AS _v{extras} "
-                         f"FROM (SELECT {', '.join(cols)} FROM {self.rows_from()}) r "
-                         f"GROUP BY GROUPING SETS ({', '.join(sets)})")
+        picked = [*on, "_content", "_lost", *(["_month"] if s.event_date_col else [])]
+        scan = (f"SELECT {', '.join(picked)}, {which}, count(*) AS _rows, sum(_p) AS _v{extras} "
+                f"FROM (SELECT {', '.join(cols)} FROM {self.rows_from()}) r "
+                f"GROUP BY GROUPING SETS ({', '.join(sets)})")
+        out = [*(f"a.{k}" for k in on), "a._lost", *(["a._month"] if s.event_date_col else []), "a._set",
+               "a._rows", "a._v", *(f"a._x{k}" for k in range(len(s.extra_count_cols))), "c._cid"]
+        return self._run(f"SELECT {', '.join(out)} FROM ({scan}) a LEFT JOIN {self._content_codes()} c "
+                         "ON a._content = c._content")
 
     def _trend(self, per_month: pd.DataFrame, groups: pd.DataFrame, on: list[str]) -> tuple[list[str], np.ndarray]:
         if on == ["_gid"]:  # rows of users missing from the users table have no group
