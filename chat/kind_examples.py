@@ -171,6 +171,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "would you miss it if we dropped comedy?", "should we invest in more action for you?",
         "would you be interested in a beauty series?", "would you play a new DIY clip?",
         "does a thriller appeal to you?", "would you watch more of that genre if we made it?",
+        "how likely is your group to tap on a new upload like that?", "what are the odds you'd hit play on it?",
     ),
     "advice": (
         "what should we make next?", "what content should we create for you?", "what would you like us to produce?",
