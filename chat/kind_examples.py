@@ -158,6 +158,9 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "which upload got the biggest number of your views?", "what's the most popular title in your group?",
         "which video was played the most by you?", "what film did your group see the most?",
         "by count, which title leads?", "which single video did you view most frequently?",
+        "which of our uploads do you return to again and again?", "what does your group keep rewatching?",
+        "which thing of ours gets replayed by your people the most?", "what's the one title your crowd can't stop "
+        "going back to?",
     ),
     "would_watch": (
         "would you watch a video about cooking?", "would a travel vlog catch your eye?",
