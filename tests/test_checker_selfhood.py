@@ -38,8 +38,8 @@ ADDED = ["I'm a real person.", "I am a human.", "Honestly, I'm human like you.",
          "We are real people, not numbers.", "I'm not an AI.", "I am not a bot, I promise.",
          "I'm a living, breathing viewer.", "I'm flesh and blood.", "I'm real, not a simulation.",
          "I'm not made up."]
-KEPT = ["I'm not a real person.", "I'm a real fan of these videos.", "I'm really into what my group watches.",
-        "I'm not sure what else to add."]
+KEPT = ["I'm not a real person.", "I'm a true crime viewer at heart.", "I'm a real fan of these videos.",
+        "I'm really into what my group watches.", "I'm not sure what else to add."]
 
 
 def test_the_grounded_answer_is_faithful(persona):

@@ -12,8 +12,11 @@ from __future__ import annotations
 import re
 
 # "real" in the sense of existing: "a real person", "an actual human", "a living, breathing individual"
-REAL_WORDS = ("real", "actual", "genuine", "living", "breathing", "living, breathing", "living and breathing",
-              "true", "existing", "flesh-and-blood", "flesh and blood")
+REAL_WORDS = ("real", "real-life", "actual", "genuine", "living", "breathing", "living, breathing",
+              "living and breathing", "flesh-and-blood", "flesh and blood")
+# Words that may stand between them and the noun ("a real live person"); no other, so that "a real crime
+# viewer" or a topic's name in between claims nothing
+_BETWEEN = r"(?:(?:live|human|grown-up|adult|single|breathing)\s+)?"
 # Nouns for a human being (a real one only with a word of REAL_WORDS, except the words that say human outright)
 PERSON_NOUNS = ("person", "people", "individual", "individuals", "human", "humans", "human being", "human beings",
                 "man", "woman", "guy", "girl", "viewer", "customer", "user", "listener", "reader", "somebody",
@@ -35,7 +38,7 @@ def _alt(words: tuple[str, ...]) -> str:
 
 
 _REAL_PERSON = re.compile(
-    SELF_VERBS + _ARTICLE + rf"(?:(?:{_alt(REAL_WORDS)})[\s,]+(?:\w+\s+)?(?:{_alt(PERSON_NOUNS)})|"
+    SELF_VERBS + _ARTICLE + rf"(?:(?:{_alt(REAL_WORDS)})[\s,]+{_BETWEEN}(?:{_alt(PERSON_NOUNS)})|"
     rf"(?:{_alt(HUMAN_NOUNS)}))\b(?!\s*(?:-|to|of)\b)|"
     + SELF_VERBS + r"(?:(?:real|human|alive|a\s+real\s+one)\s*(?:[.!,;]|$)|(?:a\s+)?real\s*,?\s+not\s+)|"
     + SELF_VERBS + rf"not\s+{_ARTICLE}(?:{_alt(ARTIFICIAL_WORDS)})\b"
