@@ -1,7 +1,8 @@
 """Follow-up questions made explicit, so retrieval and the responder see a complete question.
 
 "and in Germany?" after "How many views do you have?" becomes "How many views do you have in Germany?";
-"what about the second one?" after a list of videos becomes "Which video is number 2 of your top content?";
+"what about the second one?" after a list of videos becomes "Which video is number 2 of your top content?",
+and "the one just below it?" after that "... number 3 ..." (a place relative to the last one answered);
 "how many views did it get?" after an answer about one title names that title. Rules, not a model: a
 question that does not look like a follow-up passes through unchanged.
 """
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 
 from .intents import ordinal
 from .kinds import CONTENT_KINDS, TOPIC_KINDS
+from .relative import moved, relative_place
 from .responders.base import Turn
 
 _SHORT = 7  # words: longer questions stand on their own
@@ -41,20 +43,24 @@ _PRONOUN = re.compile(r"\b(it|that video|that one|this one|that title|that topic
 def resolve(question: str, history: Sequence[Turn]) -> str:
     q = question.strip()
     ref = _REFERENCE.search(q)
-    if not history or len(q.split()) > (_LONGER if ref else _SHORT):
+    span = (ref.start(), ref.end()) if ref else None
+    rank = ordinal(q) if ref else None
+    rel = relative_place(q) if history and history[-1].rank is not None and ordinal(q) is None else None
+    if rel is not None:  # "and the one just above it?": a place relative to the last one answered
+        rank, span = moved(history[-1].rank or 1, rel.step), (rel.start, rel.end)
+    if not history or len(q.split()) > (_LONGER if span else _SHORT):
         return _with_subject(q, history)
     last = history[-1]
-    rank = ordinal(q) if ref else None
-    if rank is not None and _named_kind(q):
+    if rank is not None and rel is None and _named_kind(q):
         return _with_subject(q, history)  # "which title sits at the very end of your list?" stands on its own
-    if rank is not None and ref is not None and _asks_more(q, ref):
+    if rank is not None and span is not None and _asks_more(q, span):
         # "how many views did the first one get?": the question stays, the reference is made explicit
         asked = _named_kind(q) or last.kind  # the last turn's kind, so a chain of follow-ups keeps it
         if asked in _CONTENT_KINDS or (asked not in _TOPIC_KINDS and "content" in last.fact_types):
             what = f"number {rank} of your top content" if rank > 0 else f"{_bottom(rank)} of your top content"
         else:
             what = f"your topic number {rank}" if rank > 0 else f"{_bottom(rank)} of your topics"
-        return q[:ref.start()] + what + q[ref.end():]
+        return q[:span[0]] + what + q[span[1]:]
     if rank is not None:
         # What the last question asked about decides ("What are your top topics?" -> the second topic), even
         # when its answer also cited other kinds of facts; then what the last answer cited.
@@ -87,10 +93,10 @@ def _bottom(rank: int) -> str:
     return _BOTTOM_WORDS.get(rank, "the last")
 
 
-def _asks_more(question: str, ref: re.Match[str]) -> bool:
+def _asks_more(question: str, span: tuple[int, int]) -> bool:
     """Whether the question asks something of the item it refers to ("how many views did the first one get?"),
     not just for the item ("what about the second one?")."""
-    rest = question[:ref.start()] + " " + question[ref.end():]
+    rest = question[:span[0]] + " " + question[span[1]:]
     return any(w not in _BARE for w in re.findall(r"[a-z']+", rest.lower()))
 
 

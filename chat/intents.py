@@ -72,6 +72,29 @@ def ordinal(question: str) -> int | None:
     return int(m.group(2) or m.group(3))
 
 
+# A new title or subject named after a word for a piece of content ("a fresh upload about restoring an old
+# sailboat", "a series named Backyard Astronomy"): the span ends at a clause boundary or a clause's verb
+_CONTENT_NOUN = (r"(?:video|upload|clip|documentary|doc|film|movie|episode|series|show|short|vlog|stream|thumbnail|"
+                 r"reel|piece|special|tutorial|podcast)s?")
+_NAMED_SPAN = re.compile(
+    rf"\b{_CONTENT_NOUN}\s+(?:\w+\s+)?(?:called|titled|entitled|named|about|on|covering|featuring|saying|showing)\s+"
+    r"(?!(?:it|this|that|them|those|these)\b)(?P<span>[^,;:?!—–()]+?)"
+    r"(?=\s*(?:[,;:?!—–()]|$|\s(?:would|will|could|should|do|does|did|is|are|was|came|come|comes|if|and|or|for "
+    r"you|for your)\b))", re.IGNORECASE)
+TITLE_MASK = "it"
+
+
+def mask_titles(question: str) -> str:
+    """The question with a title it names replaced by "it", so that the classifier reads the question's frame
+    ("would you watch a new video called it?"), not the title's words, which no example can anticipate and
+    which pull the embedding away from every example. Quoted titles first; else a span after a content word
+    ("a documentary on deep-sea mining")."""
+    masked = QUOTED.sub(TITLE_MASK, question)
+    if masked != question:
+        return masked
+    return _NAMED_SPAN.sub(lambda m: m.group(0)[:m.start("span") - m.start()] + TITLE_MASK, question)
+
+
 def quoted(question: str) -> str | None:
     m = QUOTED.search(question)
     return (m.group(1) or m.group(2)).strip() if m else None

@@ -158,6 +158,9 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "which upload got the biggest number of your views?", "what's the most popular title in your group?",
         "which video was played the most by you?", "what film did your group see the most?",
         "by count, which title leads?", "which single video did you view most frequently?",
+        "which of our uploads do you return to again and again?", "what does your group keep rewatching?",
+        "which thing of ours gets replayed by your people the most?", "what's the one title your crowd can't stop "
+        "going back to?",
     ),
     "would_watch": (
         "would you watch a video about cooking?", "would a travel vlog catch your eye?",
@@ -171,6 +174,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "would you miss it if we dropped comedy?", "should we invest in more action for you?",
         "would you be interested in a beauty series?", "would you play a new DIY clip?",
         "does a thriller appeal to you?", "would you watch more of that genre if we made it?",
+        "how likely is your group to tap on a new upload like that?", "what are the odds you'd hit play on it?",
     ),
     "advice": (
         "what should we make next?", "what content should we create for you?", "what would you like us to produce?",

@@ -4,6 +4,7 @@ state), one ChatSession per conversation (held by the caller)."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -11,13 +12,17 @@ from typing import Any
 from personas.errors import InputError
 from retrieval.retriever import HybridRetriever
 
-from .answer import Answer
+from .answer import Answer, ContextFact
 from .chain import PersonaChain, TurnOptions
+from .kinds import CONTENT_KINDS, TOPIC_KINDS
 from .responders.base import Responder, Turn
 from .responders.factory import RESPONDERS
 from .session import ChatSession
 from .settings import ChatSettings, LLMSettings
 from .understanding import Understanding
+
+# "it is topic number 3 of Ana by share", "(number 2 of Ana's top content ...)": a fact's place on its list
+_PLACE = re.compile(r"\bnumber (\d+) of\b")
 
 
 class ChatService:
@@ -100,7 +105,18 @@ def _turn(answer: Answer) -> Turn:
     if about and len({c.fact_type for c in about}) == 1:
         subject = _subject(about[0].text, about[0].fact_type)
     return Turn(answer.question, answer.answer, answer.persona_id, tuple(c.id for c in cited), types, subject,
-                answer.kind)
+                answer.kind, _rank(cited, answer.kind))
+
+
+def _rank(cited: list[ContextFact], kind: str) -> int | None:
+    """The place on its list of the first title or topic the answer cited, of the list the question was about
+    (a topic and a title list both for "what do you watch most?"): what "and the one below it?" moves from."""
+    about = "content" if kind in CONTENT_KINDS else "topic" if kind in TOPIC_KINDS else ""
+    for c in cited:
+        if c.fact_type == about or (not about and c.fact_type in ("content", "topic")):
+            m = _PLACE.search(c.text)
+            return int(m.group(1)) if m else None
+    return None
 
 
 def _subject(text: str, fact_type: str) -> str:

@@ -23,7 +23,7 @@ import numpy as np
 
 from personas.profile import Persona
 
-from .intents import Intent, ordinal, plain, quoted, topic_named, title_named
+from .intents import Intent, mask_titles, ordinal, plain, quoted, topic_named, title_named
 from .kinds import CONTENT_KINDS, KINDS, LEARNED, SURVEY_LEARNED, SURVEY_REFUSED, TOPIC_KINDS
 from retrieval.survey_items import match_item
 
@@ -119,11 +119,11 @@ class KindClassifier:
 
 
 def training_set(learned: Sequence[str] = LEARNED) -> tuple[list[str], list[str]]:
-    """The table's example questions and their kinds, as the classifier reads them (plain())."""
+    """The table's example questions and their kinds, as the classifier reads them (plain(), titles masked)."""
     texts, kinds = [], []
     for name in learned:
         for q in KINDS[name].examples:
-            texts.append(plain(q))
+            texts.append(plain(mask_titles(q)))
             kinds.append(name)
     return texts, kinds
 
@@ -202,7 +202,9 @@ class Understanding:
             return self.for_surveys().read_survey(question, qvec, persona)
         if not self._fitted:
             self.fit()
-        reading = self.classifier.read(self.vector(question) if qvec is None else qvec)
+        # A title the question names is masked for the reading (retrieval keeps the whole question's vector)
+        masked = mask_titles(question)
+        reading = self.classifier.read(self.vector(masked) if qvec is None or masked != question else qvec)
         kind = self._refine(reading.kind, q, question, rank, title, persona, set_personas, mentioned)
         return Intent(kind, rank, title, score=reading.score, margin=reading.margin, learned=reading.best,
                       source="classifier" if kind == reading.kind else "rule")

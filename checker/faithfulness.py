@@ -22,9 +22,14 @@ from .facts import FactIndex, Sentence, build_index
 from .reader import Unit, as_texts, read_units
 from .typed_check import typed_claim
 from .typed_facts import Facts, read_facts
+from .lexicon import human_claim, states_human
 
 # how contexts say whom they describe ("persona name: Lucia", "Tom is the persona for ...")
 _PERSONA_WORDS = re.compile(r"\bpersona (?:name|for|called|named)\b|\bis the persona\b|\bpersona\s*:", re.I)
+
+# how contexts say the persona stands for many people, not one ("represents a group", "a segment of")
+_GROUP_WORDS = re.compile(r"\bpersona\b|\b(?:stands? for|represents?)\b[^.]{0,60}\b(?:group|segment|viewers|"
+                          r"users|people|audience|customers|listeners|readers|respondents)\b", re.I)
 
 Label = Literal["supported", "contradicted", "unsupported"]
 
@@ -145,6 +150,10 @@ def deterministic_check(answer: str, contexts: list[str], stats: dict[str, Any] 
     for seg in segments:
         if is_claimless(seg.text, checkable=True):
             continue
+        selfhood = identity_claim(seg.text, seg.span, contexts)
+        if selfhood is not None:
+            claims.append(selfhood)
+            continue
         typed = typed_claim(seg.text, facts, index)
         if typed is not None:
             v = typed.verdict
@@ -157,6 +166,24 @@ def deterministic_check(answer: str, contexts: list[str], stats: dict[str, Any] 
         claims.append(Claim(seg.text, decision.label, evidence_of(decision.sentence, contexts),  # type: ignore[arg-type]
                             decision.reason, seg.span))
     return result_of(claims)
+
+
+def identity_claim(text: str, span: tuple[int, int], contexts: list[str]) -> Claim | None:
+    """A claim to be a real human being ("I'm a real person", "I'm not an AI"): a persona made from data is
+    none, so the claim is supported only by a context that says so; contradicted when the contexts describe a
+    persona or a group it stands for; else unsupported."""
+    if human_claim(text) is None:
+        return None
+    for i, c in enumerate(contexts):
+        m = states_human(c)
+        if m is not None:
+            return Claim(text, "supported", Evidence(i, c, m.span(), m.group()), "the contexts say so", span)
+    persona = next(((i, m) for i, c in enumerate(contexts) for m in [_GROUP_WORDS.search(c)] if m), None)
+    if persona is not None:
+        i, m = persona
+        return Claim(text, "contradicted", Evidence(i, contexts[i], m.span(), m.group()),
+                     "a claim to be a real human; the contexts describe a persona of a group", span)
+    return Claim(text, "unsupported", None, "a claim to be a real human that no context makes", span)
 
 
 def _with_profile(facts: Facts, index: FactIndex) -> None:

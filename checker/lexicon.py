@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 import vocabulary as _vocab
+from vocabulary import human_claim, states_human  # noqa: F401  (claims to be a real human: the shared table)
 
 STOP = frozenset(["a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by", "from", "as", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "doing", "it", "its", "it's", "this", "that", "these", "those", "there", "here", "than", "then", "so", "such", "into", "onto", "over", "about", "which", "who", "whom", "whose", "what", "when", "where", "why", "how", "i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves", "you", "your", "yours", "he", "him", "his", "she", "her", "hers", "they", "them", "their", "theirs", "one", "ones", "also", "really", "quite", "very", "just", "bit", "lot", "lots", "much", "many", "some", "any", "each", "every", "has", "have", "had", "having", "get", "gets", "got", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "let", "lets", "let's", "i'm", "i've", "i'd", "we're", "we've", "you're", "that's", "there's", "it'll", "i'll", "like", "s", "t"])
 

@@ -143,3 +143,43 @@ def test_counts_are_written_for_people(value, shown):
 
 def test_plain_reads_shorthand():
     assert plain("whats ur fav genre") == "what's your favourite genre"
+
+
+# New titles the persona never saw: the title's own words must not pull the reading away from the question
+NEW_TITLES = [
+    "would you click on a fresh upload about restoring an old sailboat?",
+    "would you watch a new video called 'Ten tiny houses in Norway'?",
+    "if we made a documentary on deep sea mining would you click?",
+    'would a video titled "My grandmother reviews energy drinks" interest you?',
+    "would your group tune in to a series named 'Backyard Astronomy for Beginners'?",
+    "would you give 'Midnight ferry to Helsinki' a look?",
+    "how likely are you to click a thumbnail saying 'I tried living on 5 dollars a day'?",
+    "would you open a video named 'The secret life of lighthouses'?",
+    "if a new movie called 'Harbor Lights' came out, would you rate it?",
+    "should we produce an episode on vintage typewriter repair?",
+    "would a short about competitive cheese rolling get a view from you?",
+    "imagine an upload titled 'Why pigeons run the city' - would you press play?",
+    "is a tutorial covering sourdough for absolute beginners something you'd open?",
+    "would 'Silent Valleys: a hiking diary' be worth a click for your group?",
+    "our next film is about the last lighthouse keepers of Wales; would you see it?",
+    "suppose we released a clip named Grandpa Tries Esports, would you watch?",
+]
+
+
+@pytest.mark.parametrize("question", NEW_TITLES)
+def test_a_new_title_is_read_as_would_watch_not_as_its_words(understanding, question):
+    assert understanding.read(question).kind == "would_watch"
+
+
+@pytest.mark.parametrize(("question", "masked"), [
+    ("would you watch a new video called 'Ten tiny houses'?", "would you watch a new video called it?"),
+    ("if we made a documentary on deep sea mining would you click?", "if we made a documentary on it would you click?"),
+    ("would a clip about knitting, for you, be fun?", "would a clip about it, for you, be fun?"),
+    ("what is your top video about?", "what is your top video about?"),
+    ("would you watch a video about it?", "would you watch a video about it?"),
+    ("how many views did your top video get?", "how many views did your top video get?"),
+])
+def test_titles_are_masked_for_the_reading(question, masked):
+    from chat.intents import mask_titles
+
+    assert mask_titles(question) == masked

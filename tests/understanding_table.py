@@ -37,6 +37,8 @@ QUESTION_KINDS: tuple[tuple[str, str], ...] = (
     ("list the videos you love most", "content_top"),
     ("which title racked up the most plays from your group?", "content_most"),
     ("what single film got the largest number of ratings from you?", "content_most"),
+    ("which clip does your audience replay most often?", "content_most"),
+    ("what one title do your viewers revisit more than any other?", "content_most"),
     ("would you give a cooking tutorial a go?", "would_watch"),
     ("if we launched a travel show, would you tune in?", "would_watch"),
     ("is a gaming livestream your kind of thing?", "would_watch"),

@@ -31,6 +31,7 @@ class Turn:
     fact_types: tuple[str, ...] = ()  # their fact types (what a follow-up such as "the second one" refers to)
     subject: str = ""  # the title or topic the answer was about, when it was about one ("how many views did it get?")
     kind: str = ""  # the kind of question it answered (chat/kinds.py): what "and the third one?" continues
+    rank: int | None = None  # the place on its list of the first title or topic it cited: what "the next one" moves from
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ from typing import Any, Literal
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
+from vocabulary import human_claim
+
 from .base import ResponderError, ResponderRequest
 from .grounded import GroundedResponder
 
@@ -33,11 +35,9 @@ _NUMBER = re.compile(r"\$?\d(?:[\d,.:\-]*\d)?(?:%|x\b)?")
 _QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”")
 _CAPITAL = re.compile(r"\b[A-Z][\w'&-]*(?:\s+[A-Z][\w'&-]*)*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\]\s+)$")
-# What a rewrite may not add, whatever the checker reads: the persona claiming to be a real individual.
-_ADDED_CLAIMS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("a claim to be a real person (added)",
-     re.compile(r"\bI(?:'m| am)\s+(?:a\s+|an\s+)?(?:real|actual)\s+(?:person|individual|human)|\bI(?:'m| am) real\b(?!\s+\w)",
-                re.IGNORECASE)),
+# What a rewrite may not add: the persona claiming to be a real human (the shared table the checker reads too)
+_ADDED_CLAIMS: tuple[tuple[str, Callable[[str], object]], ...] = (
+    ("a claim to be a real person (added)", human_claim),
 )
 
 # Small models go on to write another "Rewritten answer:" or a second version after a blank line.
@@ -93,7 +93,7 @@ def lost(grounded: str, rewrite: str) -> tuple[str, ...]:
     want, got = markers(grounded), markers(rewrite)
     out += [f"[{n}]" for n in sorted(want - got)]
     out += [f"[{n}] (not in the grounded answer)" for n in sorted(got - want)]
-    out += [what for what, pattern in _ADDED_CLAIMS if pattern.search(rewrite) and not pattern.search(grounded)]
+    out += [what for what, found in _ADDED_CLAIMS if found(rewrite) and not found(grounded)]
     return tuple(out)
 
 
