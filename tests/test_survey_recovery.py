@@ -16,6 +16,8 @@ from personas.surveys.data import SurveySpec, load_survey
 from personas.surveys.segment import choose_segmentation, features
 from personas.surveys.synthetic import planted_survey
 
+pytestmark = pytest.mark.slow
+
 CASES = [("kmeans", 0), ("lca", 0), ("lca", 4), ("lca", 12)]  # (method, categorical items of the 12)
 
 
