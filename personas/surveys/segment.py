@@ -224,7 +224,7 @@ def _check_method_fits(method: str, f: Features, data: SurveyData) -> None:
     need = {"lca": True, "kmeans": not categorical, "gmm": not categorical, "kmodes": not numeric,
             "kprototypes": bool(categorical and numeric)}
     if not need[method]:
-        fits = ", ".join(methods_for(f))
+        fits = " or ".join(methods_for(f) if not categorical else ["lca", "kprototypes" if numeric else "kmodes"])
         what = (f"categorical items ({', '.join(categorical[:4])})" if method in ("kmeans", "gmm")
                 else f"numeric items ({', '.join(numeric[:4])})" if method == "kmodes"
                 else "both numeric and categorical items")
