@@ -62,7 +62,7 @@ class SurveyProfile:
     respondents: int  # the segment's respondents (unweighted)
     weighted_share: float  # its share of the weighted sample
     sample_size: int  # respondents in the whole sample
-    method: str  # the segmentation that made it: 'kmeans', 'gmm', 'kprototypes', 'groups'
+    method: str  # the segmentation that made it: 'kmeans', 'gmm', 'lca', 'kprototypes', 'kmodes', 'groups'
     demographics: dict[str, str]  # column -> the segment's modal value, or 'median 47 (45-54)' for ages
     items: list[ItemPosition]  # every item, largest |difference| first
     quotes: list[str] = field(default_factory=list)  # open-ended answers of the segment's respondents
