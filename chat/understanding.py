@@ -44,6 +44,9 @@ _CONTENT_WORD = re.compile(r"\b(videos?|movies?|films?|titles?|items?|uploads?|c
 # persona's data is what the question is about ("tell me about your interest in Tech Reviews")
 _USES_TOPIC = frozenset(["would_watch", "advice", "why", "quotes", "compare", "meta", "greeting", "least",
                          "real_person", "shared", "quality", "trend", "peak", "regularity"])
+# Questions about the persona's own life ("how many children do you have?") stay what they are when a word of
+# theirs is also a survey item's ("assistance for child care"): the answer says the survey did not record it
+_ABOUT_THE_PERSONA = frozenset(["family", "contact", "location_detail"])
 _ABOUT_TITLE = frozenset(["topics", "content_top", "content_most", "unknown", "audience", "identity", "least"])
 
 
@@ -272,7 +275,8 @@ class Understanding:
         found = match_item(question, qvec, survey.items, self.embed)
         if kind == "opinion" and not found.item:
             kind = "item_missing"  # the survey did not ask that: say so, then the closest items it did ask
-        elif found.how == "words" and kind in ("unknown", "quotes", "strongest", "distinctive", *SURVEY_REFUSED):
+        elif found.how == "words" and kind in ("unknown", "quotes", "strongest", "distinctive", *SURVEY_REFUSED) \
+                and kind not in _ABOUT_THE_PERSONA:
             kind = "opinion"  # "and crime?", "how much should go to welfare?": it names an item in its own words
         return Intent(kind, score=reading.score, margin=reading.margin, learned=reading.best,
                       source="classifier" if kind == reading.kind else "rule", item=found.item,

@@ -19,7 +19,7 @@ from .numbers import Num, parse_numbers
 from .quantities import (DOWN, LOW, MONTH_RE, PEAK, PERIOD, RANK_RE, RANK_WORDS, UP, is_month_at, kind_of,
                          normal_month, sample_share)
 from .labels import GENERIC, PERIOD_LABEL, group_label, is_period
-from .survey_shares import compared_reference, pair_subject
+from .survey_shares import answer_labels, answer_subject, compared_reference, pair_subject, said_answer
 from .typed_facts import Facts
 
 # "After A come B and C", "A, followed by B", "B comes right after A", "A ranks above B", "more A than B".
@@ -233,6 +233,7 @@ def _numbers(r: ClaimReading, text: str, bare: str, numbers: list[Num], mentions
         r.statements.append(Statement("quantity", [subject] if subject else [], quantity=kind, value=n,
                                       text=n.text, role=_direction(bare)))
     _survey_pair(r, facts)
+    _survey_answers(r, bare, facts)
 
 
 def _survey_pair(r: ClaimReading, facts: Facts) -> None:
@@ -248,6 +249,24 @@ def _survey_pair(r: ClaimReading, facts: Facts) -> None:
         for s in loose:
             s.subjects = [subject]
             s.quantity = "sample_share" if s in reference else "share"
+
+
+def _survey_answers(r: ClaimReading, bare: str, facts: Facts) -> None:
+    """A survey share is of the answer the claim says: "71% say too much" is judged against the item's
+    'too much' share, not whichever answer holds 71%; its sample's share ("against 68% of all respondents")
+    is of the same answer."""
+    shares = [s for s in r.statements if s.kind == "quantity" and len(s.subjects) == 1 and s.value is not None
+              and s.quantity in ("share", "sample_share") and answer_labels(facts, s.subjects[0])]
+    answer, prev = "", 0
+    for i, s in enumerate(shares):
+        item, labels = s.subjects[0], answer_labels(facts, s.subjects[0])
+        start, end = s.value.span
+        if s.quantity == "share":
+            nxt = shares[i + 1].value.span[0] if i + 1 < len(shares) else len(bare)
+            answer = said_answer(bare[end:nxt], labels) or said_answer(bare[prev:start], labels)
+        if answer:
+            s.subjects = [answer_subject(item, answer)]
+        prev = end
 
 
 _SELF_PHRASE = re.compile(r"\b(?:from |by |among )?people like (?:me|us)\b|\bpeople in my group\b(?=\s+(?:watch|"

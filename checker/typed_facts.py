@@ -23,6 +23,7 @@ from .numbers import Num, parse_numbers
 from .quantities import (DOWN, KINDS, LOW, MONTH_RE, PEAK, PERIOD, RANK_RE, RANK_WORDS, UP, is_month_at, kind_of,
                          normal_month, sample_share)
 from .reader import KEY_HEADERS, Unit
+from .survey_shares import answer_subject, fact_answer
 
 _RANK_MARK = re.compile(r"(?:^|[\s:;,(])(?:#|no\.\s?|rank\s)?(\d{1,2})[.)]\s+(?=\S)|(?:^|[\s:;,(])#(\d{1,2})\b",
                         re.IGNORECASE)
@@ -165,6 +166,7 @@ def _read_unit(u: Unit, out: Facts) -> None:
     key_subject = subject_in(u.key, out.labels, "") if u.key else ""
     listed: list[tuple[str, Fact | None, int | None]] = []
     prev = 0
+    answer = ""  # the answer the last survey share was of (its sample's share follows it)
     only = subjects_in(text, out.labels)
     single = next(iter(only)) if len(only) == 1 else ""
     for n in numbers:
@@ -192,6 +194,11 @@ def _read_unit(u: Unit, out: Facts) -> None:
         sign = _sign_of(text, n, cues) if kind == "change" else 0
         f = Fact(kind, subject, n, u, sign)
         out.facts.append(f)
+        if subject and kind in ("share", "sample_share"):
+            # a survey share is of one answer: the item and the answer are its subject too ("say too little")
+            answer = fact_answer(text[n.span[1]:]) if kind == "share" else answer
+            if answer:
+                out.facts.append(Fact(kind, answer_subject(subject, answer), n, u))
         if subject and kind in ("share", "count") and not subject.startswith("group: "):  # a lift ranks nothing
             rank = next((r for end, r in ranks.items() if end <= n.span[0] and
                          text[end:n.span[0]].lower().find(subject[:10]) >= 0), None)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from usecases.settings import Settings
 
 SURVEY_DATASETS = ("gss-2018", "ess9-gb")  # personas/surveys/datasets.py (kept here: the parser imports nothing)
-METHOD_CHOICES = ("auto", "kmeans", "gmm", "kprototypes", "kmodes", "groups")
+METHOD_CHOICES = ("auto", "kmeans", "gmm", "lca", "kprototypes", "kmodes", "groups")
 
 
 def add_survey_args(gen: Any) -> None:

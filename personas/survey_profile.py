@@ -12,8 +12,9 @@ Definitions (the export, the facts and the README use the same words):
 * sample_share: the same share over the whole weighted sample.
 * mean / sample_mean: the weighted mean of the item's numeric codes (scales and numeric items only).
 * difference: how far the segment departs from the sample on the item: the standardised difference of means
-  ((mean - sample_mean) / sample standard deviation) for ordered items, else the largest
-  |share - sample_share| over its answers. Items are kept in order of |difference|, largest first.
+  ((mean - sample_mean) / sample standard deviation) for ordered items, else the same for the answer's yes/no
+  indicator that departs most ((share - sample_share) / sqrt(sample_share (1 - sample_share))), so both kinds
+  rank on one scale. Items are kept in order of |difference|, largest first.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ class SurveyProfile:
     respondents: int  # the segment's respondents (unweighted)
     weighted_share: float  # its share of the weighted sample
     sample_size: int  # respondents in the whole sample
-    method: str  # the segmentation that made it: 'kmeans', 'gmm', 'kprototypes', 'groups'
+    method: str  # the segmentation that made it: 'kmeans', 'gmm', 'lca', 'kprototypes', 'kmodes', 'groups'
     demographics: dict[str, str]  # column -> the segment's modal value, or 'median 47 (45-54)' for ages
     items: list[ItemPosition]  # every item, largest |difference| first
     quotes: list[str] = field(default_factory=list)  # open-ended answers of the segment's respondents

@@ -1,7 +1,8 @@
 """Which survey item a question is about: by the item's statement and name, in exact words and in meaning.
 
 A question names an item when one of its content words is a word of the item's statement or column name
-("the environment" -> "Improving and protecting the environment", "natenvir"), compared by stem; failing
+("the environment" -> "Improving and protecting the environment", "natenvir"), compared by stem, everyday
+words read as the policy area they name too (vocabulary.POLICY_AREAS: "pensions" -> "Social Security"); failing
 that, when its sentence embedding is close enough to the statement's (``min_similarity``, set on
 all-MiniLM-L6-v2: "schools" ->
 "Improving the nation's education system"). When no item matches, the nearest ones by meaning are kept so
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from personas.survey_profile import ItemPosition
+from vocabulary import area_words
 
 
 # Words of an opinion question that say it is one, not what it is about
@@ -55,7 +57,7 @@ def _stems(text: str) -> set[str]:
 
 def word_hits(question: str, pos: ItemPosition) -> int:
     """How many of the question's content words (by stem) are words of the item's statement or name."""
-    asked = _stems(question)
+    asked = _stems(question) | _stems(" ".join(area_words(question)))  # "pensions" -> "social security"
     said = _stems(pos.statement) | {stem(pos.item.lower())}
     prefixed = sum(1 for w in asked - said if any(len(x) >= 5 and w.startswith(x) for x in said))  # 'healthcare'
     return len(asked & said) + prefixed + sum(1 for w in asked if len(w) >= 5 and pos.item.lower().startswith(w[:5]))

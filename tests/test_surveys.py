@@ -183,11 +183,12 @@ def test_planted_segments_are_recovered():
         assert all(f"topic {s + 1}." in q for q in persona.survey.quotes)
 
 
-def test_mixed_items_use_k_prototypes():
+def test_mixed_items_by_name_use_k_prototypes():
+    """k-prototypes asked by name (auto uses the latent class model: tests/test_survey_recovery.py)."""
     spec, planted = _planted_spec(n=1200, seed=1, categorical=4)
     data = load_survey(spec)
     assert [i.kind for i in data.items][-4:] == ["categorical"] * 4
-    pset = generate_survey(data, SurveyOptions("mixed", 1, k=3))
+    pset = generate_survey(data, SurveyOptions("mixed", 1, method="kprototypes", k=3))
     assert pset.params["method"] == "kprototypes"
     assert adjusted_rand_score(planted.labels, _labels_of(data, pset)) >= 0.8
 

@@ -118,4 +118,5 @@ def test_a_method_that_cannot_use_the_items(cli, home, populated):
     frame = _survey().assign(colour=lambda d: np.where(d["q1"] > 2, "red", "blue"))
     path = _write(populated, frame)
     args = _args(path, items="q1,q2,colour")
-    _refused(cli, home, args, "--method kmeans cannot use categorical items (colour)", "--method kprototypes")
+    _refused(cli, home, args, "--method kmeans cannot use categorical items (colour)",
+             "--method lca or kprototypes")

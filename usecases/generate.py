@@ -87,7 +87,7 @@ def generate_survey_set(
     """A survey persona set (personas/surveys): validate the survey, segment, save and index it like any set.
 
     The survey is validated (every bad-input case) and segmented before the version is claimed, so bad input
-    writes nothing; ``request.k`` None means -k auto, ``method`` one of auto, kmeans, gmm, kprototypes, kmodes,
+    writes nothing; ``request.k`` None means -k auto, ``method`` one of auto, kmeans, gmm, lca, kprototypes, kmodes,
     groups."""
     from personas.surveys.build import SurveyOptions, generate_survey
     from personas.surveys.data import load_survey

@@ -31,7 +31,7 @@ def _no_progress(label: str, total: int | None) -> Callable[..., None]:
 class SurveyOptions:
     name: str
     version: int
-    method: str = "auto"  # auto | kmeans | gmm | kprototypes | kmodes | groups
+    method: str = "auto"  # auto | kmeans | gmm | lca | kprototypes | kmodes | groups
     k: int | None = None  # None: chosen automatically
     seed: int = 0
     k_range: tuple[int, int] = (3, 8)  # -k auto tries these (two segments rarely make useful personas)

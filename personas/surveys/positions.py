@@ -58,11 +58,19 @@ def item_positions(data: SurveyData, labels: np.ndarray, k: int) -> list[list[It
             if it.ordered and smean is not None and means[s] is not None:
                 diff = (means[s] - smean) / ssd if ssd > 0 else 0.0
             else:
-                gaps = share[s] - sshare
-                diff = float(gaps[np.argmax(np.abs(gaps))]) if len(gaps) else 0.0
+                diff = _share_difference(share[s], sshare)
             out[s].append(ItemPosition(it.item, it.statement, it.kind, answers, float(diff), int(answered[s]),
                                        int(size[s] - answered[s]), means[s], smean))
     return [sorted(ps, key=lambda p: -abs(p.difference)) for ps in out]
+
+
+def _share_difference(share: np.ndarray, sample_share: np.ndarray) -> float:
+    """The standardised difference of the answer that departs most: (share - sample_share) over the sd of the
+    answer's yes/no indicator in the sample, the same unit as an ordered item's standardised difference of means,
+    so categorical and ordered items rank on one scale."""
+    sd = np.sqrt(sample_share * (1 - sample_share))
+    gaps = np.divide(share - sample_share, sd, out=np.zeros_like(share), where=sd > 0)
+    return float(gaps[np.argmax(np.abs(gaps))]) if len(gaps) else 0.0
 
 
 def _means(it: SurveyItem, labels: np.ndarray, k: int, w: np.ndarray) -> tuple[list[float | None], float | None, float]:

@@ -1,5 +1,6 @@
-"""Segmenting respondents: k-means, a Gaussian mixture (BIC), k-prototypes / k-modes, and S2P's demographic
-groups; ``choose_segmentation`` picks the method and k ('auto') by stability across seeds with silhouette/BIC.
+"""Segmenting respondents: k-means, a Gaussian mixture (BIC), latent class analysis (categorical and mixed
+items: personas/surveys/latent_class.py), k-prototypes / k-modes, and S2P's demographic groups;
+``choose_segmentation`` picks the method and k ('auto') by stability across seeds with silhouette/BIC.
 
 Features: ordered and binary numeric items are standardised (missing answers filled with the item's median),
 multi-select items become one 0/1 column per choice, categorical items are codes (missing: the item's mode).
@@ -16,8 +17,9 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 
 from ..errors import InputError
 from .data import SurveyData
+from .latent_class import LatentClassSegmenter, LatentInputs, latent_inputs
 
-METHODS = ("kmeans", "gmm", "kprototypes", "kmodes", "groups")
+METHODS = ("kmeans", "gmm", "lca", "kprototypes", "kmodes", "groups")
 
 
 @dataclass
@@ -25,6 +27,13 @@ class Features:
     numeric: np.ndarray  # (n, a) standardised
     categorical: np.ndarray  # (n, b) int codes
     imputed: int  # answers filled in for the segmentation
+    latent: LatentInputs | None = None  # the latent class model's indicators (built when a method needs them)
+
+    def rows(self, rows: np.ndarray | None) -> Features:
+        if rows is None:
+            return self
+        return Features(self.numeric[rows], self.categorical[rows], 0,
+                        self.latent.rows(rows) if self.latent is not None else None)
 
 
 def features(data: SurveyData) -> Features:
@@ -51,7 +60,7 @@ def features(data: SurveyData) -> Features:
         X -= mean
         X /= np.where(sd > 0, sd, 1.0)
     C = np.column_stack(cats).astype(np.int32) if cats else np.zeros((n, 0), dtype=np.int32)
-    return Features(X, C, imputed)
+    return Features(X, C, imputed, latent_inputs(data) if C.shape[1] else None)
 
 
 class SurveySegmenter:
@@ -81,6 +90,9 @@ class SurveySegmenter:
                                     random_state=self.random_state, reg_covar=1e-4).fit(f.numeric)
             self.labels_ = model.predict(f.numeric)
             self.bic_ = float(model.bic(f.numeric))
+        elif self.method == "lca":
+            model = LatentClassSegmenter(self.k, self.random_state, self.n_init, self.max_iter).fit(f.latent)
+            self.labels_, self.bic_ = model.labels_, model.bic_
         elif self.method in ("kprototypes", "kmodes"):
             self.labels_ = _kmodes_family(self.method, self.k, f, self.random_state, self.max_iter)
         else:
@@ -151,16 +163,14 @@ class Segmentation:
 
 
 def methods_for(f: Features) -> list[str]:
-    """The methods that fit the data's types: numeric items -> k-means and GMM; mixed -> k-prototypes; all
-    categorical -> k-modes."""
-    if f.categorical.shape[1] == 0:
-        return ["kmeans", "gmm"]
-    return ["kprototypes"] if f.numeric.shape[1] else ["kmodes"]
+    """The methods 'auto' tries for the data's types: numeric items -> k-means and GMM; any categorical item ->
+    a latent class model (k-modes and k-prototypes recover planted segments far worse: docs/surveys.md)."""
+    return ["kmeans", "gmm"] if f.categorical.shape[1] == 0 else ["lca"]
 
 
 def evaluate(method: str, k: int, f: Features, seed: int, seeds: int, rows: np.ndarray | None = None) -> tuple[Candidate, np.ndarray]:
     """One candidate: fits with ``seeds`` seeds (on ``rows`` when given: a sample of a large survey)."""
-    sub = f if rows is None else Features(f.numeric[rows], f.categorical[rows], 0)
+    sub = f.rows(rows)
     fits = [SurveySegmenter(method, k, random_state=seed + i).fit(sub) for i in range(seeds)]
     labels = fits[0].labels_
     return Candidate(method, k, np.bincount(labels, minlength=k).tolist(), silhouette(sub, labels, seed),
@@ -187,10 +197,12 @@ def choose_segmentation(data: SurveyData, f: Features, method: str = "auto", k: 
     if k is not None and k > n:
         raise InputError(f"{n} respondents cannot make {k} segments; use -k {max(1, n // 2)} or fewer")
     methods = methods_for(f) if method == "auto" else [method]
+    if "lca" in methods and f.latent is None:
+        f.latent = latent_inputs(data)
     order = np.random.default_rng(seed).permutation(n)
 
     def rows_for(m: str) -> np.ndarray | None:  # k-modes family: pure-Python loops, a smaller sample
-        size = sample if m in ("kmeans", "gmm") else min(sample, KMODES_SAMPLE)
+        size = sample if m in ("kmeans", "gmm", "lca") else min(sample, KMODES_SAMPLE)
         return np.sort(order[:size]) if n > size else None
     ks = [k] if k is not None else list(range(k_range[0], min(k_range[1], n - 1) + 1))
     from threadpoolctl import threadpool_limits
@@ -209,10 +221,10 @@ def _check_method_fits(method: str, f: Features, data: SurveyData) -> None:
     """A method asked for by name must see every item: k-means and GMM numeric ones, k-modes categorical ones."""
     categorical = [i.item for i in data.items if i.values is None and i.chosen is None]
     numeric = [i.item for i in data.items if i.item not in categorical]
-    need = {"kmeans": not categorical, "gmm": not categorical, "kmodes": not numeric,
+    need = {"lca": True, "kmeans": not categorical, "gmm": not categorical, "kmodes": not numeric,
             "kprototypes": bool(categorical and numeric)}
     if not need[method]:
-        fits = ", ".join(methods_for(f))
+        fits = " or ".join(methods_for(f) if not categorical else ["lca", "kprototypes" if numeric else "kmodes"])
         what = (f"categorical items ({', '.join(categorical[:4])})" if method in ("kmeans", "gmm")
                 else f"numeric items ({', '.join(numeric[:4])})" if method == "kmodes"
                 else "both numeric and categorical items")
@@ -221,8 +233,8 @@ def _check_method_fits(method: str, f: Features, data: SurveyData) -> None:
 
 
 def _best(cands: list[Candidate]) -> tuple[Candidate, str]:
-    """Highest silhouette among the stable candidates; BIC breaks in for a GMM-only choice."""
-    if all(c.method == "gmm" for c in cands):
+    """Highest silhouette among the stable candidates; BIC decides among one likelihood model's candidates."""
+    if len({c.method for c in cands}) == 1 and cands[0].method in ("gmm", "lca"):
         best = min(cands, key=lambda c: (c.bic, c.k))
         return best, f"lowest BIC among candidates with stability >= {STABLE}"
     best = max(cands, key=lambda c: (c.silhouette if c.silhouette is not None else -1.0, -c.k))
