@@ -92,8 +92,8 @@ def _fmt(x: float | None, spec: str) -> str:
 
 def write(results: list[dict], comp: dict) -> str:
     lines = ["# Survey personas: scale and methods", "",
-             f"Measured with `python benchmarks/survey_scale.py` on a loaded shared machine ({os.cpu_count()} cores, "
-             "other jobs running): times are upper bounds.", "",
+             f"Measured with `python benchmarks/survey_scale.py` on {os.cpu_count()} cores, load average "
+             "{:.1f} / {:.1f} / {:.1f} when written (on a shared machine the times move with it).".format(*os.getloadavg()), "",
              "| survey | respondents x items | load | segment + personas | total (wall) | CPU time | peak memory | method, k |",
              "|---|---|---|---|---|---|---|---|"]
     for r in results:
