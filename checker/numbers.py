@@ -120,6 +120,15 @@ def _decimals_precision(digits: str) -> float:
     return 10.0 ** min(zeros, len(plain) - 1)
 
 
+# A survey answer said by its code on a numeric scale ("... say 5, against 23.7% of all respondents")
+_ANSWER_VERB = re.compile(r"\b(?:say|says|said|answer(?:s|ed)?|chose|choose|pick(?:s|ed)?)\s+$", re.IGNORECASE)
+_ANSWER_END = re.compile(r"\s*(?:[,;:)]|$|\.(?!\d)|(?:against|compared|versus|vs)\b)", re.IGNORECASE)
+
+
+def _answer_code(text: str, start: int, end: int) -> bool:
+    return bool(_ANSWER_VERB.search(text[max(0, start - 12):start]) and _ANSWER_END.match(text, end))
+
+
 def parse_numbers(text: str, masked: list[tuple[int, int]] | None = None, points_as_pp: bool = True) -> list[Num]:
     """Every number in ``text`` outside the ``masked`` spans (quoted titles keep their own numbers).
 
@@ -136,6 +145,8 @@ def parse_numbers(text: str, masked: list[tuple[int, int]] | None = None, points
         after = text[m.end(): m.end() + 2]
         if m.group("num") and not m.group("suffix") and after[:1] in "-–/:" and after[1:2].isdigit():
             continue
+        if m.group("num") and not m.group("suffix") and _answer_code(text, m.start(), m.end()):
+            continue  # "46.1% of my group say 5, against ...": the code names the answer, it is no figure
         hedge = HEDGES.get((m.group("hedge") or "").lower(), "")
         suffix = (m.group("suffix") or "").strip().lower()
         kind = "num"

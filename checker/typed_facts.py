@@ -167,6 +167,7 @@ def _read_unit(u: Unit, out: Facts) -> None:
     listed: list[tuple[str, Fact | None, int | None]] = []
     prev = 0
     answer = ""  # the answer the last survey share was of (its sample's share follows it)
+    last_share = ""  # the subject of the last share read (a reference share that follows is of the same item)
     only = subjects_in(text, out.labels)
     single = next(iter(only)) if len(only) == 1 else ""
     for n in numbers:
@@ -184,6 +185,8 @@ def _read_unit(u: Unit, out: Facts) -> None:
             continue
         cues = QUOTED.sub(" ", f"{key_cues} {before} {n.text} {after}")  # a title's words are not cues
         kind = kind_of(cues, n, bool(subject), u.key)
+        if not subject and last_share and sample_share(n, text[n.span[1]:]):
+            subject = last_share  # "46.1% say 5, against 23.7% of all respondents": the share before it's item
         if subject and sample_share(n, text[n.span[1]:]):
             kind = "sample_share"  # "87.3% of the group say too little, against 60.7% of all respondents"
         if kind in ("users", "total_share", "rate", "stability", "change") and subject and \
@@ -194,6 +197,7 @@ def _read_unit(u: Unit, out: Facts) -> None:
         sign = _sign_of(text, n, cues) if kind == "change" else 0
         f = Fact(kind, subject, n, u, sign)
         out.facts.append(f)
+        last_share = subject if kind == "share" and subject else last_share
         if subject and kind in ("share", "sample_share"):
             # a survey share is of one answer: the item and the answer are its subject too ("say too little")
             answer = fact_answer(text[n.span[1]:]) if kind == "share" else answer

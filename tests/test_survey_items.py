@@ -47,8 +47,7 @@ def _ask(chat, name, question):
 def test_everyday_words_reach_the_policy_areas_item(chat, name, question, item):
     a = _ask(chat, name, question)
     assert a.kind == "opinion" and a.citations[0].id.endswith(f":position:{item}"), (a.kind, a.answer)
-    # known limit: a 0-10 scale's answer said as its number ("say 5") is misread by the checker (docs/survey-chat.md)
-    assert a.faithfulness.faithful or name == "ess", a.answer
+    assert a.faithfulness.faithful, a.answer  # on a 0-10 scale too, where the answer is said by its code ("say 5")
 
 
 @pytest.mark.parametrize("name,question", [

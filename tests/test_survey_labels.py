@@ -73,3 +73,17 @@ def test_any_codebook_label_counts_agree_is_not_strongly_agree():
     for pos in p.survey.items[:4]:
         for claim, faithful in _claims(pos):
             assert check(claim, [texts[pos.item]], None).faithful is faithful, (claim, texts[pos.item])
+
+
+def test_a_0_10_scales_answers_said_by_their_codes_are_judged_too():
+    # ESS round 9 (GB): most answers of a 0-10 item are labelled by their number ("46.1% ... say 5, against"),
+    # which names the answer and is no figure of its own
+    from personas.surveys.datasets import ess9gb_spec
+
+    p, texts = _persona_with_facts(ess9gb_spec())
+    coded = 0
+    for pos in p.survey.items:
+        for claim, faithful in _claims(pos):
+            assert check(claim, [texts[pos.item]], None).faithful is faithful, (claim, texts[pos.item])
+            coded += any(ch.isdigit() for ch in claim.split(" say ")[1].split(",")[0])
+    assert coded > 0  # the case this test is for: labels that are numbers were judged
