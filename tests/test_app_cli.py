@@ -14,7 +14,7 @@ import pytest
 from app_fixtures import free_port
 from conftest import HASH_EMBEDDINGS
 from gradio_client import Client
-from gradio_client.exceptions import AuthenticationError
+from gradio_client.exceptions import AppError, AuthenticationError
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,12 +51,21 @@ def test_first_run_builds_the_demo_set_and_serves_it_behind_auth(tmp_path: Path)
         with pytest.raises((AuthenticationError, ValueError), match="Could not login"):  # gradio answers 400 here
             Client(url, auth=("ann", "wrong"), verbose=False)
         assert httpx.post(f"{url}gradio_api/call/list_personas", json={"data": []}, timeout=10).status_code == 401
-        rows = Client(url, auth=("ann", "s3cret"), verbose=False).predict(api_name="/list_personas")
+        client = Client(url, auth=("ann", "s3cret"), verbose=False)
+        # the page is served while the demo set is built behind it: the set appears once it is indexed
+        end, rows = time.monotonic() + 240, []
+        while not rows and time.monotonic() < end:
+            try:
+                rows = client.predict(api_name="/list_personas")
+            except AppError as exc:  # "no active persona set" until the build is saved
+                assert "no active persona set" in str(exc)
+                time.sleep(0.5)
         assert len(rows) == 10 and rows[0]["id"] == "demo-v1-01"
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=60)
     assert "building the demo set" in err and "app: built demo@v1 with 10 personas" in err
+    assert err.index("building the demo set") < err.index("app: built demo@v1")
     assert "Traceback" not in err
 
 

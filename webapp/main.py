@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -59,6 +60,20 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(**{k: v for k, v in given.items() if v is not None})
 
 
+def _build_demo(services: Any) -> None:
+    from webapp.services import generate_demo
+
+    t0 = time.perf_counter()
+    try:
+        pset = generate_demo(services, terminal_progress(indent="  "))
+        print(f"app: built {pset.ref} with {len(pset.personas)} personas in {time.perf_counter() - t0:.0f} s; "
+              "reload the page to see it", file=sys.stderr)
+    except PersonaError as exc:  # the page stays up; the Generate tab can still build a set
+        print(f"app: error: the demo set was not built: {exc}", file=sys.stderr)
+    finally:
+        services.demo_building.clear()
+
+
 def main(argv: Sequence[str] | None = None, prog: str = "personas-app") -> int:
     from pydantic import ValidationError
 
@@ -74,17 +89,16 @@ def main(argv: Sequence[str] | None = None, prog: str = "personas-app") -> int:
             return 2
 
         from webapp.server import launch
-        from webapp.services import build_services, generate_demo, has_sets
+        from webapp.services import build_services, has_sets
         from webapp.ui import create_app
 
         services = build_services(settings)
         if not has_sets(services) and not args.no_demo:
+            # Built behind the served page: indexing is most of a first start, and the page can say so
             print(f"app: no persona set in {settings.home} yet: building the demo set (synthetic channel "
-                  "analytics, offline)...", file=sys.stderr)
-            t0 = time.perf_counter()
-            pset = generate_demo(services, terminal_progress(indent="  "))
-            print(f"app: built {pset.ref} with {len(pset.personas)} personas in {time.perf_counter() - t0:.0f} s",
-                  file=sys.stderr)
+                  "analytics, offline) while the page starts...", file=sys.stderr)
+            services.demo_building.set()
+            threading.Thread(target=_build_demo, args=(services,), name="demo-set", daemon=True).start()
         app = create_app(services)
         launch(app, services, settings.app.host, settings.app.port, auth)
         return 0

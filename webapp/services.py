@@ -2,10 +2,12 @@
 
 Nothing here holds per-user state; conversations live in each browser session's gr.State. The only shared
 mutable state is the set of persona-set versions being built right now (``claims``), so that two builds with
-the same name (two users, or two API calls) never get the same version."""
+the same name (two users, or two API calls) never get the same version, and whether the first start's demo set
+is still being built behind the served page (``demo_building``)."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +36,7 @@ class Services:
     chat: ChatService
     uploads: UploadPolicy
     claims: VersionClaims = field(default_factory=VersionClaims, repr=False)
+    demo_building: threading.Event = field(default_factory=threading.Event, repr=False)
 
 
 def build_services(settings: Settings, embeddings: Embeddings | None = None) -> Services:

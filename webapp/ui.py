@@ -73,7 +73,9 @@ def _personas_tab(services: Services, set_dd: gr.Dropdown, profile_dd: gr.Dropdo
     @gr.render(inputs=set_dd)
     def cards(ref: str | None) -> None:
         if not ref:
-            gr.Markdown("No persona set yet: build one in the Generate tab.")
+            gr.Markdown("The demo persona set is being built (about 20 seconds on a first start): reload the page "
+                        "to see it." if services.demo_building.is_set() else
+                        "No persona set yet: build one in the Generate tab.")
             return
         personas = handlers.personas_of(services, ref)
         for start in range(0, len(personas), 3):
