@@ -19,6 +19,7 @@ from usecases.progress import terminal_progress
 
 if TYPE_CHECKING:
     from usecases.settings import Settings
+    from webapp.services import Services
 
 
 def build_parser(prog: str = "personas-app") -> argparse.ArgumentParser:
@@ -60,7 +61,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(**{k: v for k, v in given.items() if v is not None})
 
 
-def _build_demo(services: Any) -> None:
+def _build_demo(services: Services) -> None:
+    """The demo set, built behind the served page (first start on an empty home)."""
     from webapp.services import generate_demo
 
     t0 = time.perf_counter()
