@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,8 @@ FACT_TYPES = ("profile", "demographics", "audience", "topic", "content", "quote"
               *SURVEY_FACT_TYPES)
 
 Meta = dict[str, str | int | float | bool]
+
+_FIGURES = re.compile(r"\d[\d,.]*")
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,20 @@ def is_average(column: str, count_name: str) -> bool:
     an average ('an average rating of 3.6'), not a rate ('0.05 likes per view')."""
     col = fmt.noun(column).lower()
     return col == fmt.noun(count_name, 1).lower() or any(w in col for w in ("rating", "score", "stars"))
+
+
+def vector_text(doc: FactDoc) -> str:
+    """What a fact's vector is computed from: its text with the persona's name as "the persona" and every
+    figure as "N".
+
+    A fact's vector stands for what it is about, which is the same for two personas' facts that differ only in
+    whose they are and how many: the chat filters by persona before it compares vectors, and the figures are
+    matched by BM25 and read back from the metadata. So facts that share a wording share one vector, embedded
+    once per set (and from the store's cache after): MovieLens k = 100 has 2,500 facts and 631 such wordings.
+    """
+    name = doc.metadata.get("persona_name")
+    text = doc.text.replace(name, "the persona") if isinstance(name, str) and name else doc.text
+    return _FIGURES.sub("N", text)
 
 
 def persona_documents(p: Persona) -> list[FactDoc]:

@@ -38,7 +38,7 @@ from personas.errors import NotFoundError, PersonaError
 from personas.profile import Persona
 from personas.sets import PersonaSet, SetModel
 
-from .documents import FactDoc, persona_documents
+from .documents import FactDoc, persona_documents, vector_text
 from .embeddings import text_key
 
 SETS = "persona_sets"
@@ -300,7 +300,7 @@ class ChromaSetStore:
         key, ref = (pset.name, pset.version), pset.ref
         try:
             docs = [d for p in pset.personas for d in persona_documents(p)]
-            vectors = self.embed([d.text for d in docs], progress)
+            vectors = self.embed([vector_text(d) for d in docs], progress)
             facts = self.client.get_collection(facts_collection_name(pset.name, pset.version))
             for start in range(0, len(docs), _BATCH):
                 part = docs[start:start + _BATCH]
