@@ -16,6 +16,7 @@ import pandas as pd
 from . import formatting as fmt
 from .avatar import avatar_data_uri, render_avatar
 from .demographics import Roles, age_bounds, country_code, gender_noun
+from .offensive import is_offensive
 from .stats import PersonaStats
 from .profile import Quote
 
@@ -91,18 +92,6 @@ def avatar(gender: str | None, age: int | None, seed: int) -> str:
 
 
 # ---------------------------------------------------------------------------- quotes
-
-
-@lru_cache(maxsize=1)
-def _profanity():  # type: ignore[no-untyped-def]
-    from better_profanity import profanity
-
-    profanity.load_censor_words()
-    return profanity
-
-
-def is_offensive(text: str) -> bool:
-    return bool(_profanity().contains_profanity(text))
 
 
 def pick_quotes(

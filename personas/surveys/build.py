@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 
 from ..demographics import country_name, detect_roles, gender_word
-from ..enrich import avatar, concrete_age, group_label, is_offensive, person_name, stable_seed
+from ..enrich import avatar, concrete_age, group_label, person_name, stable_seed
+from ..offensive import is_offensive
 from ..profile import Persona
 from ..sets import PersonaSet
 from ..stats import PersonaStats
