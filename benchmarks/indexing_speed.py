@@ -2,12 +2,15 @@
 
 (a) First start, each step in a fresh process (so nothing is warm but the disk cache): importing torch,
     importing sentence-transformers, loading the model with torch, opening the ONNX int8 session (export
-    cached), and the whole first app start on an empty home (``personas-app``'s work before it serves: the demo
-    set generated and indexed with the default backend, the UI built) with the export already cached and,
-    once, with nothing cached (the export included).
+    cached), and the whole first app start on an empty home: ``personas app`` in a new process until the page
+    answers HTTP 200, and until it says the demo set it builds behind the page is ready, with the export
+    already cached and, once, with nothing cached (the export included).
 (b) facts/s of the model alone (``embed_array``, the demo set's real fact texts, then ``--large`` facts drawn
     from the MovieLens k = 100 set's fact texts) for each backend: torch on 1 thread, torch on every core,
     onnx (fp32) and onnx-int8 (both on every core).
+(b') Indexing into the store (``ChromaSetStore.save`` into a new home, export cached, default backend): facts/s
+    as a user waits for them, where facts that share a wording once the persona's name and figures are masked
+    are embedded once (retrieval/documents.py ``vector_text``).
 (c) End to end: ``personas generate --dataset movielens-100k -k 100`` (min support 0, min users 1) into an
     empty home, default backend, export cached.
 (d) The physical estimate: FLOPs per token of all-MiniLM-L6-v2 (2 x the encoder's weights per token, plus
@@ -29,8 +32,12 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from personas.sets import PersonaSet
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -51,16 +58,6 @@ STEPS = {  # first-start steps, each timed in a fresh process
         "from retrieval.onnx_embeddings import OnnxEmbeddings; import os; "
         "OnnxEmbeddings(cache_dir=os.environ['PERSONAS_EMBEDDING_EXPORT_DIR'], int8=True).embed_query('x')"),
 }
-FIRST_START = """
-import time; t0 = time.perf_counter()
-from usecases.settings import Settings
-from webapp.services import build_services, generate_demo
-from webapp.ui import create_app
-services = build_services(Settings())
-generate_demo(services, lambda label, total: (lambda n=1: None))
-create_app(services)
-print(time.perf_counter() - t0)
-"""
 
 
 def load_avg() -> str:
@@ -90,34 +87,98 @@ def base_env(export_dir: Path) -> dict[str, str]:
     return env
 
 
+def app_start(env: dict[str, str]) -> tuple[float, float]:
+    """``personas app`` on an empty home in a new process: seconds until the page answers HTTP 200, and until
+    the app says the demo set it builds behind the page is ready."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with tempfile.TemporaryDirectory() as home, tempfile.TemporaryFile("w+") as log:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "cli", "--home", home, "app", "--port", str(port)],
+                                env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
+        page = ready = None
+        try:
+            while ready is None:
+                if proc.poll() is not None or time.perf_counter() - t0 > 300:
+                    log.seek(0)
+                    raise SystemExit(f"the app did not start:\n{log.read()[-2000:]}")
+                if page is None:
+                    try:
+                        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1):
+                            page = time.perf_counter() - t0
+                    except OSError:
+                        pass
+                log.seek(0)
+                if " personas in " in log.read():  # webapp/main.py: "app: built demo@v1 with N personas in ..."
+                    ready = time.perf_counter() - t0
+                time.sleep(0.05)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    return page if page is not None else ready, ready
+
+
 def first_start(export_dir: Path, app: bool) -> list[Timing]:
     env = base_env(export_dir)
     in_process(STEPS["open the ONNX int8 model (export cached)"], env)  # make sure the export exists
     rows = [Timing(label, in_process(code, env), load_avg()) for label, code in STEPS.items()]
-    for label, cached in () if not app else (("first app start, empty home, export cached", True),
-                          ("first app start, empty home, nothing cached (export included)", False)):
-        with tempfile.TemporaryDirectory() as home:
-            run_env = {**env, "PERSONAS_HOME": home}
-            if not cached:
-                run_env.pop("PERSONAS_EMBEDDING_EXPORT_DIR")
-            rows.append(Timing(label, in_process(FIRST_START, run_env), load_avg()))
+    for label, cached in () if not app else (("export cached", True), ("nothing cached (export included)", False)):
+        with tempfile.TemporaryDirectory(prefix="indexing-speed-fresh-export-") as fresh:
+            run_env = {**env, "PERSONAS_EMBEDDING_EXPORT_DIR": str(export_dir if cached else fresh)}
+            load0 = load_avg()
+            page, ready = app_start(run_env)
+        rows += [Timing(f"`personas app`, empty home, {label}: the page served", page, f"{load0} -> {load_avg()}"),
+                 Timing(f"`personas app`, empty home, {label}: the demo set built behind it", ready, load_avg())]
     return rows
 
 
-def fact_texts() -> tuple[list[str], list[str]]:
-    """The demo set's fact texts and the MovieLens k = 100 set's (generation only, no embedding)."""
+def bench_sets() -> list[PersonaSet]:
+    """The demo set and the MovieLens k = 100 set (generation only, no embedding)."""
     from personas.data import load
     from personas.datasets import demo_spec, movielens_spec
     from personas.pipeline import GenerateOptions, generate
-    from retrieval.documents import persona_documents
     from usecases.settings import Settings
 
     out = []
-    for spec, k, extra in ((demo_spec(), 10, {}), (movielens_spec(), 100, {"min_support": 0, "min_users": 1})):
+    for name, spec, k, extra in (("demo", demo_spec(), 10, {}),
+                                 ("movielens", movielens_spec(), 100, {"min_support": 0, "min_users": 1})):
         settings = Settings(**extra)
-        pset = generate(load(spec), settings.generation, GenerateOptions(name="bench", version=1, k=k, seed=0))
-        out.append([d.text for p in pset.personas for d in persona_documents(p)])
-    return out[0], out[1]
+        out.append(generate(load(spec), settings.generation, GenerateOptions(name=name, version=1, k=k, seed=0)))
+    return out
+
+
+def fact_texts(pset: PersonaSet) -> list[str]:
+    from retrieval.documents import persona_documents
+
+    return [d.text for p in pset.personas for d in persona_documents(p)]
+
+
+def store_rates(sets: list[PersonaSet], export_dir: Path) -> list[Timing]:
+    """(b'): each set saved into a new home's store (the embedding cache empty), default backend."""
+    from retrieval.documents import persona_documents, vector_text
+    from usecases.settings import Settings
+    from usecases.store import open_store
+
+    rows = []
+    for pset in sets:
+        with tempfile.TemporaryDirectory() as home:
+            store = open_store(Settings(home=Path(home), embedding_model=None, embedding_export_dir=export_dir))
+            store.embed(["warm-up"])  # open the session untimed
+            docs = [d for p in pset.personas for d in persona_documents(p)]
+            wordings = len({vector_text(d) for d in docs})
+            load0 = load_avg()
+            t0 = time.perf_counter()
+            store.save(pset)
+            dt = time.perf_counter() - t0
+            rows.append(Timing(f"{pset.name} set: {len(pset.personas)} personas, {len(docs):,} facts "
+                               f"({wordings:,} wordings embedded, + {len(pset.personas)} profile vectors)",
+                               dt, f"{load0} -> {load_avg()}", len(docs) / dt))
+            print(rows[-1], file=sys.stderr)
+    return rows
 
 
 def model_rates(demo: list[str], large: list[str], backends: list[str], export_dir: Path) -> list[Timing]:
@@ -221,10 +282,12 @@ def main() -> None:
     if not args.skip_start:
         steps = first_start(export_dir, not args.no_app_start)
         lines += ["", "## (a) First start, each step in a new process", ""] + table(steps)
-    demo, ml = fact_texts()
+    sets = bench_sets()
+    demo, ml = fact_texts(sets[0]), fact_texts(sets[1])
     large = (ml * (args.large // len(ml) + 1))[:args.large]
     lines += ["", "## (b) The model alone, per backend", ""] + table(model_rates(demo, large,
                                                                               args.backends.split(","), export_dir))
+    lines += ["", "## (b') Indexing into the store, default backend", ""] + table(store_rates(sets, export_dir))
     if not args.no_end_to_end:
         lines += ["", "## (c) End to end", ""] + table([end_to_end(export_dir)])
     est, _ = physical(demo)
